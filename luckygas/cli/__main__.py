@@ -1,0 +1,5 @@
+import sys
+
+from luckygas.cli import main
+
+sys.exit(main())

@@ -1,0 +1,106 @@
+"""Engines and sessions. Nothing is created at import time.
+
+SQLite is set up for a workbench file that several analysts' notebooks share: foreign
+keys enforced, WAL journal (readers never block the writer), a busy timeout so a
+second writer waits instead of failing with "database is locked", and ``BEGIN
+IMMEDIATE`` for write transactions so two writers never deadlock on a lock upgrade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from luckygas.config import current_user, resolve_database_url
+
+#: How long a SQLite writer waits for the lock before giving up.
+SQLITE_BUSY_TIMEOUT_S = 60.0
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """Create an engine for ``url`` (resolved by :func:`luckygas.config.resolve_database_url`).
+
+    Parameters
+    ----------
+    url
+        Database URL; ``None`` means ``$LUCKYGAS_DATABASE_URL`` or the embedded SQLite file.
+    **kwargs
+        Passed to :func:`sqlalchemy.create_engine`.
+
+    Returns
+    -------
+    Engine
+        For SQLite, with the workbench pragmas applied on every connection.
+    """
+    resolved = resolve_database_url(url)
+    if resolved.startswith("sqlite"):
+        connect_args = kwargs.pop("connect_args", {})
+        connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
+        # Let SQLAlchemy, not the driver, decide when transactions begin (see _sqlite_begin).
+        connect_args.setdefault("isolation_level", None)
+        engine = create_engine(resolved, connect_args=connect_args, **kwargs)
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(resolved, **kwargs)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+    # WAL cannot be used for in-memory databases; the pragma then just reports "memory".
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # A deferred transaction that reads and then writes must upgrade its lock, and two
+    # such transactions deadlock (SQLITE_BUSY without waiting). BEGIN IMMEDIATE takes the
+    # write lock up front, so concurrent writers queue on the busy timeout instead.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory bound to ``engine`` (``expire_on_commit=False`` for notebook use)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(
+    engine: Engine | None = None, *, user: str | None = None
+) -> Iterator[Session]:
+    """Open a session that commits on success and rolls back on any error.
+
+    Parameters
+    ----------
+    engine
+        Engine to use; ``None`` makes one from the environment.
+    user
+        Who is writing; recorded in audit fields (default :func:`luckygas.config.current_user`).
+
+    Yields
+    ------
+    Session
+        With ``session.info["user"]`` set.
+    """
+    owned = engine is None
+    engine = engine or make_engine()
+    session = Session(engine, expire_on_commit=False)
+    session.info["user"] = current_user(user)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        if owned:
+            engine.dispose()
