@@ -53,7 +53,9 @@ from luckygas.domain import (
 # which Alembic needs to alter or drop them later.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    # All columns, so two unique constraints starting with the same column get distinct names
+    # (PostgreSQL requires constraint names to be unique per schema; SQLite does not check).
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
@@ -74,7 +76,7 @@ class Base(DeclarativeBase):
     """Declarative base with the naming convention and the type map."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {
+    type_annotation_map = {  # noqa: RUF012 (SQLAlchemy reads it as a plain dict)
         dict[str, Any]: JSON,
         dt.datetime: DateTime(timezone=True),
         dt.date: Date,
@@ -342,7 +344,9 @@ class Vehicle(Audited, Base):
             name="caps_non_negative",
         ),
         # Motorcycles never carry 50 kg cylinders (domain.md section 1a).
-        CheckConstraint("vehicle_type != 'motorcycle' OR cap_50kg = 0", name="no_50kg_on_motorcycle"),
+        CheckConstraint(
+            "vehicle_type != 'motorcycle' OR cap_50kg = 0", name="no_50kg_on_motorcycle"
+        ),
         CheckConstraint("max_kg > 0", name="max_kg_positive"),
         CheckConstraint("speed_factor > 0", name="speed_positive"),
     )
@@ -496,6 +500,10 @@ class Plan(Audited, Base):
     solver_version: Mapped[str] = mapped_column(String(60), default="")
     kpis: Mapped[dict[str, Any]] = mapped_column(default=dict)
     run: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The result exactly as solved (PlanResult.to_dict()): the plan is a record of a
+    # decision and must load back unchanged even after its orders are edited later.
+    # routes/stops/unassigned below are the same facts as rows, for queries and joins.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict)
     published_at: Mapped[dt.datetime | None]
     published_by: Mapped[str | None] = mapped_column(String(64))
 
@@ -523,7 +531,11 @@ class PlanRoute(Base):
     start_s: Mapped[int]
     end_s: Mapped[int]
     distance_m: Mapped[int]
+    drive_s: Mapped[int] = mapped_column(default=0)
+    service_s: Mapped[int] = mapped_column(default=0)
+    wait_s: Mapped[int] = mapped_column(default=0)
     break_start_s: Mapped[int | None]
+    break_s: Mapped[int] = mapped_column(default=0)
     load_kg: Mapped[float] = mapped_column(default=0.0)
     cost: Mapped[float] = mapped_column(default=0.0)
 
@@ -553,6 +565,10 @@ class PlanStop(Base):
     start_s: Mapped[int]
     departure_s: Mapped[int]
     wait_s: Mapped[int] = mapped_column(default=0)
+    service_s: Mapped[int] = mapped_column(default=0)
+    # The customer window the stop was planned into (one of several).
+    window_start_s: Mapped[int | None]
+    window_end_s: Mapped[int | None]
     distance_from_prev_m: Mapped[int] = mapped_column(default=0)
     travel_from_prev_s: Mapped[int] = mapped_column(default=0)
     # Locked stops (done, or already dispatched) keep their vehicle and order on re-optimization.

@@ -1,0 +1,113 @@
+"""``luckygas plan``: solve a day from the database and save it as a draft plan."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from luckygas.cli._common import CommandError, add_command
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``plan`` and ``plans`` to the command line."""
+    p = add_command(sub, "plan", "optimize a delivery day and save it as a draft plan", _plan)
+    p.add_argument("--date", type=_date, help="delivery date YYYY-MM-DD (default: next open day)")
+    p.add_argument("--time-limit", type=float, default=10.0, help="seconds of search (default 10)")
+    p.add_argument(
+        "--vehicles", help="comma-separated plates available (default: the whole active fleet)"
+    )
+    p.add_argument("--name", help="plan name (default 'draft HH:MM')")
+    p.add_argument("--no-optional", action="store_true", help="leave optional forecast orders out")
+    p.add_argument("--deterministic", action="store_true", help="same input gives the same plan")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-save", action="store_true", help="print the plan without saving it")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = add_command(sub, "plans", "list saved plans, or publish one", _plans)
+    p.add_argument("--date", type=_date, help="only plans of this date")
+    p.add_argument("--publish", type=int, metavar="PLAN_ID", help="publish a draft (manager/admin)")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from luckygas import models as m
+    from luckygas.db import make_engine, session_scope
+    from luckygas.optimize import SolverParams
+    from luckygas.optimize.persist import save_plan
+    from luckygas.planning import next_delivery_day, plan_day
+
+    engine = make_engine(args.database_url)
+    try:
+        with session_scope(engine, user=args.user) as session:
+            day = args.date or next_delivery_day(session)
+            if day is None:
+                raise CommandError("no open orders in the database: nothing to plan")
+            vehicle_ids = None
+            if args.vehicles:
+                plates = [p.strip() for p in args.vehicles.split(",") if p.strip()]
+                found = dict(
+                    session.execute(
+                        select(m.Vehicle.plate, m.Vehicle.id).where(m.Vehicle.plate.in_(plates))
+                    ).all()
+                )
+                if unknown := [p for p in plates if p not in found]:
+                    raise CommandError(f"unknown vehicle plate(s): {', '.join(unknown)}")
+                vehicle_ids = list(found.values())
+            params = SolverParams(
+                time_limit_s=args.time_limit, deterministic=args.deterministic, seed=args.seed
+            )
+            problem, result = plan_day(
+                session,
+                day,
+                params,
+                vehicle_ids=vehicle_ids,
+                include_optional=not args.no_optional,
+                progress=not args.quiet,
+            )
+            print(f"Plan for {day:%Y-%m-%d (%a)}: {len(problem.orders)} orders")
+            print(result.summary())
+            if len(result.unassigned):
+                print("\nNot served:")
+                for u in result.unassigned.itertuples(index=False):
+                    print(f"  order {u.order_id} {u.customer_name}: {u.reason}")
+            if not args.no_save:
+                plan = save_plan(session, problem, result, name=args.name)
+                print(f"\nSaved draft plan {plan.id} '{plan.name}'.")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _plans(args: argparse.Namespace) -> int:
+    from luckygas import queries
+    from luckygas.db import make_engine, session_scope
+
+    engine = make_engine(args.database_url)
+    try:
+        with session_scope(engine, user=args.user) as session:
+            if args.publish is not None:
+                from luckygas import models as m
+                from luckygas.plans import publish_plan
+
+                plan = session.get(m.Plan, args.publish)
+                if plan is None:
+                    raise CommandError(f"no plan with id {args.publish}")
+                try:
+                    publish_plan(session, plan)
+                except PermissionError as exc:
+                    raise CommandError(str(exc)) from exc
+                print(f"Published plan {plan.id} '{plan.name}' for {plan.plan_date}.")
+                return 0
+            frame = queries.plans(session, args.date)
+            print(frame.to_string(index=False) if len(frame) else "No plans.")
+    finally:
+        engine.dispose()
+    return 0

@@ -1,0 +1,140 @@
+"""Plan a delivery day from the database: the one call notebooks, widgets and the CLI share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from luckygas import models as m
+from luckygas.domain import OrderStatus
+from luckygas.optimize.adapter import PLANNABLE_STATUSES, build_problem
+from luckygas.optimize.problem import RoutingProblem, SolverParams
+from luckygas.optimize.result import PlanResult
+
+ProgressFn = Callable[[float, float | None], None]
+
+
+def next_delivery_day(session: Session, after: dt.date | None = None) -> dt.date | None:
+    """The earliest date (on or after ``after``, if given) that has orders still to plan.
+
+    Parameters
+    ----------
+    session
+        Open session.
+    after
+        Only consider dates on or after this one.
+
+    Returns
+    -------
+    datetime.date or None
+        ``None`` when no open orders exist.
+    """
+    stmt = select(func.min(m.Order.delivery_date)).where(
+        m.Order.status.in_(PLANNABLE_STATUSES)
+    )
+    if after is not None:
+        stmt = stmt.where(m.Order.delivery_date >= after)
+    return session.scalar(stmt)
+
+
+def plan_day(
+    session: Session,
+    day: dt.date,
+    params: SolverParams | None = None,
+    *,
+    vehicle_ids: Collection[int] | None = None,
+    include_optional: bool = True,
+    progress: ProgressFn | bool | None = None,
+) -> tuple[RoutingProblem, PlanResult]:
+    """Solve ``day`` from the database (nothing is written; see :func:`save_plan`).
+
+    Parameters
+    ----------
+    session
+        Open session.
+    day
+        Delivery date.
+    params
+        Solver settings (default ``SolverParams()``: 10 s).
+    vehicle_ids
+        Vehicles available; ``None`` means the whole active fleet.
+    include_optional
+        Offer optional (forecast) orders to the solver.
+    progress
+        A ``progress(elapsed_s, best_cost)`` callback, or ``True`` for a progress bar
+        (terminal or notebook).
+
+    Returns
+    -------
+    tuple of (RoutingProblem, PlanResult)
+    """
+    from luckygas.optimize import solve
+
+    params = params or SolverParams()
+    problem = build_problem(
+        session, day, vehicle_ids=vehicle_ids, include_optional=include_optional
+    )
+    if progress is True:
+        with solve_progress_bar(params.time_limit_s) as callback:
+            result = solve(problem, params, progress=callback)
+    else:
+        result = solve(problem, params, progress=progress or None)
+    return problem, result
+
+
+@contextmanager
+def solve_progress_bar(
+    time_limit_s: float, *, description: str = "optimizing"
+) -> Iterator[ProgressFn]:
+    """A tqdm bar over the time limit showing the best cost so far.
+
+    Parameters
+    ----------
+    time_limit_s
+        The solver's time limit (the bar's length).
+    description
+        Text before the bar.
+
+    Yields
+    ------
+    callable
+        A ``progress(elapsed_s, best_cost)`` callback for :func:`luckygas.optimize.solve`.
+    """
+    from tqdm.auto import tqdm
+
+    bar = tqdm(
+        total=round(time_limit_s, 1),
+        desc=description,
+        unit="s",
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} s{postfix}",
+    )
+    started = time.perf_counter()
+
+    def callback(elapsed_s: float, best_cost: float | None) -> None:
+        bar.n = min(round(elapsed_s, 1), bar.total)
+        if best_cost is not None:
+            bar.set_postfix_str(f"best cost {best_cost:,.0f}", refresh=False)
+        bar.refresh()
+
+    try:
+        yield callback
+    finally:
+        bar.n = min(round(time.perf_counter() - started, 1), bar.total)
+        bar.close()
+
+
+def order_counts(session: Session, day: dt.date) -> dict[str, int]:
+    """Orders of ``day`` by status (all statuses present, zeros included)."""
+    rows = session.execute(
+        select(m.Order.status, func.count())
+        .where(m.Order.delivery_date == day)
+        .group_by(m.Order.status)
+    )
+    counts = {s.value: 0 for s in OrderStatus}
+    counts.update({str(status): n for status, n in rows})
+    return counts

@@ -1,0 +1,53 @@
+"""The packaging files agree with each other, so conda and pip users get the same thing."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import yaml
+from packaging.specifiers import SpecifierSet
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _environment() -> dict:
+    return yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+
+
+def test_environment_python_satisfies_requires_python():
+    """The conda environment's Python is one that pyproject.toml accepts."""
+    deps = _environment()["dependencies"]
+    python = next(d for d in deps if isinstance(d, str) and d.startswith("python="))
+    version = python.split("=", 1)[1]
+    assert SpecifierSet(_pyproject()["project"]["requires-python"]).contains(version + ".0")
+
+
+def test_environment_installs_the_project_with_test_extra():
+    """environment.yml installs the package itself (with tests), not a second dependency list."""
+    deps = _environment()["dependencies"]
+    pip_section = next(d["pip"] for d in deps if isinstance(d, dict) and "pip" in d)
+    assert pip_section == ["--editable .[test]"]
+    conda_names = {d.split("=")[0] for d in deps if isinstance(d, str)}
+    # Only the interpreter and pip come from conda; everything else from pyproject.toml.
+    assert conda_names == {"python", "pip"}
+    assert "test" in _pyproject()["project"]["optional-dependencies"]
+
+
+def test_console_script_points_at_cli_main():
+    """`luckygas` on the PATH runs luckygas.cli:main."""
+    from luckygas.cli import main
+
+    assert _pyproject()["project"]["scripts"]["luckygas"] == "luckygas.cli:main"
+    assert callable(main)
+
+
+def test_notebook_stack_pins_present():
+    """The Jupyter stack is a core dependency, pinned to the versions tested together."""
+    deps = " ".join(_pyproject()["project"]["dependencies"])
+    for pin in ("ortools==9.15.*", "ipywidgets==8.1.*", "ipyleaflet==0.20.*", "papermill==2.7.*"):
+        assert pin in deps
