@@ -1,0 +1,96 @@
+"""``luckygas report``: the day's shareable HTML report, and optionally sheets and Excel."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from luckygas.cli._common import CommandError, add_command
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``report`` to the command line."""
+    p = add_command(
+        sub,
+        "report",
+        "write a day's plan as one HTML report (opens offline), plus route sheets / Excel",
+        _report,
+    )
+    p.add_argument("--date", type=_date, required=True, help="delivery date YYYY-MM-DD")
+    p.add_argument("--plan", type=int, metavar="PLAN_ID", help="saved plan (default: latest)")
+    p.add_argument("--scenario", help="name of a saved scenario to compare with the plan")
+    p.add_argument(
+        "--output", type=Path, help="HTML file (default out/report-<date>[-<scenario>].html)"
+    )
+    p.add_argument("--redact", action="store_true", help="mask names and phone numbers")
+    p.add_argument("--sheets", type=Path, metavar="DIR", help="also write driver route sheets here")
+    p.add_argument(
+        "--excel", type=Path, metavar="FILE.xlsx", help="also write the plan workbook (+ .csv)"
+    )
+    p.add_argument("--no-html", action="store_true", help="skip the HTML report")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def _report(args: argparse.Namespace) -> int:
+    from luckygas.reports import ReportError, write_report
+
+    written: list[Path] = []
+    if args.sheets or args.excel:
+        written += _sheets_and_excel(args)
+    if not args.no_html:
+        try:
+            written.append(
+                write_report(
+                    args.date,
+                    database_url=args.database_url,
+                    plan_id=args.plan,
+                    scenario=args.scenario,
+                    output=args.output,
+                    redact=args.redact,
+                    progress=not args.quiet,
+                )
+            )
+        except ReportError as exc:
+            raise CommandError(str(exc)) from exc
+    for path in written:
+        print(path)
+    return 0
+
+
+def _sheets_and_excel(args: argparse.Namespace) -> list[Path]:
+    from luckygas.db import make_engine, session_scope
+    from luckygas.reports import (
+        load_plan_data,
+        write_plan_workbook,
+        write_route_sheets,
+        write_stops_csv,
+    )
+
+    engine = make_engine(args.database_url)
+    out: list[Path] = []
+    try:
+        with session_scope(engine, user=args.user) as session:
+            try:
+                data = load_plan_data(
+                    session, args.date, plan_id=args.plan, progress=not args.quiet
+                )
+            except LookupError as exc:
+                raise CommandError(str(exc)) from exc
+        if data.source == "solved":
+            print(f"note: no saved plan for {args.date}; solved one for these outputs (not saved)")
+        if args.sheets:
+            out += write_route_sheets(None, data, args.sheets, redact=args.redact)[:1]
+        if args.excel:
+            out.append(write_plan_workbook(data, args.excel, redact=args.redact))
+            out.append(write_stops_csv(data, args.excel.with_suffix(".csv"), redact=args.redact))
+    finally:
+        engine.dispose()
+    return out

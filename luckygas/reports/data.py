@@ -1,0 +1,283 @@
+"""Everything a report, route sheet or workbook shows about one planned day.
+
+:class:`PlanData` bundles the solver's :class:`~luckygas.optimize.PlanResult` with the
+facts the result does not carry (customer phones and codes, driver phones, the depot,
+which saved plan it is). The outputs in this package read only :class:`PlanData`, so
+they work the same for a plan loaded from the database and for a result built in a
+notebook or a test.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import pandas as pd
+from sqlalchemy import select
+
+from luckygas.models import Customer, Depot, Driver, Order, Plan, PlanRoute, Vehicle
+from luckygas.reports.redact import redact_frame
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from luckygas.optimize import PlanResult
+
+CONTACT_COLUMNS = ["customer_id", "customer_code", "phone", "zone_code"]
+DRIVER_COLUMNS = ["vehicle_id", "vehicle_plate", "driver_phone"]
+
+PlanSource = Literal["saved", "solved", "given"]
+
+
+@dataclass(frozen=True)
+class DepotInfo:
+    """Where routes start and end (for the map and the sheets' header)."""
+
+    name: str
+    lat: float
+    lng: float
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class PlanData:
+    """One planned day as the outputs see it.
+
+    Attributes
+    ----------
+    day
+        The delivery date.
+    result
+        The plan (routes, stops, unassigned, KPIs, run record).
+    contacts
+        One row per customer: :data:`CONTACT_COLUMNS` (may be empty).
+    drivers
+        One row per vehicle: :data:`DRIVER_COLUMNS` (may be empty).
+    order_numbers
+        ``order_id -> order number`` as printed on paper orders.
+    depot
+        The depot, if known.
+    plan_id, plan_name, plan_status
+        The saved plan this came from (``None``/``""`` when it was not saved).
+    source
+        ``"saved"`` (loaded), ``"solved"`` (no saved plan; solved for this report) or
+        ``"given"`` (built by the caller).
+    redacted
+        Whether names and phones are masked.
+    """
+
+    day: dt.date
+    result: PlanResult
+    contacts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CONTACT_COLUMNS))
+    drivers: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DRIVER_COLUMNS))
+    order_numbers: dict[int, str] = field(default_factory=dict)
+    depot: DepotInfo | None = None
+    plan_id: int | None = None
+    plan_name: str = ""
+    plan_status: str = ""
+    source: PlanSource = "given"
+    redacted: bool = False
+
+    @property
+    def title(self) -> str:
+        """``"2026-03-02 — plan 7 'morning' (draft)"``; the saved-plan part only if saved."""
+        if self.plan_id is None:
+            return f"{self.day.isoformat()}"
+        status = f" ({self.plan_status})" if self.plan_status else ""
+        return f"{self.day.isoformat()} — plan {self.plan_id} '{self.plan_name}'{status}"
+
+    def stops(self) -> pd.DataFrame:
+        """The plan's stops joined with customer contacts and order numbers."""
+        stops = self.result.stops.merge(self.contacts, on="customer_id", how="left")
+        stops["order_number"] = stops["order_id"].map(self.order_numbers).astype(object)
+        for col in ("customer_code", "phone", "zone_code", "order_number"):
+            stops[col] = stops[col].astype(object).where(stops[col].notna(), "")
+        return stops
+
+    def routes(self) -> pd.DataFrame:
+        """The plan's routes joined with vehicle plates and driver phones."""
+        routes = self.result.routes.merge(self.drivers, on="vehicle_id", how="left")
+        for col in ("vehicle_plate", "driver_phone"):
+            routes[col] = routes[col].astype(object).where(routes[col].notna(), "")
+        return routes
+
+    def redact(self) -> PlanData:
+        """A copy with customer and driver names and all phone numbers masked."""
+        if self.redacted:
+            return self
+        res = dataclasses.replace(
+            self.result,
+            routes=redact_frame(self.result.routes),
+            stops=redact_frame(self.result.stops),
+            unassigned=redact_frame(self.result.unassigned),
+        )
+        return dataclasses.replace(
+            self,
+            result=res,
+            contacts=redact_frame(self.contacts),
+            drivers=redact_frame(self.drivers),
+            redacted=True,
+        )
+
+
+def customer_contacts(session: Session, customer_ids: Iterable[int]) -> pd.DataFrame:
+    """Codes, phones and zones of the given customers (:data:`CONTACT_COLUMNS`)."""
+    ids = sorted({int(i) for i in customer_ids})
+    if not ids:
+        return pd.DataFrame(columns=CONTACT_COLUMNS)
+    rows = session.execute(
+        select(Customer.id, Customer.code, Customer.phone, Customer.zone_code).where(
+            Customer.id.in_(ids)
+        )
+    ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=CONTACT_COLUMNS)
+
+
+def order_numbers(session: Session, order_ids: Iterable[int]) -> dict[int, str]:
+    """``order_id -> number`` for the given orders."""
+    ids = sorted({int(i) for i in order_ids})
+    if not ids:
+        return {}
+    rows = session.execute(select(Order.id, Order.number).where(Order.id.in_(ids))).all()
+    return {int(i): str(n) for i, n in rows}
+
+
+def vehicle_drivers(session: Session, plan_id: int | None) -> pd.DataFrame:
+    """Plates and driver phones per vehicle of a saved plan (:data:`DRIVER_COLUMNS`)."""
+    if plan_id is None:
+        return pd.DataFrame(columns=DRIVER_COLUMNS)
+    rows = session.execute(
+        select(PlanRoute.vehicle_id, Vehicle.plate, Driver.phone)
+        .join(Vehicle, Vehicle.id == PlanRoute.vehicle_id)
+        .outerjoin(Driver, Driver.id == PlanRoute.driver_id)
+        .where(PlanRoute.plan_id == plan_id)
+    ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=DRIVER_COLUMNS)
+
+
+def first_depot(session: Session) -> DepotInfo | None:
+    """The depot (Lucky Gas has one); ``None`` in an empty database."""
+    depot = session.scalars(select(Depot).order_by(Depot.id).limit(1)).first()
+    if depot is None:
+        return None
+    return DepotInfo(depot.name, float(depot.lat), float(depot.lng), depot.address)
+
+
+def latest_baseline_plan_id(session: Session, day: dt.date) -> int | None:
+    """The most recently saved plan of ``day`` that is not a scenario's plan, or ``None``.
+
+    Scenario plans are what-ifs; the day's report is about the real plan, so they are
+    skipped even when newer.
+    """
+    return session.scalars(
+        select(Plan.id)
+        .where(Plan.plan_date == day, Plan.scenario_id.is_(None))
+        .order_by(Plan.created_at.desc(), Plan.id.desc())
+        .limit(1)
+    ).first()
+
+
+def plan_data_from_result(
+    session: Session | None,
+    day: dt.date,
+    result: PlanResult,
+    *,
+    plan_id: int | None = None,
+    source: PlanSource = "given",
+) -> PlanData:
+    """Wrap a result, adding contacts, order numbers and the depot when a session is given.
+
+    Parameters
+    ----------
+    session
+        Database session for the lookups; ``None`` gives a :class:`PlanData` without
+        phones, order numbers or depot.
+    day
+        The delivery date.
+    result
+        The plan.
+    plan_id
+        The saved plan it came from, if any (fills name, status and driver phones).
+    source
+        How the result was obtained (shown in the report).
+
+    Returns
+    -------
+    PlanData
+    """
+    if session is None:
+        return PlanData(day=day, result=result, source=source)
+    customer_ids = [*result.stops["customer_id"], *result.unassigned["customer_id"]]
+    order_ids = [*result.stops["order_id"], *result.unassigned["order_id"]]
+    plan = session.get(Plan, plan_id) if plan_id is not None else None
+    return PlanData(
+        day=day,
+        result=result,
+        contacts=customer_contacts(session, customer_ids),
+        drivers=vehicle_drivers(session, plan_id),
+        order_numbers=order_numbers(session, order_ids),
+        depot=first_depot(session),
+        plan_id=plan_id,
+        plan_name=plan.name if plan else "",
+        plan_status=str(plan.status.value) if plan else "",
+        source=source,
+    )
+
+
+def load_plan_data(
+    session: Session,
+    day: dt.date,
+    *,
+    plan_id: int | None = None,
+    solve_if_missing: bool = True,
+    progress: bool = False,
+) -> PlanData:
+    """Load a saved plan of ``day`` (the latest one unless ``plan_id`` is given).
+
+    Parameters
+    ----------
+    session
+        Open session.
+    day
+        Delivery date.
+    plan_id
+        A specific saved plan; must belong to ``day``. Default: the latest saved plan
+        of ``day`` that is not a scenario's plan.
+    solve_if_missing
+        When ``day`` has no saved plan, solve one with :func:`luckygas.planning.plan_day`
+        (not saved; :attr:`PlanData.source` is ``"solved"``). Otherwise raise.
+    progress
+        Show the solver's progress bar when solving.
+
+    Returns
+    -------
+    PlanData
+
+    Raises
+    ------
+    LookupError
+        ``plan_id`` does not exist or is of another day, or there is no plan and
+        ``solve_if_missing`` is false.
+    """
+    from luckygas.optimize.persist import load_plan
+
+    if plan_id is not None:
+        plan = session.get(Plan, plan_id)
+        if plan is None:
+            raise LookupError(f"plan {plan_id} does not exist.")
+        if plan.plan_date != day:
+            raise LookupError(f"plan {plan_id} is for {plan.plan_date}, not {day}.")
+    else:
+        plan_id = latest_baseline_plan_id(session, day)
+    if plan_id is not None:
+        result = load_plan(session, plan_id)
+        return plan_data_from_result(session, day, result, plan_id=plan_id, source="saved")
+    if not solve_if_missing:
+        raise LookupError(f"no saved plan for {day}; run `luckygas plan` first.")
+    from luckygas.planning import plan_day
+
+    _problem, result = plan_day(session, day, progress=progress or None)
+    return plan_data_from_result(session, day, result, source="solved")
