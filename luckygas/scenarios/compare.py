@@ -1,0 +1,271 @@
+"""Side-by-side comparison of scenario results: KPI table, order-level diff, trade-off chart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from luckygas.optimize.result import PlanResult
+
+#: KPIs shown by :func:`compare_kpis`, in order (keys of ``PlanResult.kpis``).
+KPI_COLUMNS: tuple[str, ...] = (
+    "vehicles_available",
+    "vehicles_used",
+    "orders",
+    "served",
+    "unassigned",
+    "distance_km",
+    "driving_h",
+    "working_h",
+    "kg_delivered",
+    "on_time_pct",
+    "cost",
+)
+
+#: Values of the ``change`` column of :func:`order_diff`.
+CHANGES: tuple[str, ...] = (
+    "became_unserved",
+    "became_served",
+    "vehicle_changed",
+    "time_moved",
+    "resequenced",
+    "unchanged",
+    "still_unserved",
+    "added",
+    "removed",
+)
+
+
+def compare_kpis(
+    results: Mapping[str, PlanResult], baseline: str | None = "baseline"
+) -> pd.DataFrame:
+    """KPIs per scenario plus the difference from the baseline.
+
+    Parameters
+    ----------
+    results
+        ``{scenario name: PlanResult}``, e.g. from :func:`~luckygas.scenarios.run_scenarios`.
+    baseline
+        Name of the reference scenario; ``None`` gives the KPIs only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by scenario (in ``results`` order). Columns are :data:`KPI_COLUMNS`
+        followed, when a baseline is given, by ``Δ <kpi>`` = scenario − baseline for
+        each KPI (rounded to 3 decimals).
+
+    Raises
+    ------
+    ValueError
+        If ``baseline`` is not one of the results.
+    """
+    if baseline is not None and baseline not in results:
+        raise ValueError(
+            f"compare_kpis: baseline {baseline!r} is not among the results ({', '.join(results)})."
+        )
+    rows = {name: {k: r.kpis.get(k) for k in KPI_COLUMNS} for name, r in results.items()}
+    df = pd.DataFrame.from_dict(rows, orient="index", columns=list(KPI_COLUMNS))
+    df.index.name = "scenario"
+    df = df.apply(pd.to_numeric)
+    if baseline is None:
+        return df
+    deltas = (df - df.loc[baseline]).round(3)
+    deltas.columns = [f"Δ {c}" for c in df.columns]
+    return pd.concat([df, deltas], axis=1)
+
+
+def _served(result: PlanResult) -> pd.DataFrame:
+    names = dict(zip(result.routes["vehicle_id"], result.routes["vehicle_name"], strict=True))
+    s = result.stops[["order_id", "customer_name", "vehicle_id", "sequence", "start_s"]].copy()
+    s["vehicle_name"] = s["vehicle_id"].map(names)
+    return s.set_index("order_id")
+
+
+def order_diff(
+    baseline_result: PlanResult,
+    other_result: PlanResult,
+    *,
+    moved_min: float = 15.0,
+    only_changes: bool = True,
+) -> pd.DataFrame:
+    """What happened to each order between two plans of the same day.
+
+    Parameters
+    ----------
+    baseline_result, other_result
+        The two plans.
+    moved_min
+        A served order counts as ``time_moved`` when its service start moved by more
+        than this many minutes on the same vehicle.
+    only_changes
+        Drop ``unchanged`` and ``still_unserved`` rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per order with ``order_id, customer_name, change`` (the most important
+        of :data:`CHANGES`: served/unserved first, then vehicle, then time, then
+        sequence), ``vehicle_changed, resequenced, time_moved`` flags,
+        ``base_vehicle/other_vehicle`` (names), ``base_sequence/other_sequence``,
+        ``base_start_s/other_start_s``, ``shift_min`` (other − base start, minutes) and
+        ``reason_code/reason``: why it is unserved in the other plan (or, for
+        ``became_served``, why it was unserved in the baseline).
+    """
+    a, b = _served(baseline_result), _served(other_result)
+    ua = baseline_result.unassigned.set_index("order_id")
+    ub = other_result.unassigned.set_index("order_id")
+    ids = sorted(set(a.index) | set(ua.index) | set(b.index) | set(ub.index))
+    rows: list[dict[str, Any]] = []
+    for oid in ids:
+        in_a, in_b = oid in a.index, oid in b.index
+        known_a, known_b = in_a or oid in ua.index, in_b or oid in ub.index
+        row: dict[str, Any] = {"order_id": oid}
+        src = a if in_a else b if in_b else ua if oid in ua.index else ub
+        row["customer_name"] = src.at[oid, "customer_name"]
+        row.update(
+            base_vehicle=a.at[oid, "vehicle_name"] if in_a else None,
+            other_vehicle=b.at[oid, "vehicle_name"] if in_b else None,
+            base_sequence=a.at[oid, "sequence"] if in_a else None,
+            other_sequence=b.at[oid, "sequence"] if in_b else None,
+            base_start_s=a.at[oid, "start_s"] if in_a else None,
+            other_start_s=b.at[oid, "start_s"] if in_b else None,
+        )
+        veh = in_a and in_b and a.at[oid, "vehicle_id"] != b.at[oid, "vehicle_id"]
+        shift = (b.at[oid, "start_s"] - a.at[oid, "start_s"]) / 60 if in_a and in_b else None
+        moved = shift is not None and not veh and abs(shift) > moved_min
+        reseq = in_a and in_b and not veh and a.at[oid, "sequence"] != b.at[oid, "sequence"]
+        reason_src = None
+        if not known_a:
+            change = "added"
+            reason_src = ub if oid in ub.index else None
+        elif not known_b:
+            change = "removed"
+        elif in_a and not in_b:
+            change, reason_src = "became_unserved", ub
+        elif in_b and not in_a:
+            change, reason_src = "became_served", ua
+        elif not in_a and not in_b:
+            change, reason_src = "still_unserved", ub
+        elif veh:
+            change = "vehicle_changed"
+        elif moved:
+            change = "time_moved"
+        elif reseq:
+            change = "resequenced"
+        else:
+            change = "unchanged"
+        row.update(
+            change=change,
+            vehicle_changed=bool(veh),
+            resequenced=bool(reseq),
+            time_moved=bool(moved),
+            shift_min=None if shift is None else round(float(shift), 1),
+            reason_code=reason_src.at[oid, "reason_code"] if reason_src is not None else None,
+            reason=reason_src.at[oid, "reason"] if reason_src is not None else None,
+        )
+        rows.append(row)
+    columns = [
+        "order_id",
+        "customer_name",
+        "change",
+        "vehicle_changed",
+        "resequenced",
+        "time_moved",
+        "base_vehicle",
+        "other_vehicle",
+        "base_sequence",
+        "other_sequence",
+        "base_start_s",
+        "other_start_s",
+        "shift_min",
+        "reason_code",
+        "reason",
+    ]
+    df = pd.DataFrame(rows, columns=columns)
+    for c in ("base_sequence", "other_sequence", "base_start_s", "other_start_s"):
+        df[c] = df[c].astype("Int64")
+    if only_changes:
+        df = df[~df["change"].isin(["unchanged", "still_unserved"])]
+    rank = {c: i for i, c in enumerate(CHANGES)}
+    return df.sort_values(
+        ["change", "order_id"], key=lambda s: s.map(rank) if s.name == "change" else s
+    ).reset_index(drop=True)
+
+
+def diff_summary(diff: pd.DataFrame) -> pd.Series:
+    """Count of orders per ``change`` category (all categories, zeros included)."""
+    return diff["change"].value_counts().reindex(list(CHANGES), fill_value=0)
+
+
+def tradeoff_chart(sweep_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Cost and km against the swept value, with unserved orders on a second axis.
+
+    The suggested point (fewest unserved orders, then lowest cost) is marked: beyond it
+    adding capacity only adds cost.
+
+    Parameters
+    ----------
+    sweep_df
+        Output of :func:`~luckygas.scenarios.sweep`.
+    ax
+        Axes to draw on; a new figure is made when ``None``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The cost axis (the unserved axis is its twin).
+    """
+    import matplotlib.pyplot as plt
+
+    if sweep_df.empty:
+        raise ValueError("tradeoff_chart: the sweep has no rows.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    df = sweep_df.sort_values("value")
+    setting = str(df["setting"].iloc[0])
+    x = df["value"].astype(float)
+    ax.plot(x, df["cost"], marker="o", color="tab:blue", label="cost (TWD)")
+    ax.set_xlabel(setting)
+    ax.set_ylabel("cost (TWD)", color="tab:blue")
+    km = ax.twinx()
+    km.spines["right"].set_position(("axes", 1.12))
+    km.plot(x, df["distance_km"], marker="s", ls="--", color="tab:green", label="km")
+    km.set_ylabel("km", color="tab:green")
+    un = ax.twinx()
+    un.bar(
+        x,
+        df["unassigned"],
+        width=0.3 * (x.diff().min() if len(x) > 1 else 1.0),
+        alpha=0.3,
+        color="tab:red",
+        label="unserved orders",
+    )
+    un.set_ylabel("unserved orders", color="tab:red")
+    un.set_ylim(bottom=0, top=max(1, int(df["unassigned"].max())) * 1.2)
+    best = df.sort_values(["unassigned", "cost"]).iloc[0]
+    ax.scatter(
+        [float(best["value"])],
+        [best["cost"]],
+        s=180,
+        facecolors="none",
+        edgecolors="black",
+        linewidths=2,
+        zorder=5,
+    )
+    ax.annotate(
+        f"suggested: {best['value']}",
+        (float(best["value"]), best["cost"]),
+        textcoords="offset points",
+        xytext=(8, 10),
+    )
+    ax.set_title(f"Trade-off over {setting}")
+    handles = [h for a in (ax, km, un) for h in a.get_legend_handles_labels()[0]]
+    labels = [lb for a in (ax, km, un) for lb in a.get_legend_handles_labels()[1]]
+    ax.legend(handles, labels, loc="upper center", fontsize="small")
+    return ax
