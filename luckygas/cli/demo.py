@@ -1,0 +1,424 @@
+"""``luckygas demo-data`` (build the demo database) and ``luckygas demo`` (the guided demo).
+
+``luckygas demo`` is the product's front door: it makes sure a demo database exists,
+then runs its stages in order (see :func:`run_demo`). Later stages (plan the next
+delivery day, write the report) are added to :data:`DEMO_STAGES`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from luckygas.cli._common import CommandError, add_command
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``demo-data`` and ``demo``."""
+    data = add_command(
+        sub,
+        "demo-data",
+        "build the reproducible demo database (customers, fleet, 2 years of history, "
+        "tomorrow's orders)",
+        _demo_data,
+    )
+    _add_build_options(data)
+    data.add_argument(
+        "--force", action="store_true", help="replace an existing database (deletes its data)"
+    )
+    demo = add_command(
+        sub,
+        "demo",
+        "the main job: demo database (built if missing), plan the next delivery day, "
+        "write the report and route sheets",
+        run_demo,
+    )
+    _add_build_options(demo)
+    demo.add_argument("--no-progress", action="store_true", help="no progress bars")
+    demo.add_argument(
+        "--time-limit", type=float, default=10.0, help="seconds of search for the plan (10)"
+    )
+    demo.add_argument(
+        "--output-dir", default="out", help="where the report and route sheets go (out/)"
+    )
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=None, help="random seed (default 20261201)")
+    parser.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="last day of the history; orders are for the next day (default 2026-11-30)",
+    )
+    parser.add_argument(
+        "--customers", type=int, default=None, metavar="N", help="number of customers (1267)"
+    )
+    parser.add_argument(
+        "--history-days", type=int, default=None, metavar="N", help="days of history (731)"
+    )
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _params(args: argparse.Namespace):
+    from luckygas.demo import DemoParams
+
+    kwargs: dict[str, Any] = {}
+    if getattr(args, "seed", None) is not None:
+        kwargs["seed"] = args.seed
+    if getattr(args, "as_of", None) is not None:
+        kwargs["as_of"] = args.as_of
+    if getattr(args, "customers", None) is not None:
+        kwargs["n_customers"] = args.customers
+    if getattr(args, "history_days", None) is not None:
+        kwargs["history_days"] = args.history_days
+    try:
+        return DemoParams(**kwargs)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+# ---------------------------------------------------------------------------
+# demo-data
+# ---------------------------------------------------------------------------
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from luckygas.config import resolve_database_url
+
+    url = resolve_database_url(args.database_url)
+    params = _params(args)
+    if _has_data(url):
+        if not args.force:
+            raise CommandError(f"{_safe(url)} already holds a database; add --force to replace it")
+        _wipe(url)
+    summary = _build(url, params, progress=not getattr(args, "no_progress", False))
+    print(f"demo database written to {_safe(url)}")
+    for line in summary.lines():
+        print(f"  {line}")
+    return 0
+
+
+def _build(url: str, params, *, progress: bool):
+    from luckygas.db import make_engine
+    from luckygas.demo import DemoDatabaseError, build_demo_database
+
+    _sqlite_parent(url)
+    engine = make_engine(url)
+    try:
+        return build_demo_database(engine, params, progress=progress)
+    except DemoDatabaseError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+def _sqlite_path(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(parsed.database)
+    return None
+
+
+def _sqlite_parent(url: str) -> None:
+    path = _sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _has_data(url: str) -> bool:
+    """True if the database exists and holds any table (a file, or tables on a server)."""
+    path = _sqlite_path(url)
+    if path is not None:
+        return path.exists() and path.stat().st_size > 0
+    from sqlalchemy import inspect
+
+    from luckygas.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return bool(inspect(conn).get_table_names())
+    except Exception as exc:
+        raise CommandError(f"cannot open {_safe(url)}: {exc}") from exc
+    finally:
+        engine.dispose()
+
+
+def _wipe(url: str) -> None:
+    """Delete a SQLite file (with its WAL files), or drop every table on a server."""
+    path = _sqlite_path(url)
+    if path is not None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    from sqlalchemy import MetaData
+
+    from luckygas.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        # Reflect what is there (including alembic_version), so nothing is left behind.
+        meta = MetaData()
+        meta.reflect(engine)
+        meta.drop_all(engine)
+    finally:
+        engine.dispose()
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# ---------------------------------------------------------------------------
+# demo
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class DemoContext:
+    """What the demo stages share: the arguments, the database and what earlier stages found."""
+
+    args: argparse.Namespace
+    url: str
+    progress: bool
+    engine: Any = None
+    summary: Any = None
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+def stage_ensure_database(ctx: DemoContext) -> None:
+    """Stage 1: build the demo database when the configured one is missing or empty."""
+    if _has_data(ctx.url) and _has_customers(ctx.url):
+        print(f"using the database at {_safe(ctx.url)}")
+        return
+    if _has_data(ctx.url):
+        raise CommandError(
+            f"{_safe(ctx.url)} exists but holds no customers; "
+            "run `luckygas demo-data --force` to replace it with the demo"
+        )
+    print(f"no database at {_safe(ctx.url)}: building the demo (a few seconds)")
+    ctx.summary = _build(ctx.url, _params(ctx.args), progress=ctx.progress)
+
+
+def stage_describe(ctx: DemoContext) -> None:
+    """Stage 2: print what is in the database (customers, fleet, history, next day's orders)."""
+    from luckygas.db import make_engine
+
+    engine = make_engine(ctx.url)
+    try:
+        with engine.connect() as conn:
+            lines, next_day = describe_database(conn)
+    finally:
+        engine.dispose()
+    ctx.results["next_delivery_date"] = next_day
+    print("\n".join(lines))
+
+
+def stage_plan(ctx: DemoContext) -> None:
+    """Stage 3: optimize the next delivery day and save it as a draft plan."""
+    from luckygas.db import make_engine, session_scope
+    from luckygas.optimize import SolverParams
+    from luckygas.optimize.persist import save_plan
+    from luckygas.planning import plan_day
+
+    day = ctx.results.get("next_delivery_date")
+    if day is None:
+        print("\nno open orders: nothing to plan")
+        return
+    engine = make_engine(ctx.url)
+    try:
+        with session_scope(engine, user=ctx.args.user) as session:
+            params = SolverParams(time_limit_s=ctx.args.time_limit)
+            print(f"\nplanning {day:%Y-%m-%d (%a)} ({params.time_limit_s:g} s of search)")
+            problem, result = plan_day(session, day, params, progress=ctx.progress)
+            plan = save_plan(session, problem, result, name="demo plan")
+            print(result.summary())
+            print(f"saved draft plan {plan.id} '{plan.name}'")
+            ctx.results["plan_id"] = plan.id
+    finally:
+        engine.dispose()
+
+
+def stage_report(ctx: DemoContext) -> None:
+    """Stage 4: write the HTML report, the drivers' route sheets and the Excel workbook."""
+    from luckygas.db import make_engine, session_scope
+    from luckygas.reports import (
+        load_plan_data,
+        write_plan_workbook,
+        write_report,
+        write_route_sheets,
+    )
+
+    plan_id = ctx.results.get("plan_id")
+    day = ctx.results.get("next_delivery_date")
+    if plan_id is None or day is None:
+        return
+    outdir = Path(ctx.args.output_dir) / day.isoformat()
+    report = write_report(
+        day,
+        database_url=ctx.url,
+        plan_id=plan_id,
+        output=outdir / f"report-{day.isoformat()}.html",
+        progress=ctx.progress,
+    )
+    engine = make_engine(ctx.url)
+    try:
+        with session_scope(engine, user=ctx.args.user) as session:
+            sheets = write_route_sheets(session, plan_id, outdir / "route-sheets")
+            data = load_plan_data(session, day, plan_id=plan_id)
+            workbook = write_plan_workbook(data, outdir / f"plan-{day.isoformat()}.xlsx")
+    finally:
+        engine.dispose()
+    print("\nwritten:")
+    print(f"  report        {report.resolve()}")
+    print(f"  route sheets  {sheets[0].resolve()}  ({len(sheets) - 2} routes)")
+    print(f"  workbook      {workbook.resolve()}")
+
+
+#: The stages of ``luckygas demo`` in order.
+DEMO_STAGES: list[tuple[str, Callable[[DemoContext], None]]] = [
+    ("database", stage_ensure_database),
+    ("describe", stage_describe),
+    ("plan", stage_plan),
+    ("report", stage_report),
+]
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Run ``luckygas demo``: every stage of :data:`DEMO_STAGES` in order.
+
+    Parameters
+    ----------
+    args
+        Parsed command line (``database_url``, ``user``, ``seed``, ``as_of``,
+        ``no_progress``).
+
+    Returns
+    -------
+    int
+        Exit code (0 on success); a failing stage raises :class:`CommandError`.
+    """
+    from luckygas.config import resolve_database_url
+
+    ctx = DemoContext(
+        args=args,
+        url=resolve_database_url(args.database_url),
+        progress=not getattr(args, "no_progress", False),
+    )
+    for _name, stage in DEMO_STAGES:
+        stage(ctx)
+    return 0
+
+
+def _has_customers(url: str) -> bool:
+    from sqlalchemy import func, inspect, select
+
+    from luckygas.db import make_engine
+    from luckygas.models import Customer
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table(Customer.__tablename__):
+                return False
+            return bool(conn.scalar(select(func.count()).select_from(Customer)))
+    finally:
+        engine.dispose()
+
+
+def describe_database(conn) -> tuple[list[str], dt.date | None]:
+    """A readable summary of a luckygas database.
+
+    Parameters
+    ----------
+    conn
+        Open connection (read only).
+
+    Returns
+    -------
+    lines, next_delivery_date
+        The text, and the earliest date with pending orders (``None`` if there are none).
+    """
+    from sqlalchemy import func, select
+
+    from luckygas.domain import ZONES_BY_CODE, OrderStatus
+    from luckygas.models import Customer, Delivery, Driver, Order, Vehicle
+
+    lines: list[str] = []
+    n_customers = conn.scalar(select(func.count()).select_from(Customer))
+    active = conn.scalar(
+        select(func.count()).select_from(Customer).where(Customer.is_active.is_(True))
+    )
+    lines.append(f"Customers: {n_customers:,} ({active:,} active)")
+    zones = conn.execute(
+        select(Customer.zone_code, func.count())
+        .group_by(Customer.zone_code)
+        .order_by(func.count().desc())
+    ).all()
+    for code, count in zones:
+        zone = ZONES_BY_CODE.get(code or "")
+        label = zone.label if zone else (code or "(none)")
+        lines.append(f"  {label:<12} {count:>5}  {count / max(n_customers, 1):6.1%}")
+
+    lines.append("Fleet:")
+    fleet = conn.execute(
+        select(
+            Vehicle.plate,
+            Vehicle.name,
+            Vehicle.vehicle_type,
+            Vehicle.max_kg,
+            Driver.name,
+            Driver.shift_start_min,
+            Driver.shift_end_min,
+        )
+        .outerjoin(Driver, Driver.default_vehicle_id == Vehicle.id)
+        .order_by(Vehicle.id)
+    ).all()
+    for plate, name, kind, max_kg, driver, start, end in fleet:
+        shift = (
+            f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}" if start else ""
+        )
+        lines.append(
+            f"  {plate:<9} {name:<12} {getattr(kind, 'value', kind)!s:<12} "
+            f"{max_kg:>6,.0f} kg  {driver or '-'} {shift}"
+        )
+
+    first, last, rows = conn.execute(
+        select(func.min(Delivery.delivered_on), func.max(Delivery.delivered_on), func.count())
+    ).one()
+    lines.append(f"History: {rows:,} deliveries from {first} to {last}")
+
+    next_day = conn.scalar(
+        select(func.min(Order.delivery_date)).where(Order.status == OrderStatus.PENDING)
+    )
+    if next_day is None:
+        lines.append("Open orders: none")
+        return lines, None
+    by_priority = conn.execute(
+        select(Order.priority, Order.is_optional, func.count())
+        .where(Order.delivery_date == next_day, Order.status == OrderStatus.PENDING)
+        .group_by(Order.priority, Order.is_optional)
+    ).all()
+    required = {str(getattr(p, "value", p)): c for p, opt, c in by_priority if not opt}
+    optional = sum(c for _p, opt, c in by_priority if opt)
+    total = sum(required.values())
+    lines.append(f"Open orders for {next_day}: {total} required, {optional} optional (forecast)")
+    for priority in ("emergency", "urgent", "normal"):
+        lines.append(f"  {priority:<10} {required.get(priority, 0):>4}")
+    return lines, next_day

@@ -1,0 +1,81 @@
+"""The open orders for the next delivery day look like a real Lucky Gas day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from luckygas.domain import CYLINDER_TYPES_BY_CODE
+from luckygas.models import Vehicle
+
+SIZE_COLS = {50: "qty_50kg", 20: "qty_20kg", 16: "qty_16kg", 10: "qty_10kg", 4: "qty_4kg"}
+
+
+def _required(demo):
+    o = demo.orders
+    return o[~o["is_optional"]]
+
+
+def test_open_orders_for_next_day(full_demo):
+    """150-250 pending orders for 2026-12-01 (a Tuesday), numbered YYYYMMDD-NNNN."""
+    o = full_demo.orders
+    req = _required(full_demo)
+    assert 150 <= len(req) <= 250
+    assert full_demo.summary.delivery_date == dt.date(2026, 12, 1)
+    assert (o["delivery_date"] == dt.date(2026, 12, 1)).all()
+    assert (o["status"] == "pending").all()
+    assert o["number"].str.fullmatch(r"20261201-\d{4}").all()
+    assert sorted(o["number"]) == [f"20261201-{k:04d}" for k in range(1, len(o) + 1)]
+    assert full_demo.summary.open_orders == len(req)
+
+
+def test_priorities_sources_and_forecasts(full_demo):
+    """A handful urgent, one or two emergencies, mixed sources and about ten forecast options."""
+    o = full_demo.orders
+    req = _required(full_demo)
+    prio = req["priority"].value_counts()
+    assert 3 <= prio.get("urgent", 0) <= 20
+    assert 1 <= prio.get("emergency", 0) <= 2
+    assert {"phone", "alarm", "patrol", "subscription"} <= set(req["source"])
+    forecast = o[o["is_optional"]]
+    assert 5 <= len(forecast) <= 10
+    assert (forecast["source"] == "forecast").all()
+
+
+def test_window_overrides_and_closed_customers(full_demo):
+    """Some orders carry their own window, and two are for customers closed that day."""
+    o = _required(full_demo)
+    assert o["window_start_min"].notna().sum() >= 2
+    c = full_demo.customers.set_index("id").loc[o["customer_id"]]
+    closed = c["rest_weekdays"].str.contains("2") | (
+        c["closed_on_holidays"] & (dt.date(2026, 12, 1) in full_demo.holidays)
+    )
+    assert closed.sum() == 2
+
+
+def test_quantities_match_owned_cylinders(full_demo):
+    """Every order asks for sizes the customer owns, never more than installed."""
+    cyl = full_demo.cylinders[~full_demo.cylinders["is_spare"]].copy()
+    cyl["size"] = cyl["cylinder_type"].map(lambda t: CYLINDER_TYPES_BY_CODE[t].size_kg)
+    owned = cyl.pivot_table(
+        index="customer_id", columns="size", values="quantity", aggfunc="sum", fill_value=0
+    )
+    for _, order in full_demo.orders.iterrows():
+        have = owned.loc[order["customer_id"]]
+        for size, col in SIZE_COLS.items():
+            assert order[col] <= have.get(size, 0), (order["number"], size)
+
+
+def test_fleet_can_carry_the_days_demand(full_demo):
+    """The fleet's capacity covers the required orders in kg and per cylinder size."""
+    req = _required(full_demo)
+    with full_demo.engine.connect() as conn:
+        vehicles = conn.execute(select(Vehicle.__table__)).mappings().all()
+    kg = sum(req[col].sum() * size for size, col in SIZE_COLS.items())
+    assert kg <= sum(v["max_kg"] for v in vehicles)
+    for size, col in SIZE_COLS.items():
+        assert req[col].sum() <= sum(v[f"cap_{size}kg"] for v in vehicles), size
+    kinds = {str(getattr(v["vehicle_type"], "value", v["vehicle_type"])) for v in vehicles}
+    assert kinds == {"light_truck", "car", "motorcycle"}
+    assert 8 <= len(vehicles) <= 12
