@@ -111,20 +111,27 @@ def solve_progress_bar(
         total=round(time_limit_s, 1),
         desc=description,
         unit="s",
+        # The solver reports every improvement (hundreds a second); redraw at most twice a
+        # second so a log file or a notebook is not flooded.
+        mininterval=0.5,
         bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} s{postfix}",
     )
     started = time.perf_counter()
 
+    def advance_to(elapsed_s: float) -> None:
+        target = min(round(elapsed_s, 1), bar.total)
+        if target > bar.n:
+            bar.update(target - bar.n)  # update() honours mininterval; refresh() would not
+
     def callback(elapsed_s: float, best_cost: float | None) -> None:
-        bar.n = min(round(elapsed_s, 1), bar.total)
         if best_cost is not None:
             bar.set_postfix_str(f"best cost {best_cost:,.0f}", refresh=False)
-        bar.refresh()
+        advance_to(elapsed_s)
 
     try:
         yield callback
     finally:
-        bar.n = min(round(time.perf_counter() - started, 1), bar.total)
+        advance_to(time.perf_counter() - started)
         bar.close()
 
 

@@ -1,0 +1,158 @@
+"""Independent plan checker: recomputes everything from the problem and its matrix.
+
+It shares no code with the solver or the pre-filter (the compatibility rule is restated
+here on purpose), so a modelling bug in one cannot hide itself in the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from luckygas.domain import SIZE_CLASSES_KG, VehicleRequirement, VehicleType
+from luckygas.optimize.matrix import default_matrix
+from luckygas.optimize.problem import RoutingProblem
+from luckygas.optimize.result import PlanResult
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: a short code, the vehicle/order concerned and a message."""
+
+    code: str
+    message: str
+    vehicle_id: int | None = None
+    order_id: int | None = None
+
+
+def _travel(d: int, speed_factor: float) -> int:
+    return d if speed_factor == 1.0 else round(d / speed_factor)
+
+
+def check_plan(problem: RoutingProblem, result: PlanResult,
+               locked: Mapping[int, Sequence[int]] | None = None) -> list[Violation]:
+    """Check ``result`` against every rule of ``problem``.
+
+    Parameters
+    ----------
+    problem
+        The day that was planned.
+    result
+        The plan to check.
+    locked
+        Optional ``{vehicle_id: [order_id]}`` locks that must open those routes.
+
+    Returns
+    -------
+    list[Violation]
+        Empty if the plan is valid.
+    """
+    out: list[Violation] = []
+    orders = problem.orders_by_id
+    vehicles = problem.vehicles_by_id
+    stops, routes = result.stops, result.routes
+
+    served = list(stops["order_id"]) if len(stops) else []
+    unassigned = list(result.unassigned["order_id"]) if len(result.unassigned) else []
+    for oid in set(served):
+        if served.count(oid) > 1:
+            out.append(Violation("DUPLICATE_VISIT", "order visited more than once", order_id=oid))
+    for oid in set(served) & set(unassigned):
+        out.append(Violation("SERVED_AND_UNASSIGNED", "order is both served and unassigned", order_id=oid))
+    for oid in orders.keys() - set(served) - set(unassigned):
+        out.append(Violation("MISSING_ORDER", "order neither served nor unassigned", order_id=oid))
+    for oid in (set(served) | set(unassigned)) - orders.keys():
+        out.append(Violation("UNKNOWN_ORDER", "plan mentions an order not in the problem", order_id=oid))
+    if out:
+        return out
+
+    located = [o for o in problem.orders if o.location is not None]
+    md = (problem.matrix or default_matrix()).build(problem.depot, located)
+    node = {o.id: i + 1 for i, o in enumerate(located)}
+
+    for route in routes.itertuples():
+        v = vehicles.get(route.vehicle_id)
+        if v is None:
+            out.append(Violation("UNKNOWN_VEHICLE", "route of unknown vehicle", route.vehicle_id))
+            continue
+        rs = stops[stops["vehicle_id"] == v.id].sort_values("sequence")
+        seq = [orders[int(x)] for x in rs["order_id"]]
+        out += _check_route(problem, v, route, rs, seq, md, node)
+        if locked and v.id in locked:
+            want = list(locked[v.id])
+            if [o.id for o in seq[: len(want)]] != want:
+                out.append(Violation("LOCK_BROKEN", f"route does not start with locked {want}", v.id))
+    if locked:
+        for vid, oids in locked.items():
+            if oids and vid not in set(routes["vehicle_id"]):
+                out.append(Violation("LOCK_BROKEN", "locked vehicle has no route", vid))
+    return out
+
+
+def _check_route(problem, v, route, rs, seq, md, node) -> list[Violation]:  # type: ignore[no-untyped-def]
+    out: list[Violation] = []
+
+    def bad(code: str, msg: str, oid: int | None = None) -> None:
+        out.append(Violation(code, msg, v.id, oid))
+
+    for kg in SIZE_CLASSES_KG:
+        if sum(o.demand[kg] for o in seq) > v.capacity[kg]:
+            bad("CAPACITY_SIZE", f"{kg} kg load exceeds capacity {v.capacity[kg]}")
+    if sum(o.kg for o in seq) > v.max_kg:
+        bad("CAPACITY_KG", f"load exceeds {v.max_kg} kg")
+    if v.max_stops is not None and len(seq) > v.max_stops:
+        bad("MAX_STOPS", f"{len(seq)} stops > {v.max_stops}")
+    for o in seq:
+        moto = v.type == VehicleType.MOTORCYCLE
+        if (o.requirement == VehicleRequirement.MOTORCYCLE and not moto) or (
+            moto and (o.requirement == VehicleRequirement.CAR or o.demand[50] > 0)
+        ):
+            bad("INCOMPATIBLE", f"{v.type} may not serve this order", o.id)
+        if o.pinned_vehicle_id is not None and o.pinned_vehicle_id != v.id:
+            bad("PIN_BROKEN", f"order pinned to vehicle {o.pinned_vehicle_id}", o.id)
+        if o.location is None or o.closed_reason is not None or not o.windows:
+            bad("NOT_SERVABLE", "order without coordinates or closed today was routed", o.id)
+    if out:
+        return out
+
+    start, end = int(route.start_s), int(route.end_s)
+    lo, hi = max(v.shift_start_s, problem.depot.open_s), min(v.shift_end_s, problem.depot.close_s)
+    if start < lo or end > hi:
+        bad("SHIFT", f"route {start}-{end} outside shift {lo}-{hi}")
+    if v.max_route_s is not None and end - start > v.max_route_s:
+        bad("MAX_DURATION", f"route lasts {end - start} s > {v.max_route_s} s")
+
+    brk = None if route.break_start_s is None or str(route.break_start_s) == "<NA>" else int(route.break_start_s)
+    if v.has_break:
+        if brk is None:
+            bad("BREAK_MISSING", "driver break not scheduled")
+        elif not (v.break_start_earliest_s <= brk and brk + v.break_duration_s <= v.break_end_latest_s):
+            bad("BREAK_WINDOW", f"break at {brk} outside its window")
+    # Walk the route; the break may sit in any gap (travel or waiting), never in a service.
+    t_free, prev, brk_fits = start, 0, brk is None or brk + v.break_duration_s <= start or brk >= end
+    for o, s in zip(seq, rs.itertuples(), strict=True):
+        m = node[o.id]
+        travel = _travel(int(md.duration_s[v.type][prev, m]), v.speed_factor)
+        begin = int(s.start_s)
+        gap_need = travel
+        if brk is not None and t_free <= brk and brk + v.break_duration_s <= begin:
+            gap_need += v.break_duration_s
+            brk_fits = True
+        if begin < t_free + gap_need:
+            bad("TIME_TRAVEL", f"service starts at {begin}, earliest possible {t_free + gap_need}", o.id)
+        if not any(a <= begin <= b for a, b in o.windows):
+            bad("WINDOW", f"service start {begin} outside windows {o.windows}", o.id)
+        svc = problem.service_time.of(o)
+        if int(s.service_s) != svc or int(s.departure_s) != begin + svc:
+            bad("SERVICE_TIME", f"service {s.service_s} s, expected {svc} s", o.id)
+        t_free, prev = begin + svc, m
+    back = _travel(int(md.duration_s[v.type][prev, 0]), v.speed_factor)
+    gap_need = back
+    if brk is not None and t_free <= brk and brk + v.break_duration_s <= end:
+        gap_need += v.break_duration_s
+        brk_fits = True
+    if end < t_free + gap_need:
+        bad("TIME_TRAVEL", f"route ends at {end}, earliest possible {t_free + gap_need}")
+    if v.has_break and brk is not None and not brk_fits:
+        bad("BREAK_OVERLAP", f"break at {brk} overlaps a service or has no room in its gap")
+    return out

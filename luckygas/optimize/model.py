@@ -1,0 +1,89 @@
+"""A plain numeric routing model: the contract between data preparation and the solver.
+
+Everything is already integer and node-indexed (node 0 = depot), so the same OR-Tools
+builder serves Lucky Gas days (via :mod:`luckygas.optimize.prepare`) and the Solomon
+benchmark (via ``benchmarks/vrptw.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NumVehicle:
+    """One vehicle in solver units (seconds, cost units, integer capacities).
+
+    ``break_`` is ``(earliest_start_s, latest_start_s, duration_s)`` or None.
+    """
+
+    time_key: Hashable
+    cost_key: Hashable
+    capacities: tuple[int, ...]
+    fixed_cost: int = 0
+    start_range: tuple[int, int] = (0, 86_400)
+    end_range: tuple[int, int] = (0, 86_400)
+    max_span: int | None = None
+    break_: tuple[int, int, int] | None = None
+
+
+@dataclass
+class NumModel:
+    """Node-indexed integer model.
+
+    ``time_matrices[key][i][j]`` = service at ``i`` + travel ``i -> j`` (the OR-Tools
+    convention: the transit of an arc carries the from-node's service time).
+    ``penalties[i] is None`` makes node ``i`` mandatory.
+    """
+
+    n_nodes: int
+    time_matrices: dict[Hashable, list[list[int]]]
+    cost_matrices: dict[Hashable, list[list[int]]]
+    dim_names: tuple[str, ...]
+    demands: tuple[list[int], ...]
+    service: list[int]
+    windows: list[tuple[tuple[int, int], ...]]
+    allowed: list[list[int] | None]
+    penalties: list[int | None]
+    vehicles: list[NumVehicle]
+    horizon: int = 86_400
+    span_cost: int = 0
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = self.n_nodes
+        if len(self.dim_names) != len(self.demands):
+            raise ValueError("NumModel: dim_names and demands differ in length.")
+        for name, vec in zip(self.dim_names, self.demands, strict=True):
+            if len(vec) != n:
+                raise ValueError(f"NumModel: demand vector {name} has {len(vec)} entries, expected {n}.")
+        for label in ("service", "windows", "allowed", "penalties"):
+            if len(getattr(self, label)) != n:
+                raise ValueError(f"NumModel: {label} must have {n} entries.")
+        for v in self.vehicles:
+            if len(v.capacities) != len(self.dim_names):
+                raise ValueError("NumModel: vehicle capacities must match dim_names.")
+            if v.time_key not in self.time_matrices or v.cost_key not in self.cost_matrices:
+                raise ValueError("NumModel: vehicle refers to an unknown matrix key.")
+
+
+@dataclass
+class RawSolution:
+    """What the solver found, still in node indices.
+
+    ``routes[v]`` lists the visited nodes (no depot), ``starts[v]`` their service start
+    times; ``depart[v]``/``end[v]`` the depot departure/return; ``breaks[v]`` the break
+    start or None.
+    """
+
+    routes: list[list[int]]
+    starts: list[list[int]]
+    depart: list[int]
+    end: list[int]
+    breaks: list[int | None]
+    objective: int | None
+    status: str
+    solutions: int
+    wall_s: float
+    seeded: bool = False

@@ -1,0 +1,266 @@
+"""From a :class:`RoutingProblem` to a solver-ready :class:`NumModel`.
+
+Two jobs: (1) pre-filter orders that can never be served today and give each a reason
+(they never reach the solver), and (2) convert everything else to integer node-indexed
+data. Money is in integer cents (``COST_SCALE``) so per-km costs survive rounding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from luckygas.domain import SIZE_CLASSES_KG, VehicleRequirement, VehicleType
+from luckygas.optimize import reasons as R
+from luckygas.optimize.matrix import MatrixData, default_matrix, scaled_duration
+from luckygas.optimize.model import NumModel, NumVehicle
+from luckygas.optimize.problem import DAY_S, Order, RoutingProblem, SolverParams, Vehicle
+
+COST_SCALE = 100  # TWD -> cents
+_PENALTY_CAP = 2**52  # keeps the objective well inside int64
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    """An order that is not in the plan, with a stable code and a sentence."""
+
+    order: Order
+    code: R.ReasonCode
+    reason: str
+
+
+@dataclass
+class Prepared:
+    """The numeric model plus everything needed to map results back to orders."""
+
+    model: NumModel
+    node_orders: list[Order | None]
+    md: MatrixData
+    md_index: list[int]  # model node -> matrix node
+    md_of_order: dict[int, int]  # order id -> matrix node (located orders)
+    unassigned: list[Unassigned] = field(default_factory=list)
+    vehicle_ids: list[int] = field(default_factory=list)
+
+    def node_of(self) -> dict[int, int]:
+        """Order id -> model node for orders given to the solver."""
+        return {o.id: i for i, o in enumerate(self.node_orders) if o is not None}
+
+    def _to_nodes(self, routes: Mapping[int, Sequence[int]], strict: bool) -> dict[int, list[int]]:
+        node_of = self.node_of()
+        vpos = {vid: v for v, vid in enumerate(self.vehicle_ids)}
+        out: dict[int, list[int]] = {}
+        for vid, oids in routes.items():
+            if vid not in vpos:
+                raise ValueError(f"solve: unknown vehicle id {vid} in routes/locks.")
+            nodes = []
+            for oid in oids:
+                if oid in node_of:
+                    nodes.append(node_of[oid])
+                elif strict and not any(u.order.id == oid for u in self.unassigned):
+                    raise ValueError(f"solve: unknown order id {oid} in locks.")
+            out[vpos[vid]] = nodes
+        return out
+
+    def routes_to_nodes(self, routes: Mapping[int, Sequence[int]]) -> list[list[int]]:
+        """``{vehicle_id: [order_id]}`` -> node lists per vehicle index."""
+        by_v = self._to_nodes(routes, strict=False)
+        return [by_v.get(v, []) for v in range(len(self.vehicle_ids))]
+
+    def locks_to_nodes(self, locked: Mapping[int, Sequence[int]]) -> dict[int, list[int]]:
+        """``{vehicle_id: [order_id]}`` -> ``{vehicle_index: [node]}``."""
+        return self._to_nodes(locked, strict=True)
+
+
+def type_compatible(order: Order, vehicle: Vehicle) -> bool:
+    """Business rule: motorcycle-only customers by motorcycle; car-only and 50 kg never by motorcycle."""
+    moto = vehicle.type == VehicleType.MOTORCYCLE
+    if order.requirement == VehicleRequirement.MOTORCYCLE:
+        return moto
+    if order.requirement == VehicleRequirement.CAR or order.demand.get(50, 0) > 0:
+        return not moto
+    return True
+
+
+def fits(order: Order, vehicle: Vehicle) -> bool:
+    """True if the vehicle can carry the whole order when empty."""
+    return order.kg <= vehicle.max_kg and all(
+        n <= vehicle.capacity[kg] for kg, n in order.demand.items()
+    )
+
+
+def _incompatibility_detail(order: Order, vehicles: Sequence[Vehicle]) -> str:
+    types = sorted({str(v.type) for v in vehicles}) or ["none"]
+    if order.requirement == VehicleRequirement.MOTORCYCLE:
+        return f"motorcycle-only customer but no motorcycle in today's fleet ({', '.join(types)})"
+    if order.demand.get(50, 0) > 0:
+        return f"50 kg cylinders need a car or truck, today's fleet has only {', '.join(types)}"
+    return f"car-only customer but today's fleet has only {', '.join(types)}"
+
+
+def _capacity_detail(order: Order, vehicles: Sequence[Vehicle]) -> str:
+    for kg in SIZE_CLASSES_KG:
+        need = order.demand[kg]
+        best = max(v.capacity[kg] for v in vehicles)
+        if need > best:
+            return R.demand_exceeds(kg, need, best)
+    return R.demand_exceeds(0, order.kg, max(v.max_kg for v in vehicles))
+
+
+def _reachable(order: Order, vehicle: Vehicle, problem: RoutingProblem, md: MatrixData,
+               m: int, service: int) -> bool:
+    """Direct trip depot -> order -> depot fits a window, the shift and the span limit."""
+    go = scaled_duration(int(md.duration_s[vehicle.type][0, m]), vehicle.speed_factor)
+    back = scaled_duration(int(md.duration_s[vehicle.type][m, 0]), vehicle.speed_factor)
+    lo = max(vehicle.shift_start_s, problem.depot.open_s)
+    hi = min(vehicle.shift_end_s, problem.depot.close_s)
+    if vehicle.max_stops == 0:
+        return False
+    if vehicle.max_route_s is not None and go + service + back > vehicle.max_route_s:
+        return False
+    return any(max(lo + go, a) <= b and max(lo + go, a) + service + back <= hi for a, b in order.windows)
+
+
+def _prefilter(problem: RoutingProblem, md: MatrixData, md_of_order: dict[int, int]
+               ) -> tuple[list[tuple[Order, list[int]]], list[Unassigned]]:
+    vehicles = problem.vehicles
+    keep: list[tuple[Order, list[int]]] = []
+    out: list[Unassigned] = []
+    vpos = {v.id: i for i, v in enumerate(vehicles)}
+    for o in problem.orders:
+        if o.location is None:
+            out.append(Unassigned(o, R.ReasonCode.NO_COORDINATES, R.no_coordinates()))
+            continue
+        if o.closed_reason is not None or not o.windows:
+            out.append(Unassigned(o, R.ReasonCode.CLOSED_TODAY,
+                                  R.closed_today(o.closed_reason or "no delivery window today")))
+            continue
+        if o.pinned_vehicle_id is not None:
+            pv = vehicles[vpos[o.pinned_vehicle_id]]
+            if not type_compatible(o, pv):
+                why = f"a {pv.type} may not serve it"
+            elif not fits(o, pv):
+                why = "the order does not fit in it"
+            elif not _reachable(o, pv, problem, md, md_of_order[o.id], problem.service_time.of(o)):
+                why = "its shift cannot reach the window"
+            else:
+                why = ""
+            if why:
+                out.append(Unassigned(o, R.ReasonCode.PINNED_VEHICLE_UNAVAILABLE,
+                                      R.pinned_unavailable(pv.name, why)))
+            else:
+                keep.append((o, [vpos[pv.id]]))
+            continue
+        compat = [v for v in vehicles if type_compatible(o, v)]
+        if not compat:
+            out.append(Unassigned(o, R.ReasonCode.NO_COMPATIBLE_VEHICLE,
+                                  R.no_compatible_vehicle(_incompatibility_detail(o, vehicles))))
+            continue
+        big = [v for v in compat if fits(o, v)]
+        if not big:
+            out.append(Unassigned(o, R.ReasonCode.DEMAND_EXCEEDS_CAPACITY, _capacity_detail(o, compat)))
+            continue
+        m = md_of_order[o.id]
+        ok = [v for v in big if _reachable(o, v, problem, md, m, problem.service_time.of(o))]
+        if not ok:
+            drive = min(int(md.duration_s[v.type][0, m]) for v in big)
+            out.append(Unassigned(o, R.ReasonCode.WINDOW_UNREACHABLE, R.window_unreachable(o.windows, drive)))
+            continue
+        keep.append((o, [vpos[v.id] for v in ok]))
+    return keep, out
+
+
+def _penalties(problem: RoutingProblem, params: SolverParams, orders: Sequence[Order],
+               cost: dict[float, list[list[int]]], fixed: list[int], md_nodes: list[int]) -> list[int | None]:
+    round_trip = max((c[0][m] + c[m][0] for c in cost.values() for m in md_nodes), default=0)
+    # A normal order must always be worth more than opening a vehicle and driving to it.
+    p_normal = max(int(params.drop_penalty_normal * COST_SCALE), 2 * (max(fixed, default=0) + round_trip) + 1)
+    p_optional = int(params.drop_penalty_optional * COST_SCALE)
+    n_low = sum(1 for o in orders if str(o.priority) == "normal")
+    n_urgent = sum(1 for o in orders if str(o.priority) == "urgent")
+    p_urgent = min(p_normal * (n_low + 1), _PENALTY_CAP) if params.urgent_factor else 10 * p_normal
+    p_emerg = min(p_urgent * (n_urgent + 1), _PENALTY_CAP) if params.urgent_factor else 100 * p_normal
+    out: list[int | None] = [None]
+    for o in orders:
+        if str(o.priority) == "emergency":
+            out.append(p_emerg)
+        elif str(o.priority) == "urgent":
+            out.append(p_urgent)
+        elif o.penalty is not None:
+            out.append(o.penalty * COST_SCALE)
+        elif o.optional:
+            out.append(p_optional)
+        else:
+            out.append(p_normal)
+    return out
+
+
+def _num_vehicle(v: Vehicle, problem: RoutingProblem, params: SolverParams, caps: tuple[int, ...]) -> NumVehicle:
+    lo = max(v.shift_start_s, problem.depot.open_s)
+    hi = min(v.shift_end_s, problem.depot.close_s)
+    brk = None
+    if v.has_break:
+        assert v.break_start_earliest_s is not None and v.break_end_latest_s is not None
+        brk = (v.break_start_earliest_s, v.break_end_latest_s - v.break_duration_s, v.break_duration_s)
+    return NumVehicle(
+        time_key=(str(v.type), v.speed_factor),
+        cost_key=v.cost_per_km,
+        capacities=caps,
+        fixed_cost=round(v.fixed_cost * params.vehicle_fixed_cost_weight * COST_SCALE),
+        start_range=(lo, max(lo, hi)),
+        end_range=(lo, max(lo, hi)),
+        max_span=v.max_route_s,
+        break_=brk,
+    )
+
+
+def prepare(problem: RoutingProblem, params: SolverParams,
+            locked: Mapping[int, Sequence[int]] | None = None) -> Prepared:
+    """Pre-filter and convert ``problem``; see the module docstring."""
+    located = [o for o in problem.orders if o.location is not None]
+    md = (problem.matrix or default_matrix()).build(problem.depot, located)
+    md_of_order = {o.id: i + 1 for i, o in enumerate(located)}
+    keep, unassigned = _prefilter(problem, md, md_of_order)
+    # Locked (already dispatched) stops stay on their vehicle whatever the type rules say.
+    vpos = {v.id: i for i, v in enumerate(problem.vehicles)}
+    lock_vehicle = {oid: vpos[vid] for vid, oids in (locked or {}).items() if vid in vpos for oid in oids}
+    orders = [o for o, _ in keep]
+    allowed_v = [[lock_vehicle[o.id]] if o.id in lock_vehicle else a for o, a in keep]
+    nodes = [0] + [md_of_order[o.id] for o in orders]
+    n = len(nodes)
+    svc = [0] + [problem.service_time.of(o) for o in orders]
+
+    used_sizes = [kg for kg in SIZE_CLASSES_KG if any(o.demand[kg] for o in orders)]
+    dim_names = [f"load_{kg}kg" for kg in used_sizes] + ["load_kg"]
+    demands = [[0] + [o.demand[kg] for o in orders] for kg in used_sizes] + [[0] + [o.kg for o in orders]]
+    if any(v.max_stops is not None for v in problem.vehicles):
+        dim_names.append("stops")
+        demands.append([0] + [1] * (n - 1))
+
+    time_m: dict[object, list[list[int]]] = {}
+    cost_m: dict[float, list[list[int]]] = {}
+    vehicles = []
+    for v in problem.vehicles:
+        caps = [v.capacity[kg] for kg in used_sizes] + [v.max_kg]
+        if "stops" in dim_names:
+            caps.append(v.max_stops if v.max_stops is not None else n)
+        nv = _num_vehicle(v, problem, params, tuple(caps))
+        if nv.time_key not in time_m:
+            d = md.duration_s[v.type]
+            time_m[nv.time_key] = [[svc[a] + scaled_duration(int(d[i, j]), v.speed_factor)
+                                    for b, j in enumerate(nodes)] for a, i in enumerate(nodes)]
+        if v.cost_per_km not in cost_m:
+            dist = md.distance_m
+            cost_m[v.cost_per_km] = [[round(v.cost_per_km * int(dist[i, j]) * COST_SCALE / 1000)
+                                      for j in nodes] for i in nodes]
+        vehicles.append(nv)
+    all_v = list(range(len(problem.vehicles)))
+    allowed: list[list[int] | None] = [None] + [None if a == all_v else a for a in allowed_v]
+    penalties = _penalties(problem, params, orders, cost_m, [v.fixed_cost for v in vehicles], list(range(1, n)))
+    span_cost = round(params.balance_weight * COST_SCALE / 3600)
+    model = NumModel(
+        n_nodes=n, time_matrices=time_m, cost_matrices=cost_m, dim_names=tuple(dim_names),
+        demands=tuple(demands), service=svc, windows=[()] + [o.windows for o in orders],
+        allowed=allowed, penalties=penalties, vehicles=vehicles, horizon=DAY_S, span_cost=span_cost,
+    )
+    return Prepared(model, [None, *orders], md, nodes, md_of_order, unassigned,
+                    [v.id for v in problem.vehicles])

@@ -1,0 +1,207 @@
+"""The plan as data: DataFrames for routes, stops and unassigned orders, KPIs, run record.
+
+Extraction only; nothing here imports the solver, so a stored plan can be loaded and
+inspected without OR-Tools (:meth:`PlanResult.from_dict`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from luckygas.domain import SIZE_CLASSES_KG
+from luckygas.optimize.matrix import scaled_duration
+from luckygas.optimize.reasons import hhmm
+
+if TYPE_CHECKING:
+    from luckygas.optimize.model import RawSolution
+    from luckygas.optimize.prepare import Prepared, Unassigned
+    from luckygas.optimize.problem import RoutingProblem
+
+_SIZES = SIZE_CLASSES_KG
+ROUTE_COLUMNS = [
+    "vehicle_id", "vehicle_name", "vehicle_type", "driver_name", "start_s", "end_s", "n_stops",
+    "distance_m", "drive_s", "service_s", "wait_s", "break_start_s", "break_s", "load_kg",
+    *[f"load_{kg}kg" for kg in _SIZES], "utilisation_kg", "cost",
+]
+STOP_COLUMNS = [
+    "vehicle_id", "sequence", "order_id", "customer_id", "customer_name", "address", "lat", "lng",
+    "arrival_s", "wait_s", "start_s", "departure_s", "service_s", "window_start_s", "window_end_s",
+    "distance_from_prev_m", "travel_from_prev_s", *[f"qty_{kg}kg" for kg in _SIZES],
+    *[f"empties_{kg}kg" for kg in _SIZES], *[f"load_after_{kg}kg" for kg in _SIZES], "priority", "notes",
+]
+UNASSIGNED_COLUMNS = ["order_id", "customer_id", "customer_name", "lat", "lng", "priority",
+                      "reason_code", "reason"]
+
+
+@dataclass
+class RunRecord:
+    """How a plan was produced (enough to reproduce or audit it)."""
+
+    solver: str
+    params: dict[str, Any]
+    seed: int
+    time_limit_s: float
+    fingerprint: str
+    wall_s: float
+    status: str
+    objective: int | None
+    solutions: int
+    seeded: bool = False
+
+
+@dataclass
+class PlanResult:
+    """One planned day. Empty frames (with columns) when nothing was planned."""
+
+    routes: pd.DataFrame
+    stops: pd.DataFrame
+    unassigned: pd.DataFrame
+    kpis: dict[str, Any]
+    run: RunRecord
+
+    def summary(self) -> str:
+        """A few human-readable lines."""
+        k = self.kpis
+        lines = [
+            f"{k['served']}/{k['orders']} orders served by {k['vehicles_used']}/{k['vehicles_available']} "
+            f"vehicles; {k['distance_km']:.1f} km, {k['driving_h']:.1f} h driving, "
+            f"{k['working_h']:.1f} h working, {k['kg_delivered']} kg, cost {k['cost']:.0f} TWD "
+            f"[{self.run.status}, {self.run.wall_s:.1f} s]",
+        ]
+        for r in self.routes.itertuples():
+            lines.append(f"  {r.vehicle_name}: {r.n_stops} stops {hhmm(r.start_s)}-{hhmm(r.end_s)} "
+                         f"{r.distance_m / 1000:.1f} km {r.load_kg} kg")
+        if len(self.unassigned):
+            codes = self.unassigned["reason_code"].value_counts().to_dict()
+            lines.append("  unassigned: " + ", ".join(f"{c} {n}" for c, n in codes.items()))
+        return "\n".join(lines)
+
+    __str__ = summary
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (frames as columns + rows + dtypes)."""
+        def frame(df: pd.DataFrame) -> dict[str, Any]:
+            rows = json.loads(df.to_json(orient="values", date_format="iso"))
+            return {"columns": list(df.columns), "dtypes": {c: str(t) for c, t in df.dtypes.items()},
+                    "rows": rows}
+
+        return {"routes": frame(self.routes), "stops": frame(self.stops),
+                "unassigned": frame(self.unassigned), "kpis": json.loads(json.dumps(self.kpis)),
+                "run": dataclasses.asdict(self.run)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PlanResult:
+        """Inverse of :meth:`to_dict`."""
+        def frame(d: dict[str, Any]) -> pd.DataFrame:
+            df = pd.DataFrame(d["rows"], columns=d["columns"])
+            for c, t in d["dtypes"].items():
+                df[c] = df[c].astype("float64" if t == "float64" else t)
+            return df
+
+        return cls(frame(data["routes"]), frame(data["stops"]), frame(data["unassigned"]),
+                   dict(data["kpis"]), RunRecord(**data["run"]))
+
+
+def _window_used(windows: tuple[tuple[int, int], ...], t: int) -> tuple[int, int]:
+    for a, b in windows:
+        if a <= t <= b:
+            return a, b
+    return windows[0] if windows else (0, 0)
+
+
+def build_result(problem: RoutingProblem, prep: Prepared, raw: RawSolution,
+                 unassigned: list[Unassigned], run: RunRecord) -> PlanResult:
+    """Turn the solver's raw routes into the DataFrames and KPIs."""
+    from luckygas.optimize.prepare import COST_SCALE
+
+    md = prep.md
+    route_rows, stop_rows = [], []
+    on_time = 0
+    for v_idx, nodes in enumerate(raw.routes):
+        if not nodes:
+            continue
+        veh = problem.vehicles[v_idx]
+        orders = [prep.node_orders[n] for n in nodes]
+        load = {kg: sum(o.demand[kg] for o in orders) for kg in _SIZES}  # type: ignore[union-attr]
+        load_kg = sum(o.kg for o in orders)  # type: ignore[union-attr]
+        brk = raw.breaks[v_idx]
+        dep = raw.depart[v_idx]
+        prev_m, t_free = 0, dep
+        dist_tot = drive_tot = svc_tot = wait_tot = 0
+        remaining = dict(load)
+        for seq, (node, start) in enumerate(zip(nodes, raw.starts[v_idx], strict=True), 1):
+            o = prep.node_orders[node]
+            assert o is not None
+            m = prep.md_index[node]
+            travel = scaled_duration(int(md.duration_s[veh.type][prev_m, m]), veh.speed_factor)
+            dist = int(md.distance_m[prev_m, m])
+            arrival = t_free + travel
+            if brk is not None and t_free <= brk < arrival:
+                arrival += veh.break_duration_s  # break taken on the way
+            svc = problem.service_time.of(o)
+            wait = max(0, start - arrival)
+            if brk is not None and arrival <= brk < start:
+                wait = max(0, wait - veh.break_duration_s)  # break taken while waiting
+            for kg in _SIZES:
+                remaining[kg] -= o.demand[kg]
+            ws, we = _window_used(o.windows, start)
+            on_time += int(ws <= start <= we)
+            loc = o.location
+            stop_rows.append({
+                "vehicle_id": veh.id, "sequence": seq, "order_id": o.id, "customer_id": o.customer_id,
+                "customer_name": o.customer_name, "address": o.address,
+                "lat": loc.lat if loc else float("nan"), "lng": loc.lng if loc else float("nan"),
+                "arrival_s": arrival, "wait_s": wait, "start_s": start, "departure_s": start + svc,
+                "service_s": svc, "window_start_s": ws, "window_end_s": we,
+                "distance_from_prev_m": dist, "travel_from_prev_s": travel,
+                **{f"qty_{kg}kg": o.demand[kg] for kg in _SIZES},
+                **{f"empties_{kg}kg": o.empties[kg] for kg in _SIZES},
+                **{f"load_after_{kg}kg": remaining[kg] for kg in _SIZES},
+                "priority": str(o.priority), "notes": o.notes,
+            })
+            dist_tot += dist
+            drive_tot += travel
+            svc_tot += svc
+            wait_tot += wait
+            prev_m, t_free = m, start + svc
+        back = scaled_duration(int(md.duration_s[veh.type][prev_m, 0]), veh.speed_factor)
+        dist_tot += int(md.distance_m[prev_m, 0])
+        drive_tot += back
+        cost = veh.fixed_cost + veh.cost_per_km * dist_tot / 1000
+        cap_kg = veh.max_kg or 1
+        route_rows.append({
+            "vehicle_id": veh.id, "vehicle_name": veh.name, "vehicle_type": str(veh.type),
+            "driver_name": veh.driver_name, "start_s": dep, "end_s": raw.end[v_idx], "n_stops": len(nodes),
+            "distance_m": dist_tot, "drive_s": drive_tot, "service_s": svc_tot, "wait_s": wait_tot,
+            "break_start_s": brk, "break_s": veh.break_duration_s if brk is not None else 0,
+            "load_kg": load_kg, **{f"load_{kg}kg": load[kg] for kg in _SIZES},
+            "utilisation_kg": round(load_kg / cap_kg, 4), "cost": round(cost, 2),
+        })
+    routes = pd.DataFrame(route_rows, columns=ROUTE_COLUMNS)
+    routes["break_start_s"] = routes["break_start_s"].astype("Int64")
+    stops = pd.DataFrame(stop_rows, columns=STOP_COLUMNS)
+    un_rows = [{
+        "order_id": u.order.id, "customer_id": u.order.customer_id, "customer_name": u.order.customer_name,
+        "lat": u.order.location.lat if u.order.location else float("nan"),
+        "lng": u.order.location.lng if u.order.location else float("nan"),
+        "priority": str(u.order.priority), "reason_code": str(u.code), "reason": u.reason,
+    } for u in unassigned]
+    un = pd.DataFrame(un_rows, columns=UNASSIGNED_COLUMNS)
+    served = len(stops)
+    kpis = {
+        "vehicles_used": len(routes), "vehicles_available": len(problem.vehicles),
+        "orders": len(problem.orders), "served": served, "unassigned": len(un),
+        "distance_km": round(float(routes["distance_m"].sum()) / 1000, 3),
+        "driving_h": round(float(routes["drive_s"].sum()) / 3600, 3),
+        "working_h": round(float((routes["end_s"] - routes["start_s"]).sum()) / 3600, 3),
+        "kg_delivered": int(routes["load_kg"].sum()),
+        "on_time_pct": round(100.0 * on_time / served, 2) if served else 100.0,
+        "cost": round(float(routes["cost"].sum()), 2),
+        "objective": None if raw.objective is None else raw.objective / COST_SCALE,
+    }
+    return PlanResult(routes, stops, un, kpis, run)
