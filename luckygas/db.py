@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+import luckygas.audit  # noqa: F401  (installs the audit/role listeners on every Session)
 from luckygas.config import current_user, resolve_database_url
 
 #: How long a SQLite writer waits for the lock before giving up.
@@ -73,9 +74,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(
-    engine: Engine | None = None, *, user: str | None = None
-) -> Iterator[Session]:
+def session_scope(engine: Engine | None = None, *, user: str | None = None) -> Iterator[Session]:
     """Open a session that commits on success and rolls back on any error.
 
     Parameters

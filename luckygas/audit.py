@@ -1,0 +1,402 @@
+"""Who did what: audit fields, the audit log, and the roles that guard dangerous writes.
+
+Importing this module installs two listeners on the :class:`~sqlalchemy.orm.Session`
+class, so *every* session is covered (``session_scope``, a plain ``Session(engine)``,
+a ``sessionmaker``), and no code path can skip the checks by forgetting to call them:
+
+``before_flush``
+    fills ``created_by`` / ``updated_by`` from ``session.info["user"]`` (else
+    :func:`luckygas.config.current_user`) and refuses privileged changes the current
+    user's role does not allow: deleting customers, orders, vehicles, drivers, users or
+    published plans, deleting someone else's draft plan, publishing or unpublishing a
+    plan (manager or admin), and granting roles (admin, or anyone while the database has
+    no active admin yet, so the first admin can be created).
+``after_flush``
+    appends one :class:`~luckygas.models.AuditLog` row per inserted, updated or deleted
+    business row (updates list the changed fields with old and new values).
+
+``do_orm_execute`` additionally guards bulk ``session.execute(delete(Customer))``-style
+statements and logs bulk inserts/updates as one summary row. Core statements run on a
+raw connection bypass the ORM and are not seen.
+
+Users not in the ``users`` table may do ordinary writes (a local workbench needs no
+sign-up) and are recorded by name; they hold no role, so privileged changes are refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import event, func, insert, inspect, select
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+from luckygas.config import current_user
+from luckygas.domain import PlanStatus, Role
+from luckygas.models import (
+    Audited,
+    AuditLog,
+    Customer,
+    CustomerCylinder,
+    CustomerWindow,
+    Driver,
+    Order,
+    Plan,
+    User,
+    Vehicle,
+)
+
+#: Roles that may publish plans and delete data.
+PRIVILEGED_ROLES: tuple[Role, ...] = (Role.MANAGER, Role.ADMIN)
+
+#: Entities whose deletion needs a privileged role (plans are handled separately).
+GUARDED_DELETES: tuple[type, ...] = (Customer, Order, Vehicle, Driver, User)
+
+#: Entities whose every insert/update/delete gets its own audit-log row. Plan routes and
+#: stops are saved with their plan (logged once); history rows carry ``created_by``.
+LOGGED_ENTITIES: tuple[type, ...] = (Audited, CustomerWindow, CustomerCylinder)
+
+# Fields whose change is bookkeeping, not content.
+_UNLOGGED_FIELDS = frozenset({"created_at", "created_by", "updated_at", "updated_by"})
+
+
+class RoleError(PermissionError):
+    """The current user's role does not allow this change."""
+
+
+def session_user(session: Session) -> str:
+    """The user a session writes as: ``session.info["user"]``, else the configured user."""
+    return str(session.info.get("user") or current_user())
+
+
+def user_role(session: Session, username: str | None = None) -> Role | None:
+    """The role of ``username`` (default: the session's user), ``None`` if unknown or inactive.
+
+    Parameters
+    ----------
+    session
+        Open session.
+    username
+        Whom to look up.
+    """
+    name = username or session_user(session)
+    with session.no_autoflush:
+        row = session.execute(
+            select(User.role, User.is_active).where(User.username == name)
+        ).first()
+    if row is None or not row.is_active:
+        return None
+    return Role(row.role)
+
+
+def require_role(session: Session, *roles: Role | str, action: str = "do this") -> Role:
+    """Check that the session's user holds one of ``roles``.
+
+    Parameters
+    ----------
+    session
+        Open session (its ``info["user"]`` names the user).
+    *roles
+        Acceptable roles; none given means :data:`PRIVILEGED_ROLES`.
+    action
+        What is being attempted, for the error message (e.g. ``"publish plans"``).
+
+    Returns
+    -------
+    Role
+        The user's role.
+
+    Raises
+    ------
+    RoleError
+        E.g. ``user 'amy' (role viewer) cannot delete customers: needs manager or admin``.
+    """
+    wanted = tuple(Role(r) for r in roles) or PRIVILEGED_ROLES
+    name = session_user(session)
+    role = user_role(session, name)
+    if role not in wanted:
+        raise RoleError(
+            f"user {name!r} ({_describe(session, name, role)}) cannot {action}: "
+            f"needs {_or_list(r.value for r in wanted)}"
+        )
+    return role
+
+
+def publish_plan(session: Session, plan: Plan) -> Plan:
+    """Publish a draft plan (manager or admin only); logged as a ``publish`` action.
+
+    Parameters
+    ----------
+    session
+        Open session; the change is flushed, the caller commits.
+    plan
+        A draft plan.
+
+    Returns
+    -------
+    Plan
+        The same plan, now published, with ``published_at`` / ``published_by`` set.
+
+    Raises
+    ------
+    RoleError
+        When the user is not a manager or admin.
+    ValueError
+        When the plan is already published.
+    """
+    require_role(session, *PRIVILEGED_ROLES, action="publish plans")
+    if PlanStatus(plan.status) is PlanStatus.PUBLISHED:
+        raise ValueError(f"plan {plan.plan_date} {plan.name!r} is already published")
+    plan.status = PlanStatus.PUBLISHED
+    plan.published_at = dt.datetime.now(dt.UTC)
+    plan.published_by = session_user(session)
+    session.flush()
+    return plan
+
+
+def install_audit(target: Any = Session) -> None:
+    """Install the audit listeners on ``target`` (idempotent).
+
+    Importing this module already installs them on the ``Session`` class, which covers
+    every session; call this only to be explicit, or for a custom ``Session`` subclass
+    or ``sessionmaker`` that is not derived from it.
+    """
+    for name, fn in (
+        ("before_flush", _before_flush),
+        ("after_flush", _after_flush),
+        ("do_orm_execute", _do_orm_execute),
+    ):
+        if not event.contains(target, name, fn):
+            event.listen(target, name, fn)
+
+
+# ---------------------------------------------------------------------------
+# Listeners
+# ---------------------------------------------------------------------------
+
+
+def _before_flush(session: Session, _ctx: UOWTransaction, _instances: Any) -> None:
+    user = session_user(session)
+    for obj in session.new:
+        if hasattr(type(obj), "created_by") and not getattr(obj, "created_by", None):
+            obj.created_by = user
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
+            obj.updated_by = user
+    _check_privileges(session, user)
+
+
+def _after_flush(session: Session, _ctx: UOWTransaction) -> None:
+    user = session_user(session)
+    now = dt.datetime.now(dt.UTC)
+    rows: list[dict[str, Any]] = []
+    for obj in session.new:
+        if isinstance(obj, LOGGED_ENTITIES):
+            rows.append(_row(now, user, "insert", obj, _label(obj)))
+    for obj in session.dirty:
+        if isinstance(obj, LOGGED_ENTITIES):
+            changes = _changes(obj)
+            if changes:
+                action = "publish" if _is_publish(obj) else "update"
+                rows.append(_row(now, user, action, obj, {"changes": changes}))
+    for obj in session.deleted:
+        if isinstance(obj, LOGGED_ENTITIES):
+            rows.append(_row(now, user, "delete", obj, _label(obj)))
+    if rows:
+        session.connection().execute(insert(AuditLog.__table__), rows)
+
+
+def _do_orm_execute(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    cls = mapper.class_ if mapper is not None else None
+    if cls is None or cls is AuditLog:
+        return
+    session = state.session
+    user = session_user(session)
+    table = mapper.local_table.name
+    if state.is_delete and (issubclass(cls, GUARDED_DELETES) or cls is Plan):
+        _require(session, user, f"delete {table}")
+    if state.is_update and cls is Plan:
+        _require(session, user, "change plans in bulk")
+    if state.is_insert and hasattr(cls, "created_by"):
+        # Fill the author of bulk inserts in place (the caller's dicts lack it).
+        for params in _param_dicts(state.parameters):
+            if not params.get("created_by"):
+                params["created_by"] = user
+    if issubclass(cls, LOGGED_ENTITIES):
+        action = "bulk_" + (
+            "insert" if state.is_insert else "update" if state.is_update else "delete"
+        )
+        n = len(state.parameters) if isinstance(state.parameters, list) else None
+        session.connection().execute(
+            insert(AuditLog.__table__),
+            [
+                {
+                    "at": dt.datetime.now(dt.UTC),
+                    "username": user,
+                    "action": action,
+                    "entity": table,
+                    "entity_id": None,
+                    "details": {"rows": n} if n is not None else {},
+                }
+            ],
+        )
+
+
+# ---------------------------------------------------------------------------
+# Privilege checks
+# ---------------------------------------------------------------------------
+
+
+def _check_privileges(session: Session, user: str) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, GUARDED_DELETES):
+            _require(session, user, f"delete {type(obj).__tablename__}")
+        elif isinstance(obj, Plan):
+            if PlanStatus.PUBLISHED in _values(obj, "status"):
+                _require(session, user, "delete published plans")
+            elif obj.created_by != user:
+                _require(session, user, f"delete {obj.created_by or 'another user'}'s draft plans")
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Plan) and _status_changed(obj):
+            _require(session, user, "publish plans")
+        if isinstance(obj, User) and _grants_role(obj) and _has_active_admin(session):
+            _require(session, user, "grant roles", (Role.ADMIN,))
+
+
+def _require(
+    session: Session, user: str, action: str, roles: tuple[Role, ...] = PRIVILEGED_ROLES
+) -> None:
+    role = user_role(session, user)
+    if role not in roles:
+        raise RoleError(
+            f"user {user!r} ({_describe(session, user, role)}) cannot {action}: "
+            f"needs {_or_list(r.value for r in roles)}"
+        )
+
+
+def _status_changed(plan: Plan) -> bool:
+    """True when a plan is inserted published, or its status moves either way."""
+    if inspect(plan).pending:  # a missing status gets the column default, draft
+        return plan.status is not None and PlanStatus(plan.status) is PlanStatus.PUBLISHED
+    history = inspect(plan).attrs.status.history
+    return bool(history.added) and set(history.added) != set(history.deleted or ())
+
+
+def _is_publish(obj: object) -> bool:
+    if not isinstance(obj, Plan):
+        return False
+    history = inspect(obj).attrs.status.history
+    return bool(history.added) and PlanStatus(history.added[0]) is PlanStatus.PUBLISHED
+
+
+def _grants_role(user: User) -> bool:
+    if inspect(user).pending:
+        return user.role is not None and Role(user.role) in PRIVILEGED_ROLES
+    return bool(inspect(user).attrs.role.history.added)
+
+
+def _has_active_admin(session: Session) -> bool:
+    with session.no_autoflush:
+        n = session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN, User.is_active.is_(True))
+        )
+    return bool(n)
+
+
+def _describe(session: Session, user: str, role: Role | None) -> str:
+    if role is not None:
+        return f"role {role.value}"
+    with session.no_autoflush:
+        known = session.scalar(select(func.count()).select_from(User).where(User.username == user))
+    return "inactive user" if known else "not a registered user"
+
+
+def _or_list(items: Iterable[str]) -> str:
+    words = list(items)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+# ---------------------------------------------------------------------------
+# Audit rows
+# ---------------------------------------------------------------------------
+
+
+def _row(now: dt.datetime, user: str, action: str, obj: object, details: dict) -> dict[str, Any]:
+    # The identity key is not set yet for rows inserted in this flush; the PK columns are.
+    pk = inspect(obj).mapper.primary_key_from_instance(obj)
+    entity_id = None if any(v is None for v in pk) else "/".join(str(v) for v in pk)
+    return {
+        "at": now,
+        "username": user,
+        "action": action,
+        "entity": type(obj).__tablename__,
+        "entity_id": entity_id,
+        "details": details,
+    }
+
+
+def _label(obj: object) -> dict[str, Any]:
+    """A human handle for the row (code, number, plate, name), when it has one."""
+    for key in ("code", "number", "plate", "username", "name"):
+        value = getattr(obj, key, None)
+        if value is not None:
+            return {key: _jsonable(value)}
+    if isinstance(obj, CustomerWindow | CustomerCylinder):
+        return {"customer_id": obj.customer_id}
+    return {}
+
+
+def _changes(obj: object) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in _UNLOGGED_FIELDS:
+            continue
+        history = state.attrs[attr.key].history
+        if history.added or history.deleted:
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                changes[attr.key] = [_jsonable(old), _jsonable(new)]
+    return changes
+
+
+def _values(obj: object, key: str) -> set[Any]:
+    """Current and committed values of an attribute (both matter for a pending change)."""
+    current = getattr(obj, key)  # loads the value if it was expired
+    return {current, *inspect(obj).attrs[key].history.deleted}
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def _param_dicts(parameters: Any) -> list[dict[str, Any]]:
+    if isinstance(parameters, dict):
+        return [parameters]
+    if isinstance(parameters, list):
+        return [p for p in parameters if isinstance(p, dict)]
+    return []
+
+
+install_audit()

@@ -1,0 +1,116 @@
+"""``luckygas db``: create, upgrade and inspect the database schema."""
+
+from __future__ import annotations
+
+import argparse
+
+from luckygas.cli._common import CommandError, add_command
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``db upgrade``, ``db current`` and ``db downgrade``."""
+    parser = sub.add_parser("db", help="database schema (migrations)", description=__doc__)
+    db_sub = parser.add_subparsers(dest="db_command", metavar="ACTION")
+    db_sub.required = True
+    up = add_command(
+        db_sub,
+        "upgrade",
+        "create the database or upgrade it to the newest schema (and seed reference data)",
+        _upgrade,
+    )
+    up.add_argument("--revision", default="head", help="target revision (default: head)")
+    add_command(db_sub, "current", "show the schema revision of the database", _current)
+    down = add_command(
+        db_sub, "downgrade", "downgrade the schema to an older revision (may drop data)", _downgrade
+    )
+    down.add_argument("revision", help="target revision, e.g. -1 or base")
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    from luckygas.config import resolve_database_url
+    from luckygas.reference import seed_reference_data
+    from luckygas.schema import current_revision, head_revision, upgrade
+
+    url = resolve_database_url(args.database_url)
+    engine = _engine(url, create_parent=True)
+    try:
+        before = current_revision(engine)
+        upgrade(engine, args.revision)
+        after = current_revision(engine)
+        if after == head_revision():
+            from luckygas.db import session_scope
+
+            with session_scope(engine, user=args.user) as session:
+                seed_reference_data(session)
+    except Exception as exc:
+        raise CommandError(f"upgrade of {_safe(url)} failed: {exc}") from exc
+    finally:
+        engine.dispose()
+    if before == after:
+        print(f"{_safe(url)}: already at revision {after}")
+    else:
+        print(f"{_safe(url)}: upgraded from {before or 'empty'} to {after}")
+    return 0
+
+
+def _current(args: argparse.Namespace) -> int:
+    from luckygas.config import resolve_database_url
+    from luckygas.schema import current_revision, head_revision
+
+    url = resolve_database_url(args.database_url)
+    engine = _engine(url, create_parent=False)
+    try:
+        current = current_revision(engine)
+    except Exception as exc:
+        raise CommandError(f"cannot read {_safe(url)}: {exc}") from exc
+    finally:
+        engine.dispose()
+    head = head_revision()
+    if current is None:
+        print(f"{_safe(url)}: no schema yet (run `luckygas db upgrade`); newest is {head}")
+        return 1
+    state = "up to date" if current == head else f"behind: newest is {head}"
+    print(f"{_safe(url)}: revision {current} ({state})")
+    return 0
+
+
+def _downgrade(args: argparse.Namespace) -> int:
+    from luckygas.config import resolve_database_url
+    from luckygas.schema import current_revision, downgrade
+
+    url = resolve_database_url(args.database_url)
+    engine = _engine(url, create_parent=False)
+    try:
+        before = current_revision(engine)
+        downgrade(engine, args.revision)
+        after = current_revision(engine)
+    except Exception as exc:
+        raise CommandError(f"downgrade of {_safe(url)} failed: {exc}") from exc
+    finally:
+        engine.dispose()
+    print(f"{_safe(url)}: downgraded from {before} to {after or 'base (empty)'}")
+    return 0
+
+
+def _engine(url: str, *, create_parent: bool):
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    from luckygas.db import make_engine
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        if create_parent:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.exists():
+            raise CommandError(f"no database file {path} (run `luckygas db upgrade` to create it)")
+    return make_engine(url)
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,688 @@
+"""Read the business back as pandas DataFrames.
+
+Every function takes a :class:`~sqlalchemy.orm.Session` or a
+:class:`~sqlalchemy.engine.Connection` first, runs SQL built with SQLAlchemy constructs,
+aggregates in the database (history tables hold hundreds of thousands of rows), and
+never commits. Enumerations come back as their string values, dates as
+``datetime64`` columns, times of day as integer minutes (``*_min``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, String, and_, case, func, literal, select, type_coerce
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from luckygas.domain import SIZE_CLASSES_KG, WEEKDAY_NAMES, DeliveryOutcome, OrderStatus
+from luckygas.models import (
+    AuditLog,
+    Customer,
+    CustomerCylinder,
+    CustomerWindow,
+    CylinderTypeRow,
+    Delivery,
+    Depot,
+    Driver,
+    Order,
+    Plan,
+    PlanRoute,
+    PlanStop,
+    PlanUnassigned,
+    Vehicle,
+    ZoneRow,
+)
+
+#: Order statuses a day's plan works with (``orders_for_date`` default).
+OPEN_STATUSES: tuple[OrderStatus, ...] = (
+    OrderStatus.PENDING,
+    OrderStatus.PLANNED,
+    OrderStatus.DISPATCHED,
+)
+
+SessionOrConnection = Session | Connection
+
+
+def customers(
+    session: SessionOrConnection, *, active_only: bool = True, zone: str | None = None
+) -> pd.DataFrame:
+    """One row per customer, with everything planning and maps need.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    active_only
+        Leave out inactive and terminated customers.
+    zone
+        Only this zone code (e.g. ``"A"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id, code, name, invoice_title, address, township, zone_code, zone`` (label such as
+        ``"A-瑞光"``), ``lat, lng, geocode_source, phone, customer_type, pricing_method,
+        payment_method, vehicle_requirement, time_preference, windows`` (text such as
+        ``"08:00-12:00,14:00-20:00"``), ``windows_min`` (list of ``(start, end)``
+        minutes), ``rest_weekdays`` (ISO digits), ``rest_days`` (text such as
+        ``"Sat,Sun"``), ``closed_on_holidays, avg_daily_kg, monthly_delivery_kg,
+        max_cycle_days, is_active, is_subscription, has_alarm, on_patrol,
+        owned_50kg .. owned_4kg``; sorted by code.
+    """
+    c = Customer
+    owned = _owned_by_size()
+    stmt = (
+        select(
+            c.id,
+            c.code,
+            c.short_name.label("name"),
+            c.invoice_title,
+            c.address,
+            c.township,
+            c.zone_code,
+            _zone_label(),
+            c.lat,
+            c.lng,
+            _text(c.geocode_source),
+            c.phone,
+            _text(c.customer_type),
+            _text(c.pricing_method),
+            _text(c.payment_method),
+            _text(c.vehicle_requirement),
+            _text(c.time_preference),
+            c.rest_weekdays,
+            c.closed_on_holidays,
+            c.avg_daily_kg,
+            c.monthly_delivery_kg,
+            c.max_cycle_days,
+            c.is_active,
+            c.is_subscription,
+            c.has_alarm,
+            c.on_patrol,
+            *(
+                func.coalesce(owned.c[f"owned_{kg}kg"], 0).label(f"owned_{kg}kg")
+                for kg in SIZE_CLASSES_KG
+            ),
+        )
+        .outerjoin(ZoneRow, ZoneRow.code == c.zone_code)
+        .outerjoin(owned, owned.c.customer_id == c.id)
+        .order_by(c.code)
+    )
+    where = _customer_filter(active_only, zone)
+    if where is not None:
+        stmt = stmt.where(where)
+    frame = read_frame(session, stmt)
+    frame = _add_windows(session, frame, where)
+    frame["rest_days"] = _rest_days_column(frame)
+    return frame[_with_text_columns(frame)]
+
+
+def orders_for_date(
+    session: SessionOrConnection,
+    day: dt.date | str,
+    statuses: Iterable[OrderStatus | str] | None = None,
+) -> pd.DataFrame:
+    """The orders to deliver on ``day``, with the customer fields planning needs.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    day
+        Delivery date.
+    statuses
+        Statuses to include; ``None`` means :data:`OPEN_STATUSES` (pending, planned,
+        dispatched).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``order_id, number, delivery_date, status, priority, source, is_optional,
+        qty_50kg .. qty_4kg, kg, window_start_min, window_end_min, pinned_vehicle_id,
+        notes, customer_id, code, name, address, township, zone_code, zone, lat, lng,
+        geocode_source, vehicle_requirement, windows, windows_min, rest_weekdays,
+        rest_days, closed_on_holidays, avg_daily_kg``; sorted by order number.
+    """
+    wanted = [OrderStatus(s).value for s in (statuses or OPEN_STATUSES)]
+    o, c = Order, Customer
+    stmt = (
+        select(
+            o.id.label("order_id"),
+            o.number,
+            o.delivery_date,
+            _text(o.status),
+            _text(o.priority),
+            _text(o.source),
+            o.is_optional,
+            *(getattr(o, f"qty_{kg}kg") for kg in SIZE_CLASSES_KG),
+            _kg_expr(o).label("kg"),
+            o.window_start_min,
+            o.window_end_min,
+            o.pinned_vehicle_id,
+            o.notes,
+            c.id.label("customer_id"),
+            c.code,
+            c.short_name.label("name"),
+            c.address,
+            c.township,
+            c.zone_code,
+            _zone_label(),
+            c.lat,
+            c.lng,
+            _text(c.geocode_source),
+            _text(c.vehicle_requirement),
+            c.rest_weekdays,
+            c.closed_on_holidays,
+            c.avg_daily_kg,
+        )
+        .join(c, c.id == o.customer_id)
+        .outerjoin(ZoneRow, ZoneRow.code == c.zone_code)
+        .where(o.delivery_date == _as_date(day), type_coerce(o.status, String).in_(wanted))
+        .order_by(o.number)
+    )
+    frame = read_frame(session, stmt)
+    frame["delivery_date"] = pd.to_datetime(frame["delivery_date"])
+    customer_ids = select(o.customer_id).where(
+        o.delivery_date == _as_date(day), type_coerce(o.status, String).in_(wanted)
+    )
+    frame = _add_windows(session, frame, Customer.id.in_(customer_ids), key="customer_id")
+    frame["rest_days"] = _rest_days_column(frame)
+    return frame[_with_text_columns(frame)]
+
+
+def vehicles(session: SessionOrConnection, *, active_only: bool = True) -> pd.DataFrame:
+    """The fleet with capacities, costs and depot location.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    active_only
+        Leave out vehicles marked inactive.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id, plate, name, vehicle_type, depot_id, depot_code, depot_lat, depot_lng,
+        cap_50kg .. cap_4kg, max_kg, fixed_cost, cost_per_km, speed_factor, max_stops,
+        is_active``; sorted by plate.
+    """
+    v = Vehicle
+    stmt = (
+        select(
+            v.id,
+            v.plate,
+            v.name,
+            _text(v.vehicle_type),
+            v.depot_id,
+            Depot.code.label("depot_code"),
+            Depot.lat.label("depot_lat"),
+            Depot.lng.label("depot_lng"),
+            *(getattr(v, f"cap_{kg}kg") for kg in SIZE_CLASSES_KG),
+            v.max_kg,
+            v.fixed_cost,
+            v.cost_per_km,
+            v.speed_factor,
+            v.max_stops,
+            v.is_active,
+        )
+        .join(Depot, Depot.id == v.depot_id)
+        .order_by(v.plate)
+    )
+    if active_only:
+        stmt = stmt.where(v.is_active.is_(True))
+    return read_frame(session, stmt)
+
+
+def drivers(session: SessionOrConnection, *, active_only: bool = False) -> pd.DataFrame:
+    """Drivers with their default vehicle, shift and lunch break.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    active_only
+        Leave out drivers marked inactive.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id, name, phone, username, default_vehicle_id, default_vehicle_plate,
+        shift_start_min, shift_end_min, break_earliest_min, break_latest_min,
+        break_minutes, is_active``; sorted by name.
+    """
+    d = Driver
+    stmt = (
+        select(
+            d.id,
+            d.name,
+            d.phone,
+            d.username,
+            d.default_vehicle_id,
+            Vehicle.plate.label("default_vehicle_plate"),
+            d.shift_start_min,
+            d.shift_end_min,
+            d.break_earliest_min,
+            d.break_latest_min,
+            d.break_minutes,
+            d.is_active,
+        )
+        .outerjoin(Vehicle, Vehicle.id == d.default_vehicle_id)
+        .order_by(d.name, d.id)
+    )
+    if active_only:
+        stmt = stmt.where(d.is_active.is_(True))
+    return read_frame(session, stmt)
+
+
+def delivery_history(
+    session: SessionOrConnection,
+    start: dt.date | str,
+    end: dt.date | str,
+    customer_codes: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Historical deliveries from ``start`` to ``end`` (both inclusive).
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    start, end
+        First and last day.
+    customer_codes
+        Only these customers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id, delivered_on`` (datetime64), ``delivered_min, customer_id, code, name,
+        zone_code, outcome, qty_50kg .. qty_4kg, ret_50kg .. ret_4kg, kg`` (gas in the
+        cylinders left), ``residual_kg, flow_kg, vehicle_id, driver_name, order_id``;
+        sorted by day, time and id.
+    """
+    d, c = Delivery, Customer
+    stmt = (
+        select(
+            d.id,
+            type_coerce(d.delivered_on, String).label("delivered_on"),
+            d.delivered_min,
+            d.customer_id,
+            c.code,
+            c.short_name.label("name"),
+            c.zone_code,
+            _text(d.outcome),
+            *(getattr(d, f"qty_{kg}kg") for kg in SIZE_CLASSES_KG),
+            *(getattr(d, f"ret_{kg}kg") for kg in SIZE_CLASSES_KG),
+            _kg_expr(d).label("kg"),
+            d.residual_kg,
+            d.flow_kg,
+            d.vehicle_id,
+            d.driver_name,
+            d.order_id,
+        )
+        .join(c, c.id == d.customer_id)
+        .where(d.delivered_on.between(_as_date(start), _as_date(end)))
+        .order_by(d.delivered_on, d.delivered_min, d.id)
+    )
+    if customer_codes is not None:
+        stmt = stmt.where(c.code.in_(list(customer_codes)))
+    frame = read_frame(session, stmt)
+    frame["delivered_on"] = _to_datetime(frame["delivered_on"])
+    return frame
+
+
+def history_daily_kpis(
+    session: SessionOrConnection, start: dt.date | str, end: dt.date | str
+) -> pd.DataFrame:
+    """Per day and zone: stops attempted, deliveries made, kg delivered, failed outcomes.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    start, end
+        First and last day (inclusive).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date`` (datetime64), ``zone_code, stops, deliveries, failed, customers, kg,
+        residual_kg``; ``kg`` counts successful deliveries only. Sorted by date and zone.
+    """
+    d, c = Delivery, Customer
+    ok = type_coerce(d.outcome, String) == DeliveryOutcome.DELIVERED.value
+    stmt = (
+        select(
+            type_coerce(d.delivered_on, String).label("date"),
+            c.zone_code,
+            func.count().label("stops"),
+            func.sum(case((ok, 1), else_=0)).label("deliveries"),
+            func.sum(case((ok, 0), else_=1)).label("failed"),
+            func.count(d.customer_id.distinct()).label("customers"),
+            func.sum(case((ok, _kg_expr(d)), else_=0)).label("kg"),
+            func.sum(d.residual_kg).label("residual_kg"),
+        )
+        .join(c, c.id == d.customer_id)
+        .where(d.delivered_on.between(_as_date(start), _as_date(end)))
+        .group_by(d.delivered_on, c.zone_code)
+        .order_by(d.delivered_on, c.zone_code)
+    )
+    frame = read_frame(session, stmt)
+    frame["date"] = _to_datetime(frame["date"])
+    for col in ("stops", "deliveries", "failed", "customers"):
+        frame[col] = frame[col].astype("int64")
+    for col in ("kg", "residual_kg"):
+        frame[col] = frame[col].astype("float64")
+    return frame
+
+
+def consumption_by_customer(
+    session: SessionOrConnection, start: dt.date | str, end: dt.date | str
+) -> pd.DataFrame:
+    """Per customer over ``start..end`` (inclusive): deliveries, kg delivered, residual, kg/day.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    start, end
+        First and last day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``customer_id, code, name, zone_code, avg_daily_kg`` (the recorded figure),
+        ``deliveries, kg_delivered, residual_kg, first_delivery, last_delivery,
+        kg_per_day`` (``(kg_delivered - residual_kg) / days in the period``). Every
+        customer that is active or had a delivery in the period; sorted by code.
+    """
+    d, c = Delivery, Customer
+    first, last = _as_date(start), _as_date(end)
+    days = (last - first).days + 1
+    if days <= 0:
+        raise ValueError(f"end {last} is before start {first}")
+    ok = type_coerce(d.outcome, String) == DeliveryOutcome.DELIVERED.value
+    agg = (
+        select(
+            d.customer_id,
+            func.sum(case((ok, 1), else_=0)).label("deliveries"),
+            func.sum(case((ok, _kg_expr(d)), else_=0)).label("kg_delivered"),
+            func.sum(d.residual_kg).label("residual_kg"),
+            type_coerce(func.min(d.delivered_on), String).label("first_delivery"),
+            type_coerce(func.max(d.delivered_on), String).label("last_delivery"),
+        )
+        .where(d.delivered_on.between(first, last))
+        .group_by(d.customer_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            c.id.label("customer_id"),
+            c.code,
+            c.short_name.label("name"),
+            c.zone_code,
+            c.avg_daily_kg,
+            func.coalesce(agg.c.deliveries, 0).label("deliveries"),
+            func.coalesce(agg.c.kg_delivered, 0).label("kg_delivered"),
+            func.coalesce(agg.c.residual_kg, 0.0).label("residual_kg"),
+            agg.c.first_delivery,
+            agg.c.last_delivery,
+        )
+        .outerjoin(agg, agg.c.customer_id == c.id)
+        .where((c.is_active.is_(True) & c.is_terminated.is_(False)) | agg.c.customer_id.isnot(None))
+        .order_by(c.code)
+    )
+    frame = read_frame(session, stmt)
+    frame["deliveries"] = frame["deliveries"].astype("int64")
+    for col in ("kg_delivered", "residual_kg"):
+        frame[col] = frame[col].astype("float64")
+    for col in ("first_delivery", "last_delivery"):
+        frame[col] = _to_datetime(frame[col])
+    frame["kg_per_day"] = (frame["kg_delivered"] - frame["residual_kg"]) / days
+    return frame
+
+
+def plans(session: SessionOrConnection, day: dt.date | str | None = None) -> pd.DataFrame:
+    """Saved plans with their size and KPIs.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    day
+        Only plans for this date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id, plan_date, name, status, solver_version, routes, stops, unassigned,
+        kpis`` (dict), ``created_by, created_at, published_by, published_at``; newest
+        date first.
+    """
+    p = Plan
+    routes = select(func.count()).where(PlanRoute.plan_id == p.id).scalar_subquery().label("routes")
+    stops = (
+        select(func.count())
+        .select_from(PlanStop)
+        .join(PlanRoute, PlanRoute.id == PlanStop.route_id)
+        .where(PlanRoute.plan_id == p.id)
+        .scalar_subquery()
+        .label("stops")
+    )
+    unassigned = (
+        select(func.count())
+        .where(PlanUnassigned.plan_id == p.id)
+        .scalar_subquery()
+        .label("unassigned")
+    )
+    stmt = select(
+        p.id,
+        p.plan_date,
+        p.name,
+        _text(p.status),
+        p.solver_version,
+        routes,
+        stops,
+        unassigned,
+        p.kpis,
+        p.created_by,
+        p.created_at,
+        p.published_by,
+        p.published_at,
+    ).order_by(p.plan_date.desc(), p.id)
+    if day is not None:
+        stmt = stmt.where(p.plan_date == _as_date(day))
+    frame = read_frame(session, stmt)
+    frame["plan_date"] = pd.to_datetime(frame["plan_date"])
+    return frame
+
+
+def audit_log(
+    session: SessionOrConnection,
+    *,
+    since: dt.datetime | dt.date | None = None,
+    username: str | None = None,
+    entity: str | None = None,
+    action: str | None = None,
+    limit: int | None = 1000,
+) -> pd.DataFrame:
+    """The audit trail, newest first.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    since
+        Only entries at or after this moment (a date means its midnight UTC).
+    username, entity, action
+        Only entries by this user, about this table (e.g. ``"orders"``), of this kind
+        (``insert/update/delete/publish/bulk_insert/...``).
+    limit
+        At most this many rows (``None`` for all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id, at, username, action, entity, entity_id, details`` (dict).
+    """
+    a = AuditLog
+    stmt = select(a.id, a.at, a.username, a.action, a.entity, a.entity_id, a.details).order_by(
+        a.at.desc(), a.id.desc()
+    )
+    if since is not None:
+        if not isinstance(since, dt.datetime):
+            since = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
+        stmt = stmt.where(a.at >= since)
+    if username is not None:
+        stmt = stmt.where(a.username == username)
+    if entity is not None:
+        stmt = stmt.where(a.entity == entity)
+    if action is not None:
+        stmt = stmt.where(a.action == action)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return read_frame(session, stmt)
+
+
+# ---------------------------------------------------------------------------
+# Formatting helpers (public: the optimizer adapter and reports use the same text)
+# ---------------------------------------------------------------------------
+
+
+def format_windows(windows: Iterable[tuple[int, int]]) -> str:
+    """``[(480, 720), (840, 1200)]`` -> ``"08:00-12:00,14:00-20:00"``."""
+    return ",".join(f"{_hhmm(s)}-{_hhmm(e)}" for s, e in windows)
+
+
+def format_rest_days(rest_weekdays: str, closed_on_holidays: bool = False) -> str:
+    """``"67", True`` -> ``"Sat,Sun,holidays"`` (ISO weekday digits, 1 = Monday)."""
+    return _rest_days_text(rest_weekdays, closed_on_holidays)
+
+
+# ---------------------------------------------------------------------------
+# Internals
+# ---------------------------------------------------------------------------
+
+
+def read_frame(session: SessionOrConnection, stmt: Select) -> pd.DataFrame:
+    """Run ``stmt`` in the session's transaction and return the rows as a DataFrame."""
+    # pandas 3 cannot take a Session; its connection keeps us inside the session's transaction.
+    conn = session.connection() if isinstance(session, Session) else session
+    return pd.read_sql(stmt, conn, coerce_float=False)
+
+
+def _text(column: Any) -> Any:
+    """An enum column read back as its plain string value (no per-row enum conversion)."""
+    return type_coerce(column, String).label(column.key)
+
+
+def _zone_label() -> Any:
+    return case(
+        (ZoneRow.code.isnot(None), ZoneRow.code + literal("-") + ZoneRow.name), else_=None
+    ).label("zone")
+
+
+def _kg_expr(table: Any) -> Any:
+    return sum(
+        (getattr(table, f"qty_{kg}kg") * kg for kg in SIZE_CLASSES_KG[1:]),
+        getattr(table, f"qty_{SIZE_CLASSES_KG[0]}kg") * SIZE_CLASSES_KG[0],
+    )
+
+
+def _customer_filter(active_only: bool, zone: str | None) -> Any:
+    clauses = []
+    if active_only:
+        clauses.append(Customer.is_active.is_(True))
+        clauses.append(Customer.is_terminated.is_(False))
+    if zone is not None:
+        clauses.append(Customer.zone_code == zone)
+    return and_(*clauses) if clauses else None
+
+
+def _add_windows(
+    session: SessionOrConnection, frame: pd.DataFrame, where: Any, key: str = "id"
+) -> pd.DataFrame:
+    stmt = (
+        select(CustomerWindow.customer_id, CustomerWindow.start_min, CustomerWindow.end_min)
+        .join(Customer, Customer.id == CustomerWindow.customer_id)
+        .order_by(CustomerWindow.customer_id, CustomerWindow.start_min)
+    )
+    if where is not None:
+        stmt = stmt.where(where)
+    conn = session.connection() if isinstance(session, Session) else session
+    by_customer: dict[int, list[tuple[int, int]]] = {}
+    for cid, start, end in conn.execute(stmt).all():
+        by_customer.setdefault(cid, []).append((start, end))
+    lists = [by_customer.get(cid, []) for cid in frame[key].tolist()]
+    frame["windows_min"] = pd.Series(lists, index=frame.index, dtype=object)
+    # Few distinct window sets exist (hourly flags), so format each once.
+    texts: dict[tuple[tuple[int, int], ...], str] = {}
+    frame["windows"] = [
+        texts.get(k) or texts.setdefault(k, format_windows(k)) for k in map(tuple, lists)
+    ]
+    return frame
+
+
+def _owned_by_size() -> Any:
+    """Owned cylinders per customer, one column per size class (a subquery)."""
+    cc, t = CustomerCylinder, CylinderTypeRow
+    return (
+        select(
+            cc.customer_id,
+            *(
+                func.sum(case((t.size_kg == kg, cc.quantity), else_=0)).label(f"owned_{kg}kg")
+                for kg in SIZE_CLASSES_KG
+            ),
+        )
+        .join(t, t.code == cc.cylinder_type)
+        .group_by(cc.customer_id)
+        .subquery()
+    )
+
+
+def _with_text_columns(frame: pd.DataFrame) -> list[str]:
+    """Column order with the windows and rest-day texts beside ``rest_weekdays``."""
+    cols = [c for c in frame.columns if c not in ("windows", "windows_min", "rest_days")]
+    at = cols.index("rest_weekdays")
+    return [*cols[:at], "windows", "windows_min", "rest_weekdays", "rest_days", *cols[at + 1 :]]
+
+
+def _rest_days_column(frame: pd.DataFrame) -> list[str]:
+    memo: dict[tuple[str, bool], str] = {}
+    out = []
+    days = frame["rest_weekdays"].tolist()
+    holidays = frame["closed_on_holidays"].astype(bool).tolist()
+    for key in zip(days, holidays, strict=True):
+        text_ = memo.get(key)
+        if text_ is None:
+            text_ = memo[key] = _rest_days_text(*key)
+        out.append(text_)
+    return out
+
+
+def _rest_days_text(digits: str | None, closed_on_holidays: Any) -> str:
+    names = [WEEKDAY_NAMES[int(ch) - 1] for ch in sorted(set(digits or "")) if ch in "1234567"]
+    if bool(closed_on_holidays):
+        names.append("holidays")
+    return ",".join(names)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{int(minutes) // 60:02d}:{int(minutes) % 60:02d}"
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _to_datetime(values: pd.Series) -> pd.Series:
+    # SQLite hands dates back as ISO text, PostgreSQL as date objects: both parse here.
+    return pd.to_datetime(values.astype("string"), format="%Y-%m-%d")

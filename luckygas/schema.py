@@ -1,0 +1,145 @@
+"""Creating and upgrading the database schema: Alembic migrations, run from Python.
+
+A new database is created by the same migrations that upgrade an old one, so every
+database (the analysts' shared SQLite file, a PostgreSQL server, a test fixture) has
+exactly the schema of some revision. The migrations live inside the package
+(``luckygas/migrations``); no ``alembic.ini`` is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from luckygas.db import make_engine
+
+#: Where the migration scripts are (inside the installed package).
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
+    """An Alembic :class:`~alembic.config.Config` for the packaged migrations.
+
+    Parameters
+    ----------
+    connection
+        Run on this open connection (its transaction is the caller's).
+    url
+        Else open one from this URL (only used when ``connection`` is ``None``).
+
+    Returns
+    -------
+    Config
+        Usable with any :mod:`alembic.command` function.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url:
+        # ConfigParser treats "%" as interpolation; URL-encoded passwords contain it.
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision the package knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the package ships at least one migration"
+    return head
+
+
+def upgrade(engine_or_url: Engine | str | None = None, revision: str = "head") -> None:
+    """Upgrade the database to ``revision`` (creating every table on an empty database).
+
+    Parameters
+    ----------
+    engine_or_url
+        An engine, a URL, or ``None`` for the configured database
+        (:func:`luckygas.config.resolve_database_url`).
+    revision
+        Target revision id, ``"head"`` or a relative step such as ``"+1"``.
+    """
+    with _connection(engine_or_url) as conn:
+        command.upgrade(alembic_config(conn), revision)
+
+
+def downgrade(engine_or_url: Engine | str | None = None, revision: str = "base") -> None:
+    """Downgrade the database to ``revision`` (``"base"`` drops every table).
+
+    Parameters
+    ----------
+    engine_or_url
+        An engine, a URL, or ``None`` for the configured database.
+    revision
+        Target revision id, ``"base"`` or a relative step such as ``"-1"``.
+    """
+    with _connection(engine_or_url) as conn:
+        command.downgrade(alembic_config(conn), revision)
+
+
+def current_revision(engine_or_url: Engine | str | None = None) -> str | None:
+    """The revision the database is at, or ``None`` for a database never migrated.
+
+    Parameters
+    ----------
+    engine_or_url
+        An engine, a URL, or ``None`` for the configured database.
+    """
+    with _connection(engine_or_url) as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def create_database(engine_or_url: Engine | str | None = None, *, holiday_years=None) -> None:
+    """Create (or bring up to date) a database: run every migration, then seed reference data.
+
+    Safe to run again on an existing database: migrations already applied are skipped
+    and reference rows already present are kept.
+
+    Parameters
+    ----------
+    engine_or_url
+        An engine, a URL, or ``None`` for the configured database.
+    holiday_years
+        ``range`` of years to load national holidays for (default: see
+        :func:`luckygas.reference.seed_reference_data`).
+    """
+    from luckygas.reference import seed_reference_data
+
+    engine, owned = _engine(engine_or_url)
+    try:
+        upgrade(engine)
+        with Session(engine) as session:
+            session.info["user"] = "system"
+            seed_reference_data(session, holiday_years=holiday_years)
+            session.commit()
+    finally:
+        if owned:
+            engine.dispose()
+
+
+def _engine(engine_or_url: Engine | str | None) -> tuple[Engine, bool]:
+    if isinstance(engine_or_url, Engine):
+        return engine_or_url, False
+    return make_engine(engine_or_url), True
+
+
+@contextmanager
+def _connection(engine_or_url: Engine | str | None) -> Iterator[Connection]:
+    engine, owned = _engine(engine_or_url)
+    try:
+        # One transaction for the whole run: on PostgreSQL a failed migration leaves
+        # nothing half-done (SQLite DDL is transactional too).
+        with engine.begin() as conn:
+            yield conn
+    finally:
+        if owned:
+            engine.dispose()

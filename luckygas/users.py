@@ -1,0 +1,168 @@
+"""Workbench users and their roles (no passwords: a local tool needs roles and an audit trail).
+
+Who may do what is enforced by :mod:`luckygas.audit` on every flush; these functions
+only validate input. Granting a role needs an admin once the database has one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from sqlalchemy import String, select, type_coerce
+from sqlalchemy.orm import Session
+
+from luckygas.domain import Role
+from luckygas.models import User
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+
+
+class UserError(ValueError):
+    """A user cannot be added or changed as asked."""
+
+
+def add_user(
+    session: Session, username: str, *, role: Role | str = Role.VIEWER, full_name: str = ""
+) -> User:
+    """Register a user.
+
+    Parameters
+    ----------
+    session
+        Open session; flushed, the caller commits.
+    username
+        Login-style name (letters, digits, ``_ . @ -``; at most 64 characters), as
+        given in ``--user`` / ``$LUCKYGAS_USER``.
+    role
+        One of :class:`luckygas.domain.Role`.
+    full_name
+        Display name.
+
+    Returns
+    -------
+    User
+        The new user.
+
+    Raises
+    ------
+    UserError
+        When the name is malformed or taken, or the role unknown.
+    luckygas.audit.RoleError
+        When granting ``manager``/``admin`` without being an admin (once one exists).
+    """
+    name = _check_name(username)
+    if get_user(session, name) is not None:
+        raise UserError(f"username: {name!r} already exists")
+    user = User(username=name, full_name=full_name.strip(), role=_role(role), is_active=True)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, username: str) -> User | None:
+    """The user called ``username``, or ``None``."""
+    return session.scalar(select(User).where(User.username == username))
+
+
+def set_role(session: Session, username: str, role: Role | str) -> User:
+    """Change a user's role (admin only once an admin exists).
+
+    Parameters
+    ----------
+    session
+        Open session; flushed, the caller commits.
+    username
+        An existing user.
+    role
+        The new role.
+
+    Returns
+    -------
+    User
+        The changed user.
+    """
+    user = _existing(session, username)
+    user.role = _role(role)
+    session.flush()
+    return user
+
+
+def deactivate(session: Session, username: str) -> User:
+    """Mark a user inactive: kept for the audit trail, but holding no role any more.
+
+    Parameters
+    ----------
+    session
+        Open session; flushed, the caller commits.
+    username
+        An existing user.
+
+    Returns
+    -------
+    User
+        The changed user.
+    """
+    user = _existing(session, username)
+    user.is_active = False
+    session.flush()
+    return user
+
+
+def list_users(session: Session, *, include_inactive: bool = True) -> pd.DataFrame:
+    """All users as a DataFrame.
+
+    Parameters
+    ----------
+    session
+        Open session (not committed).
+    include_inactive
+        Also list deactivated users.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``username, full_name, role, is_active, created_at, created_by``,
+        sorted by username.
+    """
+    from luckygas.queries import read_frame
+
+    stmt = select(
+        User.username,
+        User.full_name,
+        type_coerce(User.role, String).label("role"),
+        User.is_active,
+        User.created_at,
+        User.created_by,
+    ).order_by(User.username)
+    if not include_inactive:
+        stmt = stmt.where(User.is_active.is_(True))
+    return read_frame(session, stmt)
+
+
+def _check_name(username: str) -> str:
+    name = (username or "").strip()
+    if not _USERNAME.match(name):
+        raise UserError(
+            f"username: {username!r} must be 1-64 letters, digits or _ . @ - (no spaces)"
+        )
+    return name
+
+
+def _role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise UserError(
+            f"role: {role!r} is not one of {', '.join(r.value for r in Role)}"
+        ) from None
+
+
+def _existing(session: Session, username: str) -> User:
+    user = get_user(session, username)
+    if user is None:
+        raise UserError(f"username: no user {username!r}")
+    return user
