@@ -1,0 +1,54 @@
+"""Backtest: the target definition and the comparison with the naive method."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from forecast_helpers import as_frame, refill_rows
+
+from luckygas.forecast import actual_runouts, backtest, default_cutoffs
+
+
+def test_actual_runout_extrapolates_the_measured_burn():
+    """40 kg delivered, 8 kg back 10 days later: 3.2 kg/day, empty 12.5 days after."""
+    rows = refill_rows(1, ["2025-03-01"]) + refill_rows(1, ["2025-03-11"], residual=8.0)
+    actual = actual_runouts(as_frame(rows), "2025-03-05")
+    assert actual.at[1, "actual_days_left"] == pytest.approx(12.5 - 4)
+    assert actual.at[1, "used_kg"] == 32.0
+
+
+@pytest.fixture(scope="module")
+def result(history):
+    """A backtest on the shared synthetic history at four cut-offs."""
+    cutoffs = default_cutoffs(history.deliveries, n=4)
+    return backtest(history.deliveries, history.customers, cutoffs, progress=False)
+
+
+def test_backtest_table_has_both_methods_per_cutoff(result):
+    """One row per cut-off and method, and counts that add up."""
+    assert len(result.table) == 8
+    assert set(result.table["method"]) == {"forecast", "naive"}
+    t = result.table
+    assert (t["prevented"] + t["missed"] == t["needed"]).all()
+
+
+def test_forecast_beats_naive_on_error_and_missed_runouts(result):
+    """Our run-out error is smaller and we let fewer customers run dry."""
+    s = result.summary.set_index("method")
+    assert s.at["forecast", "mae_days"] < 0.7 * s.at["naive", "mae_days"]
+    assert s.at["forecast", "missed"] < s.at["naive", "missed"]
+    assert s.at["forecast", "mae_due_days"] < s.at["naive", "mae_due_days"]
+
+
+def test_detail_rows_cover_customers_with_a_known_outcome(result, history):
+    """Every scored customer has an actual run-out and both predictions."""
+    d = result.detail
+    assert d[["actual_days_left", "forecast_days_left", "naive_days_left"]].notna().all().all()
+    assert d["customer_id"].isin(history.customers["customer_id"]).all()
+    assert np.isfinite(d["actual_days_left"]).all()
+
+
+def test_too_short_history_is_refused():
+    """A history under six months cannot be backtested, and says so."""
+    with pytest.raises(ValueError, match="too short"):
+        default_cutoffs(as_frame(refill_rows(1, ["2025-01-01", "2025-02-01"])))
