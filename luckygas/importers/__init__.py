@@ -1,0 +1,42 @@
+"""Getting real data in (and back out): customers, orders, delivery history, coordinates.
+
+Every import validates the whole file first and reports *all* problems at once
+(:class:`ImportFailed`, with file, row, column, value and reason), then writes in one
+transaction: everything or nothing. Each returns an :class:`ImportReport` whose
+``rows`` DataFrame says per input row whether it was added, updated or unchanged and
+what changed; ``dry_run=True`` computes the same report and writes nothing.
+"""
+
+from __future__ import annotations
+
+from luckygas.importers.customers import import_customers, parse_customers
+from luckygas.importers.errors import ImportFailed, ImportProblem
+from luckygas.importers.export import customers_frame, export_customers
+from luckygas.importers.geocode import (
+    ServiceOptions,
+    geocode_from_file,
+    geocode_with_service,
+)
+from luckygas.importers.history import import_history
+from luckygas.importers.orders import import_orders
+from luckygas.importers.readers import ReadOptions, read_table
+from luckygas.importers.report import ImportReport
+from luckygas.importers.templates import write_template
+
+__all__ = [
+    "ImportFailed",
+    "ImportProblem",
+    "ImportReport",
+    "ReadOptions",
+    "ServiceOptions",
+    "customers_frame",
+    "export_customers",
+    "geocode_from_file",
+    "geocode_with_service",
+    "import_customers",
+    "import_history",
+    "import_orders",
+    "parse_customers",
+    "read_table",
+    "write_template",
+]
