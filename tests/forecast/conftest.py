@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from forecast_helpers import load_into_db
+from tests.forecast.forecast_helpers import load_into_db
 
 from luckygas.forecast.simulate import SimulationParams, SyntheticHistory, simulate_history
 

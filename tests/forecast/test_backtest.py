@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from forecast_helpers import as_frame, refill_rows
+from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 from luckygas.forecast import actual_runouts, backtest, default_cutoffs
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from forecast_helpers import as_frame, refill_rows
+from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 from luckygas.forecast import (
     NAIVE_MONTHLY_FACTORS,

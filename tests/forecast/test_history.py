@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from forecast_helpers import as_frame, refill_rows
+from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 from luckygas.forecast.history import prepare_refills, refill_intervals
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from forecast_helpers import as_frame, refill_rows
+from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 from luckygas.forecast import (
     PROPOSAL_COLUMNS,

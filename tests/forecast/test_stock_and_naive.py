@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from forecast_helpers import as_frame, refill_rows
+from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 from luckygas.forecast import (
     SeasonalProfile,

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import H, make_day
+from tests.scenarios.conftest import H, make_day
 
 from luckygas.domain import VehicleType
 from luckygas.optimize.matrix import UserMatrix

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import DB_DAY
+from tests.scenarios.conftest import DB_DAY
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

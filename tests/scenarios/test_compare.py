@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib
 import pandas as pd
 import pytest
-from conftest import FAST
+from tests.scenarios.conftest import FAST
 
 from luckygas.optimize.result import (
     ROUTE_COLUMNS,

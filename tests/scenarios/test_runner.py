@@ -8,7 +8,7 @@ import pickle
 
 import pandas as pd
 import pytest
-from conftest import FAST
+from tests.scenarios.conftest import FAST
 
 from luckygas.scenarios import PRESETS, PortableProblem, Scenario, run_scenarios, sweep
 from luckygas.scenarios import runner as runner_mod
@@ -28,7 +28,7 @@ def _same(a, b) -> None:
 @pytest.fixture(scope="module")
 def serial():
     """The four notebook scenarios solved one by one in this process."""
-    from conftest import make_day
+    from tests.scenarios.conftest import make_day
 
     return run_scenarios(
         make_day(), [PRESETS[n] for n in NAMES], FAST, max_workers=1, progress=False

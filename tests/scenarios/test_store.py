@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DB_DAY, FAST
+from tests.scenarios.conftest import DB_DAY, FAST
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
