@@ -77,7 +77,10 @@ def check_plan(problem: RoutingProblem, result: PlanResult,
             continue
         rs = stops[stops["vehicle_id"] == v.id].sort_values("sequence")
         seq = [orders[int(x)] for x in rs["order_id"]]
-        out += _check_route(problem, v, route, rs, seq, md, node)
+        reloads = getattr(result, "reloads", None)
+        rl = (reloads[reloads["vehicle_id"] == v.id].sort_values("trip")
+              if reloads is not None and len(reloads) else None)
+        out += _check_route(problem, v, route, rs, seq, md, node, rl)
         if locked and v.id in locked:
             want = list(locked[v.id])
             if [o.id for o in seq[: len(want)]] != want:
@@ -89,17 +92,38 @@ def check_plan(problem: RoutingProblem, result: PlanResult,
     return out
 
 
-def _check_route(problem, v, route, rs, seq, md, node) -> list[Violation]:  # type: ignore[no-untyped-def]
+def _trips(v, rs, seq, rl, bad) -> list[int]:  # type: ignore[no-untyped-def]
+    """Trip number of each stop (1 without a trip column); checks trip numbering."""
+    trip_of = [int(t) for t in rs["trip"]] if "trip" in rs.columns else [1] * len(seq)
+    if any(b < a for a, b in zip(trip_of, trip_of[1:], strict=False)) or (trip_of and trip_of[0] != 1):
+        bad("TRIP_ORDER", f"stop trips {trip_of} are not 1, 2, ... in sequence")
+    n_trips = max(trip_of, default=1)
+    if n_trips > v.max_trips:
+        bad("MAX_TRIPS", f"{n_trips} trips > {v.max_trips}")
+    want = list(range(2, n_trips + 1))
+    have = [] if rl is None else [int(t) for t in rl["trip"]]
+    if have != want:
+        bad("RELOAD_MISSING", f"reloads before trips {have}, expected {want}")
+    return trip_of
+
+
+def _check_route(problem, v, route, rs, seq, md, node, rl=None) -> list[Violation]:  # type: ignore[no-untyped-def]
     out: list[Violation] = []
 
     def bad(code: str, msg: str, oid: int | None = None) -> None:
         out.append(Violation(code, msg, v.id, oid))
 
-    for kg in SIZE_CLASSES_KG:
-        if sum(o.demand[kg] for o in seq) > v.capacity[kg]:
-            bad("CAPACITY_SIZE", f"{kg} kg load exceeds capacity {v.capacity[kg]}")
-    if sum(o.kg for o in seq) > v.max_kg:
-        bad("CAPACITY_KG", f"load exceeds {v.max_kg} kg")
+    trip_of = _trips(v, rs, seq, rl, bad)
+    if out:
+        return out
+    # Capacity holds per trip: the vehicle is refilled at each reload.
+    for trip in sorted(set(trip_of)):
+        load = [o for o, t in zip(seq, trip_of, strict=True) if t == trip]
+        for kg in SIZE_CLASSES_KG:
+            if sum(o.demand[kg] for o in load) > v.capacity[kg]:
+                bad("CAPACITY_SIZE", f"trip {trip}: {kg} kg load exceeds capacity {v.capacity[kg]}")
+        if sum(o.kg for o in load) > v.max_kg:
+            bad("CAPACITY_KG", f"trip {trip}: load exceeds {v.max_kg} kg")
     if v.max_stops is not None and len(seq) > v.max_stops:
         bad("MAX_STOPS", f"{len(seq)} stops > {v.max_stops}")
     for o in seq:
@@ -130,7 +154,25 @@ def _check_route(problem, v, route, rs, seq, md, node) -> list[Violation]:  # ty
             bad("BREAK_WINDOW", f"break at {brk} outside its window")
     # Walk the route; the break may sit in any gap (travel or waiting), never in a service.
     t_free, prev, brk_fits = start, 0, brk is None or brk + v.break_duration_s <= start or brk >= end
-    for o, s in zip(seq, rs.itertuples(), strict=True):
+    reload_at = {} if rl is None else {int(r.trip): r for r in rl.itertuples()}
+    cur_trip = 1
+    for o, s, trip in zip(seq, rs.itertuples(), trip_of, strict=True):
+        if trip != cur_trip:  # back to the depot, reload, and out again
+            cur_trip = trip
+            r = reload_at[trip]
+            back = _travel(int(md.duration_s[v.type][prev, 0]), v.speed_factor)
+            arrive, leave = int(r.arrival_s), int(r.departure_s)
+            gap_need = back
+            if brk is not None and t_free <= brk and brk + v.break_duration_s <= arrive:
+                gap_need += v.break_duration_s
+                brk_fits = True
+            if arrive < t_free + gap_need:
+                bad("TIME_TRAVEL", f"reload before trip {trip} at {arrive}, earliest {t_free + gap_need}")
+            if leave - arrive < v.reload_s:
+                bad("RELOAD_TIME", f"reload before trip {trip} lasts {leave - arrive} s < {v.reload_s} s")
+            if brk is not None and brk + v.break_duration_s <= leave and brk >= arrive:
+                brk_fits = brk_fits or leave - arrive >= v.reload_s + v.break_duration_s
+            t_free, prev = leave, 0
         m = node[o.id]
         travel = _travel(int(md.duration_s[v.type][prev, m]), v.speed_factor)
         begin = int(s.start_s)

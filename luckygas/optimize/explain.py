@@ -29,8 +29,11 @@ def route_feasible(model: NumModel, v: int, nodes: Sequence[int], extra_end_s: i
     """Approximate feasibility of visiting ``nodes`` with vehicle ``v`` (earliest schedule)."""
     veh = model.vehicles[v]
     for d, cap in enumerate(veh.capacities):
-        if sum(model.demands[d][n] for n in nodes) > cap:
-            return False
+        load = 0
+        for n in nodes:  # a reload node (negative demand) empties the vehicle's load
+            load = 0 if model.demands[d][n] < 0 else load + model.demands[d][n]
+            if load > cap:
+                return False
     tm = model.time_matrices[veh.time_key]
     t = veh.start_range[0]
     brk_taken = veh.break_ is None

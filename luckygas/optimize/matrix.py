@@ -47,6 +47,13 @@ def scaled_duration(duration_s: int, speed_factor: float) -> int:
     return round(duration_s / speed_factor)
 
 
+def scaled_matrix(duration_s: np.ndarray, speed_factor: float) -> np.ndarray:
+    """:func:`scaled_duration` applied to a whole matrix (same half-to-even rounding)."""
+    if speed_factor == 1.0:
+        return np.asarray(duration_s, dtype=np.int64)
+    return np.rint(np.asarray(duration_s, dtype=np.float64) / speed_factor).astype(np.int64)
+
+
 class TravelMatrix(Protocol):
     """Anything that turns a depot + orders into a :class:`MatrixData`."""
 

@@ -35,6 +35,11 @@ class NumModel:
     ``time_matrices[key][i][j]`` = service at ``i`` + travel ``i -> j`` (the OR-Tools
     convention: the transit of an arc carries the from-node's service time).
     ``penalties[i] is None`` makes node ``i`` mandatory.
+
+    ``reload_vehicle[i]`` is the vehicle index owning reload node ``i`` (a copy of the
+    depot where that vehicle refills; ``None`` for customers). Reload nodes carry
+    ``-capacity`` on every capacity dimension, so the load restarts from zero there; they
+    come last, after every customer node, and are optional at no cost.
     """
 
     n_nodes: int
@@ -50,6 +55,7 @@ class NumModel:
     horizon: int = 86_400
     span_cost: int = 0
     meta: dict[str, object] = field(default_factory=dict)
+    reload_vehicle: list[int | None] | None = None
 
     def __post_init__(self) -> None:
         n = self.n_nodes
@@ -61,6 +67,8 @@ class NumModel:
         for label in ("service", "windows", "allowed", "penalties"):
             if len(getattr(self, label)) != n:
                 raise ValueError(f"NumModel: {label} must have {n} entries.")
+        if self.reload_vehicle is not None and len(self.reload_vehicle) != n:
+            raise ValueError(f"NumModel: reload_vehicle must have {n} entries.")
         for v in self.vehicles:
             if len(v.capacities) != len(self.dim_names):
                 raise ValueError("NumModel: vehicle capacities must match dim_names.")
@@ -68,12 +76,24 @@ class NumModel:
                 raise ValueError("NumModel: vehicle refers to an unknown matrix key.")
 
 
+    def is_reload(self, node: int) -> bool:
+        """True if ``node`` is a reload (depot copy) node."""
+        return self.reload_vehicle is not None and self.reload_vehicle[node] is not None
+
+    @property
+    def n_customers(self) -> int:
+        """Number of customer nodes (they are nodes ``1..n_customers``)."""
+        if self.reload_vehicle is None:
+            return self.n_nodes - 1
+        return sum(1 for r in self.reload_vehicle[1:] if r is None)
+
+
 @dataclass
 class RawSolution:
     """What the solver found, still in node indices.
 
-    ``routes[v]`` lists the visited nodes (no depot), ``starts[v]`` their service start
-    times; ``depart[v]``/``end[v]`` the depot departure/return; ``breaks[v]`` the break
+    ``routes[v]`` lists the visited nodes (no depot; reload nodes included, useless
+    ones already removed), ``starts[v]`` their service start times; ``depart[v]``/``end[v]`` the depot departure/return; ``breaks[v]`` the break
     start or None.
     """
 

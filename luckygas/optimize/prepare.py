@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from luckygas.domain import SIZE_CLASSES_KG, VehicleRequirement, VehicleType
 from luckygas.optimize import reasons as R
-from luckygas.optimize.matrix import MatrixData, default_matrix, scaled_duration
+from luckygas.optimize.matrix import MatrixData, default_matrix, scaled_duration, scaled_matrix
 from luckygas.optimize.model import NumModel, NumVehicle
 from luckygas.optimize.problem import DAY_S, Order, RoutingProblem, SolverParams, Vehicle
 
@@ -225,42 +227,56 @@ def prepare(problem: RoutingProblem, params: SolverParams,
     lock_vehicle = {oid: vpos[vid] for vid, oids in (locked or {}).items() if vid in vpos for oid in oids}
     orders = [o for o, _ in keep]
     allowed_v = [[lock_vehicle[o.id]] if o.id in lock_vehicle else a for o, a in keep]
-    nodes = [0] + [md_of_order[o.id] for o in orders]
+    # Reload nodes: copies of the depot, (max_trips - 1) per vehicle, after the customers.
+    # A vehicle never needs more reloads than it has compatible orders.
+    n_allowed = [sum(1 for a in allowed_v if vi in a) for vi in range(len(problem.vehicles))]
+    reload_of: list[int] = [vi for vi, v in enumerate(problem.vehicles)
+                            for _ in range(min(v.max_trips - 1, n_allowed[vi]))]
+    nodes = [0] + [md_of_order[o.id] for o in orders] + [0] * len(reload_of)
     n = len(nodes)
-    svc = [0] + [problem.service_time.of(o) for o in orders]
+    n_cust = len(orders)
+    svc = ([0] + [problem.service_time.of(o) for o in orders]
+           + [problem.vehicles[vi].reload_s for vi in reload_of])
 
     used_sizes = [kg for kg in SIZE_CLASSES_KG if any(o.demand[kg] for o in orders)]
     dim_names = [f"load_{kg}kg" for kg in used_sizes] + ["load_kg"]
-    demands = [[0] + [o.demand[kg] for o in orders] for kg in used_sizes] + [[0] + [o.kg for o in orders]]
+    caps_of = [[v.capacity[kg] for kg in used_sizes] + [v.max_kg] for v in problem.vehicles]
+    demands = [[0] + [o.demand[kg] for o in orders] + [-caps_of[vi][d] for vi in reload_of]
+               for d, kg in enumerate(used_sizes)]
+    demands.append([0] + [o.kg for o in orders] + [-caps_of[vi][-1] for vi in reload_of])
     if any(v.max_stops is not None for v in problem.vehicles):
         dim_names.append("stops")
-        demands.append([0] + [1] * (n - 1))
+        demands.append([0] + [1] * n_cust + [0] * len(reload_of))
 
     time_m: dict[object, list[list[int]]] = {}
     cost_m: dict[float, list[list[int]]] = {}
     vehicles = []
-    for v in problem.vehicles:
-        caps = [v.capacity[kg] for kg in used_sizes] + [v.max_kg]
+    for vi, v in enumerate(problem.vehicles):
+        caps = list(caps_of[vi])
         if "stops" in dim_names:
             caps.append(v.max_stops if v.max_stops is not None else n)
         nv = _num_vehicle(v, problem, params, tuple(caps))
         if nv.time_key not in time_m:
-            d = md.duration_s[v.type]
-            time_m[nv.time_key] = [[svc[a] + scaled_duration(int(d[i, j]), v.speed_factor)
-                                    for b, j in enumerate(nodes)] for a, i in enumerate(nodes)]
+            d = scaled_matrix(md.duration_s[v.type], v.speed_factor)[np.ix_(nodes, nodes)]
+            time_m[nv.time_key] = (d + np.asarray(svc, dtype=np.int64)[:, None]).tolist()
         if v.cost_per_km not in cost_m:
-            dist = md.distance_m
-            cost_m[v.cost_per_km] = [[round(v.cost_per_km * int(dist[i, j]) * COST_SCALE / 1000)
-                                      for j in nodes] for i in nodes]
+            dist = md.distance_m[np.ix_(nodes, nodes)]
+            cost_m[v.cost_per_km] = np.rint(
+                v.cost_per_km * dist.astype(np.float64) * COST_SCALE / 1000).astype(np.int64).tolist()
         vehicles.append(nv)
     all_v = list(range(len(problem.vehicles)))
-    allowed: list[list[int] | None] = [None] + [None if a == all_v else a for a in allowed_v]
-    penalties = _penalties(problem, params, orders, cost_m, [v.fixed_cost for v in vehicles], list(range(1, n)))
+    allowed: list[list[int] | None] = ([None] + [None if a == all_v else a for a in allowed_v]
+                                       + [[vi] for vi in reload_of])
+    penalties = _penalties(problem, params, orders, cost_m, [v.fixed_cost for v in vehicles],
+                           list(range(1, n_cust + 1)))
+    penalties += [0] * len(reload_of)
     span_cost = round(params.balance_weight * COST_SCALE / 3600)
     model = NumModel(
         n_nodes=n, time_matrices=time_m, cost_matrices=cost_m, dim_names=tuple(dim_names),
-        demands=tuple(demands), service=svc, windows=[()] + [o.windows for o in orders],
+        demands=tuple(demands), service=svc,
+        windows=[()] + [o.windows for o in orders] + [()] * len(reload_of),
         allowed=allowed, penalties=penalties, vehicles=vehicles, horizon=DAY_S, span_cost=span_cost,
+        reload_vehicle=[None] * (n_cust + 1) + list(reload_of),
     )
-    return Prepared(model, [None, *orders], md, nodes, md_of_order, unassigned,
+    return Prepared(model, [None, *orders] + [None] * len(reload_of), md, nodes, md_of_order, unassigned,
                     [v.id for v in problem.vehicles])

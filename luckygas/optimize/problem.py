@@ -15,8 +15,7 @@ import itertools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from luckygas.domain import SIZE_CLASSES_KG, Priority, VehicleRequirement, VehicleType
 
@@ -24,6 +23,28 @@ if TYPE_CHECKING:
     from luckygas.optimize.matrix import TravelMatrix
 
 DAY_S = 24 * 3600
+
+
+class FrozenCounts(dict[int, int]):
+    """A read-only ``{size_kg: count}`` dict that pickles (``MappingProxyType`` does not).
+
+    Problems travel to worker processes (scenario runs), so every field must pickle;
+    callers still cannot change a count by accident.
+    """
+
+    __slots__ = ()
+
+    def _readonly(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("counts are read-only; build a new Order/Vehicle instead.")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _readonly  # type: ignore[assignment]
+    __ior__ = _readonly  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type, tuple[dict[int, int]]]:
+        return (FrozenCounts, (dict(self),))
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
 
 
 def _frozen_counts(name: str, owner: str, counts: Mapping[int, int]) -> Mapping[int, int]:
@@ -35,7 +56,7 @@ def _frozen_counts(name: str, owner: str, counts: Mapping[int, int]) -> Mapping[
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             raise ValueError(f"{owner}: {name}[{kg}] must be a non-negative int, got {n!r}.")
         out[kg] = n
-    return MappingProxyType(out)
+    return FrozenCounts(out)
 
 
 def _check_time(name: str, owner: str, value: int | None, allow_none: bool = False) -> None:
@@ -157,7 +178,13 @@ class Order:
 
 @dataclass(frozen=True, slots=True)
 class Vehicle:
-    """One vehicle with its driver's shift for the day."""
+    """One vehicle with its driver's shift for the day.
+
+    ``capacity``/``max_kg`` are per load. With ``max_trips > 1`` the vehicle may return to
+    the depot to reload (``reload_s`` seconds each time) and go out again: every trip
+    respects the capacity on its own, while shift, break, ``max_route_s`` and
+    ``max_stops`` apply to the whole day.
+    """
 
     id: int
     name: str
@@ -175,9 +202,15 @@ class Vehicle:
     max_route_s: int | None = None
     max_stops: int | None = None
     driver_name: str = ""
+    max_trips: int = 1
+    reload_s: int = 900
 
     def __post_init__(self) -> None:
         owner = f"Vehicle {self.id}"
+        if not isinstance(self.max_trips, int) or isinstance(self.max_trips, bool) or self.max_trips < 1:
+            raise ValueError(f"{owner}: max_trips must be an int >= 1, got {self.max_trips!r}.")
+        if not isinstance(self.reload_s, int) or isinstance(self.reload_s, bool) or self.reload_s < 0:
+            raise ValueError(f"{owner}: reload_s must be a non-negative int, got {self.reload_s!r}.")
         object.__setattr__(self, "type", VehicleType(self.type))
         object.__setattr__(self, "capacity", _frozen_counts("capacity", owner, self.capacity))
         if not isinstance(self.max_kg, int) or self.max_kg < 0:

@@ -26,14 +26,16 @@ _SIZES = SIZE_CLASSES_KG
 ROUTE_COLUMNS = [
     "vehicle_id", "vehicle_name", "vehicle_type", "driver_name", "start_s", "end_s", "n_stops",
     "distance_m", "drive_s", "service_s", "wait_s", "break_start_s", "break_s", "load_kg",
-    *[f"load_{kg}kg" for kg in _SIZES], "utilisation_kg", "cost",
+    *[f"load_{kg}kg" for kg in _SIZES], "utilisation_kg", "cost", "trips", "max_trip_kg",
 ]
 STOP_COLUMNS = [
     "vehicle_id", "sequence", "order_id", "customer_id", "customer_name", "address", "lat", "lng",
     "arrival_s", "wait_s", "start_s", "departure_s", "service_s", "window_start_s", "window_end_s",
     "distance_from_prev_m", "travel_from_prev_s", *[f"qty_{kg}kg" for kg in _SIZES],
     *[f"empties_{kg}kg" for kg in _SIZES], *[f"load_after_{kg}kg" for kg in _SIZES], "priority", "notes",
+    "trip",
 ]
+RELOAD_COLUMNS = ["vehicle_id", "trip", "arrival_s", "departure_s"]
 UNASSIGNED_COLUMNS = ["order_id", "customer_id", "customer_name", "lat", "lng", "priority",
                       "reason_code", "reason"]
 
@@ -52,17 +54,26 @@ class RunRecord:
     objective: int | None
     solutions: int
     seeded: bool = False
+    first_solution: str = ""
 
 
 @dataclass
 class PlanResult:
-    """One planned day. Empty frames (with columns) when nothing was planned."""
+    """One planned day. Empty frames (with columns) when nothing was planned.
+
+    ``reloads`` has one row per return to the depot to reload between trips
+    (``trip`` is the trip that starts after it); stops carry their ``trip`` (1, 2, ...)
+    and routes their number of ``trips``. Route ``load_<size>kg`` and ``max_trip_kg``
+    are the largest single-trip loads, ``load_kg`` the day's total.
+    """
 
     routes: pd.DataFrame
     stops: pd.DataFrame
     unassigned: pd.DataFrame
     kpis: dict[str, Any]
     run: RunRecord
+    reloads: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: pd.DataFrame(columns=RELOAD_COLUMNS).astype("int64"))
 
     def summary(self) -> str:
         """A few human-readable lines."""
@@ -74,7 +85,9 @@ class PlanResult:
             f"[{self.run.status}, {self.run.wall_s:.1f} s]",
         ]
         for r in self.routes.itertuples():
-            lines.append(f"  {r.vehicle_name}: {r.n_stops} stops {hhmm(r.start_s)}-{hhmm(r.end_s)} "
+            trips = int(getattr(r, "trips", 1) or 1)
+            extra = f" in {trips} trips" if trips > 1 else ""
+            lines.append(f"  {r.vehicle_name}: {r.n_stops} stops{extra} {hhmm(r.start_s)}-{hhmm(r.end_s)} "
                          f"{r.distance_m / 1000:.1f} km {r.load_kg} kg")
         if len(self.unassigned):
             codes = self.unassigned["reason_code"].value_counts().to_dict()
@@ -91,8 +104,8 @@ class PlanResult:
                     "rows": rows}
 
         return {"routes": frame(self.routes), "stops": frame(self.stops),
-                "unassigned": frame(self.unassigned), "kpis": json.loads(json.dumps(self.kpis)),
-                "run": dataclasses.asdict(self.run)}
+                "unassigned": frame(self.unassigned), "reloads": frame(self.reloads),
+                "kpis": json.loads(json.dumps(self.kpis)), "run": dataclasses.asdict(self.run)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PlanResult:
@@ -103,8 +116,17 @@ class PlanResult:
                 df[c] = df[c].astype("float64" if t == "float64" else t)
             return df
 
-        return cls(frame(data["routes"]), frame(data["stops"]), frame(data["unassigned"]),
-                   dict(data["kpis"]), RunRecord(**data["run"]))
+        routes, stops = frame(data["routes"]), frame(data["stops"])
+        # Plans saved before multi-trip support: one trip per route, no reloads.
+        if "trips" not in routes.columns:
+            routes["trips"] = 1
+            routes["max_trip_kg"] = routes["load_kg"]
+        if "trip" not in stops.columns:
+            stops["trip"] = 1
+        reloads = (frame(data["reloads"]) if "reloads" in data
+                   else pd.DataFrame(columns=RELOAD_COLUMNS).astype("int64"))
+        return cls(routes, stops, frame(data["unassigned"]), dict(data["kpis"]),
+                   RunRecord(**data["run"]), reloads)
 
 
 def _window_used(windows: tuple[tuple[int, int], ...], t: int) -> tuple[int, int]:
@@ -120,33 +142,55 @@ def build_result(problem: RoutingProblem, prep: Prepared, raw: RawSolution,
     from luckygas.optimize.prepare import COST_SCALE
 
     md = prep.md
-    route_rows, stop_rows = [], []
+    route_rows, stop_rows, reload_rows = [], [], []
     on_time = 0
     for v_idx, nodes in enumerate(raw.routes):
         if not nodes:
             continue
         veh = problem.vehicles[v_idx]
-        orders = [prep.node_orders[n] for n in nodes]
-        load = {kg: sum(o.demand[kg] for o in orders) for kg in _SIZES}  # type: ignore[union-attr]
-        load_kg = sum(o.kg for o in orders)  # type: ignore[union-attr]
+        # Split the route into trips at its reload nodes.
+        trips: list[list[int]] = [[]]
+        for node in nodes:
+            if prep.node_orders[node] is None:
+                trips.append([])
+            else:
+                trips[-1].append(node)
+        trip_loads = [{kg: sum(prep.node_orders[n].demand[kg] for n in t) for kg in _SIZES}  # type: ignore[union-attr]
+                      for t in trips]
+        trip_kg = [sum(prep.node_orders[n].kg for n in t) for t in trips]  # type: ignore[union-attr]
+        load = {kg: max(tl[kg] for tl in trip_loads) for kg in _SIZES}
+        load_kg = sum(trip_kg)
         brk = raw.breaks[v_idx]
         dep = raw.depart[v_idx]
         prev_m, t_free = 0, dep
         dist_tot = drive_tot = svc_tot = wait_tot = 0
-        remaining = dict(load)
-        for seq, (node, start) in enumerate(zip(nodes, raw.starts[v_idx], strict=True), 1):
+        trip = 1
+        remaining = dict(trip_loads[0])
+        seq = 0
+        for node, start in zip(nodes, raw.starts[v_idx], strict=True):
             o = prep.node_orders[node]
-            assert o is not None
             m = prep.md_index[node]
             travel = scaled_duration(int(md.duration_s[veh.type][prev_m, m]), veh.speed_factor)
             dist = int(md.distance_m[prev_m, m])
             arrival = t_free + travel
             if brk is not None and t_free <= brk < arrival:
                 arrival += veh.break_duration_s  # break taken on the way
-            svc = problem.service_time.of(o)
+            svc = prep.model.service[node]
             wait = max(0, start - arrival)
             if brk is not None and arrival <= brk < start:
                 wait = max(0, wait - veh.break_duration_s)  # break taken while waiting
+            dist_tot += dist
+            drive_tot += travel
+            wait_tot += wait
+            prev_m, t_free = m, start + svc
+            if o is None:  # a reload at the depot: the next trip starts full
+                trip += 1
+                remaining = dict(trip_loads[trip - 1])
+                reload_rows.append({"vehicle_id": veh.id, "trip": trip, "arrival_s": arrival,
+                                    "departure_s": start + svc})
+                continue
+            seq += 1
+            svc_tot += svc
             for kg in _SIZES:
                 remaining[kg] -= o.demand[kg]
             ws, we = _window_used(o.windows, start)
@@ -162,13 +206,8 @@ def build_result(problem: RoutingProblem, prep: Prepared, raw: RawSolution,
                 **{f"qty_{kg}kg": o.demand[kg] for kg in _SIZES},
                 **{f"empties_{kg}kg": o.empties[kg] for kg in _SIZES},
                 **{f"load_after_{kg}kg": remaining[kg] for kg in _SIZES},
-                "priority": str(o.priority), "notes": o.notes,
+                "priority": str(o.priority), "notes": o.notes, "trip": trip,
             })
-            dist_tot += dist
-            drive_tot += travel
-            svc_tot += svc
-            wait_tot += wait
-            prev_m, t_free = m, start + svc
         back = scaled_duration(int(md.duration_s[veh.type][prev_m, 0]), veh.speed_factor)
         dist_tot += int(md.distance_m[prev_m, 0])
         drive_tot += back
@@ -176,11 +215,12 @@ def build_result(problem: RoutingProblem, prep: Prepared, raw: RawSolution,
         cap_kg = veh.max_kg or 1
         route_rows.append({
             "vehicle_id": veh.id, "vehicle_name": veh.name, "vehicle_type": str(veh.type),
-            "driver_name": veh.driver_name, "start_s": dep, "end_s": raw.end[v_idx], "n_stops": len(nodes),
+            "driver_name": veh.driver_name, "start_s": dep, "end_s": raw.end[v_idx], "n_stops": seq,
             "distance_m": dist_tot, "drive_s": drive_tot, "service_s": svc_tot, "wait_s": wait_tot,
             "break_start_s": brk, "break_s": veh.break_duration_s if brk is not None else 0,
             "load_kg": load_kg, **{f"load_{kg}kg": load[kg] for kg in _SIZES},
-            "utilisation_kg": round(load_kg / cap_kg, 4), "cost": round(cost, 2),
+            "utilisation_kg": round(max(trip_kg) / cap_kg, 4), "cost": round(cost, 2),
+            "trips": trip, "max_trip_kg": max(trip_kg),
         })
     routes = pd.DataFrame(route_rows, columns=ROUTE_COLUMNS)
     routes["break_start_s"] = routes["break_start_s"].astype("Int64")
@@ -204,4 +244,6 @@ def build_result(problem: RoutingProblem, prep: Prepared, raw: RawSolution,
         "cost": round(float(routes["cost"].sum()), 2),
         "objective": None if raw.objective is None else raw.objective / COST_SCALE,
     }
-    return PlanResult(routes, stops, un, kpis, run)
+    kpis["trips"] = int(routes["trips"].sum())
+    reloads = pd.DataFrame(reload_rows, columns=RELOAD_COLUMNS).astype("int64")
+    return PlanResult(routes, stops, un, kpis, run, reloads)

@@ -98,10 +98,7 @@ def solve_numeric(
         routing.SetArcCostEvaluatorOfVehicle(cost_cb[veh.cost_key], v)
         routing.SetFixedCostOfVehicle(veh.fixed_cost, v)
 
-    for d, name in enumerate(model.dim_names):
-        cb = routing.RegisterUnaryTransitVector(list(model.demands[d]))
-        caps = [veh.capacities[d] for veh in model.vehicles]
-        routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, name)
+    _add_capacities(model, manager, routing)
 
     routing.AddDimensionWithVehicleTransits(
         [time_cb[veh.time_key] for veh in model.vehicles], model.horizon, model.horizon, False, TIME
@@ -121,6 +118,7 @@ def solve_numeric(
             routing.VehicleVar(idx).SetValues([-1, *allowed])
         penalty = model.penalties[node]
         if penalty is not None:
+            # Reload nodes have penalty 0: unused reloads cost nothing.
             routing.AddDisjunction([idx], penalty)
     locked = dict(locked or {})
     for v, nodes in locked.items():
@@ -173,6 +171,29 @@ def solve_numeric(
     return raw
 
 
+def _add_capacities(model: NumModel, manager: pywrapcp.RoutingIndexManager,
+                    routing: pywrapcp.RoutingModel) -> None:
+    """One dimension per capacity, each bound to its own demand vector (domain.md §4.3).
+
+    Reloads follow OR-Tools' ``cvrp_reload`` sample: a reload node's transit is
+    ``-capacity`` and its slack may take any value in ``[0, capacity]``, so the load after
+    it can restart from zero; every other node has zero slack, so loads only add up.
+    """
+    reload_idx = {manager.NodeToIndex(i) for i in range(1, model.n_nodes) if model.is_reload(i)}
+    for d, name in enumerate(model.dim_names):
+        cb = routing.RegisterUnaryTransitVector(list(model.demands[d]))
+        caps = [veh.capacities[d] for veh in model.vehicles]
+        resets = bool(reload_idx) and any(model.demands[d][manager.IndexToNode(i)] < 0
+                                          for i in reload_idx)
+        routing.AddDimensionWithVehicleCapacity(cb, max(caps) if resets else 0, caps, True, name)
+        if not resets:
+            continue
+        dim = routing.GetDimensionOrDie(name)
+        for index in range(routing.Size()):
+            if index not in reload_idx:
+                dim.SlackVar(index).SetValue(0)
+
+
 def _add_windows(model: NumModel, manager: pywrapcp.RoutingIndexManager,
                  routing: pywrapcp.RoutingModel, tdim: pywrapcp.RoutingDimension) -> None:
     """Several windows per node: the hull as the range, then the gaps removed."""
@@ -195,10 +216,11 @@ def _add_vehicle_times(model: NumModel, routing: pywrapcp.RoutingModel,
         end.SetRange(*veh.end_range)
         if veh.max_span is not None:
             tdim.SetSpanUpperBoundForVehicle(veh.max_span, v)
-        # Leave as late as possible and come back as early as possible: reported times
-        # are tight and waiting is not padded at the depot.
-        routing.AddVariableMaximizedByFinalizer(start)
+        # Driver sheets: come back as early as possible first, then leave as late as that
+        # allows without delaying anything (so no waiting at the first customer, and a
+        # route whose first window is wide starts at the shift start, not at 17:00).
         routing.AddVariableMinimizedByFinalizer(end)
+        routing.AddVariableMaximizedByFinalizer(start)
 
 
 def _add_breaks(model: NumModel, manager: pywrapcp.RoutingIndexManager,
@@ -267,6 +289,26 @@ def _read_routes(routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexM
     return routing.ReadAssignmentFromRoutes(to_idx(accepted), True)
 
 
+def drop_idle_reloads(model: NumModel, nodes: list[int], times: list[int]
+                      ) -> tuple[list[int], list[int]]:
+    """Remove reloads that start or end a route or follow another reload.
+
+    They carry nothing (the search may leave them in at zero gain); removing one only
+    removes a depot stop, so every later time stays feasible.
+    """
+    keep_n: list[int] = []
+    keep_t: list[int] = []
+    for node, t in zip(nodes, times, strict=True):
+        if model.is_reload(node) and (not keep_n or model.is_reload(keep_n[-1])):
+            continue
+        keep_n.append(node)
+        keep_t.append(t)
+    while keep_n and model.is_reload(keep_n[-1]):
+        keep_n.pop()
+        keep_t.pop()
+    return keep_n, keep_t
+
+
 def _extract(model: NumModel, manager: pywrapcp.RoutingIndexManager, routing: pywrapcp.RoutingModel,
              tdim: pywrapcp.RoutingDimension, solution: pywrapcp.Assignment | None,
              count: int, t0: float) -> RawSolution:
@@ -285,6 +327,7 @@ def _extract(model: NumModel, manager: pywrapcp.RoutingIndexManager, routing: py
             times.append(solution.Value(tdim.CumulVar(idx)))
             idx = solution.Value(routing.NextVar(idx))
         end.append(solution.Value(tdim.CumulVar(idx)))
+        nodes, times = drop_idle_reloads(model, nodes, times)
         routes.append(nodes)
         starts.append(times)
     breaks: list[int | None] = [None] * n_veh
@@ -356,8 +399,8 @@ def solve(
                           "NOTHING_TO_PLAN", 0, 0.0)
         if progress is not None:
             progress(0.0, 0.0)
-    dropped = [prep.node_orders[i] for i in range(1, prep.model.n_nodes)
-               if not any(i in r for r in raw.routes)]
+    visited = {node for r in raw.routes for node in r}
+    dropped = [o for i, o in enumerate(prep.node_orders) if o is not None and i not in visited]
     unassigned = list(prep.unassigned)
     unassigned += explain.explain_dropped(problem, prep, raw, dropped, params.explain_dropped)
     run = RunRecord(

@@ -127,6 +127,7 @@ def execute_report_notebook(
             kernel_name=KERNEL_NAME,
             progress_bar=progress,
             cwd=str(executed_path.parent),
+            kernel_manager_class=_quiet_kernel_manager(),
         )
     except PapermillExecutionError as exc:
         raise ReportError(f"the report notebook failed: {exc.ename}: {exc.evalue}") from exc
@@ -295,3 +296,22 @@ def write_report(
         nb = nbformat.read(executed, as_version=4)
     title = f"Lucky Gas deliveries {day.isoformat()}" + (" (redacted)" if redact else "")
     return export_html(nb, out, title=title)
+
+
+def _quiet_kernel_manager() -> type:
+    """A kernel manager whose kernel process does not write to our terminal.
+
+    The kernel logs start-up chatter ("Kernel is running over TCP without encryption")
+    straight to the inherited stderr, which reads like an error in ``luckygas demo``.
+    Cell errors still reach us through papermill; only the process's own log is dropped.
+    """
+    import subprocess
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw: Any) -> None:
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            await super().start_kernel(**kw)
+
+    return QuietKernelManager
