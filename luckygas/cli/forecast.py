@@ -40,7 +40,12 @@ def _forecast(args: argparse.Namespace) -> int:
 
     from luckygas import models as m
     from luckygas.db import make_engine, session_scope
-    from luckygas.forecast import ProposalParams, forecast_day, save_proposals
+    from luckygas.forecast import (
+        ProposalParams,
+        forecast_day,
+        forecast_outcome,
+        save_proposals,
+    )
 
     if args.top < 0:
         raise CommandError("--top must be >= 0")
@@ -53,6 +58,7 @@ def _forecast(args: argparse.Namespace) -> int:
             day = args.date or _default_day(session)
             if session.scalar(select(m.Delivery.id).limit(1)) is None:
                 raise CommandError("no delivery history in the database: nothing to forecast")
+            _print_outcome(forecast_outcome(session, day), day, pd)
             proposals = forecast_day(session, day, params=params)
             _print_table(proposals, day, args.top, pd)
             if args.save:
@@ -71,6 +77,23 @@ def _default_day(session) -> dt.date:
     from luckygas.planning import next_delivery_day
 
     return next_delivery_day(session) or dt.date.today() + dt.timedelta(days=1)
+
+
+def _print_outcome(outcome, day: dt.date, pd) -> None:
+    """Forecast orders already saved for ``day`` and whether the latest plan serves them."""
+    if outcome.empty:
+        return
+    counts = outcome["planned"].value_counts()
+    print(
+        f"Forecast orders saved for {day}: {len(outcome)} ("
+        + ", ".join(f"{n} {label}" for label, n in counts.items())
+        + ")"
+    )
+    skipped = outcome[outcome["planned"] == "not served"]
+    with pd.option_context("display.width", 200, "display.max_colwidth", 90):
+        if len(skipped):
+            print(skipped[["number", "short_name", "is_optional", "reason"]].to_string(index=False))
+    print()
 
 
 def _print_table(proposals, day: dt.date, top: int, pd) -> None:

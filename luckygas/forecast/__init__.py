@@ -16,6 +16,7 @@ from luckygas.forecast.consumption import estimate_consumption as estimate_consu
 from luckygas.forecast.history import prepare_refills as prepare_refills
 from luckygas.forecast.history import refill_intervals as refill_intervals
 from luckygas.forecast.naive import naive_forecast as naive_forecast
+from luckygas.forecast.outcome import forecast_outcome as forecast_outcome
 from luckygas.forecast.plot import plot_customer_forecast as plot_customer_forecast
 from luckygas.forecast.proposals import PROPOSAL_COLUMNS as PROPOSAL_COLUMNS
 from luckygas.forecast.proposals import ProposalParams as ProposalParams
