@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.forecast.forecast_helpers import load_into_db
 
 from luckygas.forecast.simulate import SimulationParams, SyntheticHistory, simulate_history
+from tests.forecast.forecast_helpers import load_into_db
 
 
 @pytest.fixture(scope="session")

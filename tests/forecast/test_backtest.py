@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 from luckygas.forecast import actual_runouts, backtest, default_cutoffs
+from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 
 def test_actual_runout_extrapolates_the_measured_burn():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 from luckygas.forecast import (
     NAIVE_MONTHLY_FACTORS,
@@ -18,6 +17,7 @@ from luckygas.forecast import (
     refill_intervals,
 )
 from luckygas.forecast.simulate import SimulationParams
+from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 AS_OF = "2025-11-01"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 from luckygas.forecast.history import prepare_refills, refill_intervals
+from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 
 def test_used_gas_subtracts_residual_returned_at_next_refill():

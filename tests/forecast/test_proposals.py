@@ -6,7 +6,6 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 from luckygas.forecast import (
     PROPOSAL_COLUMNS,
@@ -16,6 +15,7 @@ from luckygas.forecast import (
     estimate_consumption,
     propose_refills,
 )
+from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 D = dt.date(2026, 12, 1)  # a Tuesday
 

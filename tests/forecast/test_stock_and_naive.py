@@ -7,7 +7,6 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 from luckygas.forecast import (
     SeasonalProfile,
@@ -17,6 +16,7 @@ from luckygas.forecast import (
     naive_forecast,
     prepare_refills,
 )
+from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 DAYS = ["2025-01-01", "2025-01-11", "2025-01-21", "2025-01-31", "2025-02-10", "2025-02-20"]
 

@@ -7,12 +7,12 @@ import json
 
 import numpy as np
 import pytest
-from tests.scenarios.conftest import H, make_day
 
 from luckygas.domain import VehicleType
 from luckygas.optimize.matrix import UserMatrix
 from luckygas.optimize.problem import Location, Order, SolverParams, Vehicle
 from luckygas.scenarios import PRESETS, AddVehicles, Scenario, preset, scale_demand, widen_windows
+from tests.scenarios.conftest import H, make_day
 
 
 def test_apply_is_pure(day):

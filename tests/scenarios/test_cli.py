@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from tests.scenarios.conftest import DB_DAY
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luckygas import models as m
 from luckygas.cli import main as cli_main
+from tests.scenarios.conftest import DB_DAY
 
 
 def _cli(engine, *argv):

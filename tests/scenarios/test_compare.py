@@ -5,7 +5,6 @@ from __future__ import annotations
 import matplotlib
 import pandas as pd
 import pytest
-from tests.scenarios.conftest import FAST
 
 from luckygas.optimize.result import (
     ROUTE_COLUMNS,
@@ -22,6 +21,7 @@ from luckygas.scenarios import (
     run_scenarios,
     tradeoff_chart,
 )
+from tests.scenarios.conftest import FAST
 
 matplotlib.use("Agg")
 

@@ -8,10 +8,10 @@ import pickle
 
 import pandas as pd
 import pytest
-from tests.scenarios.conftest import FAST
 
 from luckygas.scenarios import PRESETS, PortableProblem, Scenario, run_scenarios, sweep
 from luckygas.scenarios import runner as runner_mod
+from tests.scenarios.conftest import FAST
 
 NAMES = ("baseline", "one_truck_fewer", "demand_plus_30", "wider_windows")
 

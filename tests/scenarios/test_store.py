@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from tests.scenarios.conftest import DB_DAY, FAST
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +19,7 @@ from luckygas.scenarios.store import (
     save_scenario,
     save_scenario_result,
 )
+from tests.scenarios.conftest import DB_DAY, FAST
 
 
 def test_save_and_load_round_trip(db_session):
