@@ -59,11 +59,20 @@ def read_solomon(path: Path) -> Instance:
     i = next(k for k, ln in enumerate(lines) if ln[0].upper() == "VEHICLE")
     n_veh, cap = int(lines[i + 2][0]), int(lines[i + 2][1])
     rows = []
-    for ln in lines[i + 3:]:
+    for ln in lines[i + 3 :]:
         if ln[0].isdigit() and len(ln) >= 7:
             c, x, y, d, r, due, s = ln[:7]
-            rows.append((int(c), float(x), float(y), int(float(d)), int(float(r)), int(float(due)),
-                         int(float(s))))
+            rows.append(
+                (
+                    int(c),
+                    float(x),
+                    float(y),
+                    int(float(d)),
+                    int(float(r)),
+                    int(float(due)),
+                    int(float(s)),
+                )
+            )
     return Instance(name, n_veh, cap, rows)
 
 
@@ -71,16 +80,31 @@ def to_model(inst: Instance) -> NumModel:
     """Integer model (×10, arcs truncated to one decimal)."""
     n = len(inst.rows)
     xy = [(r[1], r[2]) for r in inst.rows]
-    dist = [[math.floor(SCALE * math.hypot(xy[i][0] - xy[j][0], xy[i][1] - xy[j][1]) + 1e-9)
-             for j in range(n)] for i in range(n)]
+    dist = [
+        [
+            math.floor(SCALE * math.hypot(xy[i][0] - xy[j][0], xy[i][1] - xy[j][1]) + 1e-9)
+            for j in range(n)
+        ]
+        for i in range(n)
+    ]
     svc = [r[6] * SCALE for r in inst.rows]
     tm = [[svc[i] + dist[i][j] for j in range(n)] for i in range(n)]
     horizon = inst.rows[0][5] * SCALE
     windows = [()] + [((r[4] * SCALE, r[5] * SCALE),) for r in inst.rows[1:]]
     veh = NumVehicle(0, 0, (inst.capacity,), 0, (0, horizon), (0, horizon))
-    return NumModel(n, {0: tm}, {0: dist}, ("load",), ([r[3] for r in inst.rows],), svc, windows,
-                    [None] * n, [None] + [DROP_PENALTY] * (n - 1), [veh] * inst.n_vehicles,
-                    horizon=horizon)
+    return NumModel(
+        n,
+        {0: tm},
+        {0: dist},
+        ("load",),
+        ([r[3] for r in inst.rows],),
+        svc,
+        windows,
+        [None] * n,
+        [None] + [DROP_PENALTY] * (n - 1),
+        [veh] * inst.n_vehicles,
+        horizon=horizon,
+    )
 
 
 def route_cost(model: NumModel, routes: list[list[int]]) -> int:
@@ -105,7 +129,9 @@ def run_one(args: tuple[str, str, float, float, str | None]) -> dict[str, object
             pyvrp_dist = route_cost(model, init) / SCALE
         ort_limit = max(0.05, limit * (1 - share))
     fs = "PATH_CHEAPEST_ARC" if mode == "pcarc" else "PARALLEL_CHEAPEST_INSERTION"
-    raw = solve_numeric(model, SolverParams(time_limit_s=ort_limit, first_solution=fs), initial_routes=init)
+    raw = solve_numeric(
+        model, SolverParams(time_limit_s=ort_limit, first_solution=fs), initial_routes=init
+    )
     routes = [r for r in raw.routes if r]
     served = sorted(x for r in routes for x in r)
     ok = served == list(range(1, model.n_nodes))
@@ -114,10 +140,19 @@ def run_one(args: tuple[str, str, float, float, str | None]) -> dict[str, object
         out = Path(sol_dir)
         out.mkdir(parents=True, exist_ok=True)
         ids = [r[0] for r in inst.rows]
-        text = "".join(f"Route #{k}: {' '.join(str(ids[x]) for x in r)}\n" for k, r in enumerate(routes, 1))
+        text = "".join(
+            f"Route #{k}: {' '.join(str(ids[x]) for x in r)}\n" for k, r in enumerate(routes, 1)
+        )
         (out / f"{inst.name}.sol").write_text(text + f"Cost {dist:.1f}\n")
-    return {"name": inst.name, "mode": mode, "distance": dist, "vehicles": len(routes),
-            "pyvrp": pyvrp_dist, "time": time.perf_counter() - t0, "complete": ok}
+    return {
+        "name": inst.name,
+        "mode": mode,
+        "distance": dist,
+        "vehicles": len(routes),
+        "pyvrp": pyvrp_dist,
+        "time": time.perf_counter() - t0,
+        "complete": ok,
+    }
 
 
 def load_bks() -> dict[str, float]:
@@ -130,13 +165,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("files", nargs="+")
     ap.add_argument("--time-limit", type=float, default=1.0, help="seconds per instance (total)")
     ap.add_argument("--mode", nargs="+", default=["seeded"], choices=["pca", "pcarc", "seeded"])
-    ap.add_argument("--seed-share", type=float, default=0.7, help="share of the budget given to PyVRP")
+    ap.add_argument(
+        "--seed-share", type=float, default=0.7, help="share of the budget given to PyVRP"
+    )
     ap.add_argument("--solutions-dir", default=None)
     ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args(argv)
     bks = load_bks()
-    jobs = [(f, m, a.time_limit, a.seed_share, (f"{a.solutions_dir}/{m}" if len(a.mode) > 1 else a.solutions_dir)
-             if a.solutions_dir else None) for m in a.mode for f in a.files]
+    jobs = [
+        (
+            f,
+            m,
+            a.time_limit,
+            a.seed_share,
+            (f"{a.solutions_dir}/{m}" if len(a.mode) > 1 else a.solutions_dir)
+            if a.solutions_dir
+            else None,
+        )
+        for m in a.mode
+        for f in a.files
+    ]
     with ProcessPoolExecutor(a.workers) as pool:
         results = list(pool.map(run_one, jobs))
     print(f"{'instance':9} {'mode':7} {'dist':>9} {'veh':>4} {'gap%':>7} {'pyvrp%':>7} {'time':>6}")
@@ -149,15 +197,21 @@ def main(argv: list[str] | None = None) -> int:
             pg = 100 * (float(r["pyvrp"]) - b) / b if b and r["pyvrp"] is not None else float("nan")
             gaps.append(gap)
             pgaps.append(pg)
-            print(f"{r['name']:9} {m:7} {float(r['distance']):9.1f} {r['vehicles']:4} {gap:7.2f} "
-                  f"{pg:7.2f} {float(r['time']):6.2f}")
+            print(
+                f"{r['name']:9} {m:7} {float(r['distance']):9.1f} {r['vehicles']:4} {gap:7.2f} "
+                f"{pg:7.2f} {float(r['time']):6.2f}"
+            )
         ok = [g for g in gaps if not math.isnan(g)]
         pok = [g for g in pgaps if not math.isnan(g)]
         avg = lambda xs: sum(xs) / len(xs) if xs else float("nan")  # noqa: E731
         done = sum(1 for r in rows if r["complete"])
-        print(f"AVERAGE {m}: n={len(rows)} complete={done} with_bks={len(ok)} gap={avg(ok):.2f}% "
-              f"pyvrp_only_gap={avg(pok):.2f}% vehicles={avg([float(r['vehicles']) for r in rows]):.2f} "
-              f"dist={avg([float(r['distance']) for r in rows]):.1f} time={avg([float(r['time']) for r in rows]):.2f}s")
+        print(
+            f"AVERAGE {m}: n={len(rows)} complete={done} with_bks={len(ok)} gap={avg(ok):.2f}% "
+            f"pyvrp_only_gap={avg(pok):.2f}% "
+            f"vehicles={avg([float(r['vehicles']) for r in rows]):.2f} "
+            f"dist={avg([float(r['distance']) for r in rows]):.1f} "
+            f"time={avg([float(r['time']) for r in rows]):.2f}s"
+        )
     return 0
 
 

@@ -183,7 +183,7 @@ class TimePreference(enum.StrEnum):
 
 
 class Priority(enum.StrEnum):
-    """Order priority. Emergency and urgent orders are never dropped while anything else could be."""
+    """Order priority: emergency and urgent orders are dropped only when nothing else can be."""
 
     NORMAL = "normal"
     URGENT = "urgent"

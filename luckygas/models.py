@@ -334,6 +334,10 @@ class Vehicle(Audited, Base):
     cost_per_km: Mapped[float] = mapped_column(default=0.0)  # TWD
     speed_factor: Mapped[float] = mapped_column(default=1.0)
     max_stops: Mapped[int | None]
+    # Loads per day: the vehicle may come back to the depot to reload between trips;
+    # capacities above are per load.
+    max_trips: Mapped[int] = mapped_column(default=1, server_default="1")
+    reload_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
     is_active: Mapped[bool] = mapped_column(default=True)
 
     depot: Mapped[Depot] = relationship()
@@ -349,6 +353,8 @@ class Vehicle(Audited, Base):
         ),
         CheckConstraint("max_kg > 0", name="max_kg_positive"),
         CheckConstraint("speed_factor > 0", name="speed_positive"),
+        CheckConstraint("max_trips >= 1", name="max_trips_positive"),
+        CheckConstraint("reload_minutes >= 0", name="reload_minutes_non_negative"),
     )
 
     def __repr__(self) -> str:
@@ -538,6 +544,8 @@ class PlanRoute(Base):
     break_s: Mapped[int] = mapped_column(default=0)
     load_kg: Mapped[float] = mapped_column(default=0.0)
     cost: Mapped[float] = mapped_column(default=0.0)
+    # Loads carried out from the depot (1 + reloads).
+    trips: Mapped[int] = mapped_column(default=1, server_default="1")
 
     plan: Mapped[Plan] = relationship(back_populates="routes")
     vehicle: Mapped[Vehicle] = relationship()
@@ -571,6 +579,8 @@ class PlanStop(Base):
     window_end_s: Mapped[int | None]
     distance_from_prev_m: Mapped[int] = mapped_column(default=0)
     travel_from_prev_s: Mapped[int] = mapped_column(default=0)
+    # Which load of the day the stop is delivered from (1, 2, ...).
+    trip: Mapped[int] = mapped_column(default=1, server_default="1")
     # Locked stops (done, or already dispatched) keep their vehicle and order on re-optimization.
     locked: Mapped[bool] = mapped_column(default=False)
 

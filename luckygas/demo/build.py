@@ -107,7 +107,7 @@ class DemoSummary:
     order_kg
         Gas in the required orders, kg.
     fleet_kg
-        Sum of the vehicles' ``max_kg``.
+        What the fleet can carry in a day: ``max_kg`` per load times ``max_trips``.
     runout_days
         Customer-days in the history on which a customer's set ran empty.
     build_seconds
@@ -216,7 +216,7 @@ def build_demo_database(
         optional_orders=len(drafts) - len(required),
         orders_by_priority=by_priority,
         order_kg=order_kg(required),
-        fleet_kg=float(sum(v.max_kg for v in params.fleet)),
+        fleet_kg=float(sum(v.max_kg * v.max_trips for v in params.fleet)),
         runout_days=history.runouts,
         build_seconds=time.perf_counter() - started,
         seed=params.seed,
@@ -365,6 +365,8 @@ def _vehicle_row(vid: int, v: VehicleSpec, since: dt.datetime) -> dict[str, Any]
         cost_per_km=float(v.cost_per_km),
         speed_factor=float(v.speed_factor),
         max_stops=v.max_stops,
+        max_trips=v.max_trips,
+        reload_minutes=v.reload_minutes,
         is_active=True,
         **caps,
     )

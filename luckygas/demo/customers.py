@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from luckygas.demo._draw import exact_flags, exact_labels, stratified_uniform
+from luckygas.demo.fleet import MOTO_CAPS, MOTO_MAX_KG
 from luckygas.demo.params import DemoParams
 from luckygas.domain import CYLINDER_TYPES, SIZE_CLASSES_KG, ZONES
 
@@ -610,6 +611,9 @@ def _owned_cylinders(
 ) -> np.ndarray:
     """Draw installed sets from the real type mix, then give bigger sets to bigger users.
 
+    A motorcycle-only customer's set is kept small enough that one delivery fits one
+    motorcycle load (:data:`luckygas.demo.fleet.MOTO_CAPS`, ``MOTO_MAX_KG``).
+
     Within each (flow, motorcycle) group the sets are matched to customers by a noisy
     rank of kg installed against usage, so the type mix stays the real one while a
     70 kg/day kitchen does not end up with a single 4 kg cylinder. Sets too small to
@@ -634,10 +638,32 @@ def _owned_cylinders(
             if swap_kg[0] >= MIN_SWAP_DAYS * usage[i] or owned[i].sum() >= MAX_CYLINDERS:
                 break
             present = np.flatnonzero(owned[i])
+            if is_mc[i] and not _fits_motorcycle(
+                _top_up(owned[i], present[np.argmax(type_kg[present])])
+            ):
+                break  # a bigger set would no longer ride on one motorcycle load
             owned[i, present[np.argmax(type_kg[present])]] += 1
         while owned[i].sum() > MAX_CYLINDERS:
             owned[i, np.argmax(owned[i])] -= 1
+        # Motorcycle-only customers are served by motorcycle: one delivery must fit one
+        # load (real sets: 20/16/10/4 kg, 5.7 kg/day on average). Drop the heaviest
+        # cylinder until the exchanged bank fits.
+        while is_mc[i] and not _fits_motorcycle(owned[i]) and owned[i].sum() > 1:
+            present = np.flatnonzero(owned[i])
+            owned[i, present[np.argmax(type_kg[present] * 1000 + owned[i, present])]] -= 1
     return owned
+
+
+def _top_up(owned: np.ndarray, t: int) -> np.ndarray:
+    out = owned.copy()
+    out[t] += 1
+    return out
+
+
+def _fits_motorcycle(owned: np.ndarray) -> bool:
+    """True if one delivery (the swap bank) of this set fits one motorcycle load."""
+    swap = _swap_bank(owned[None, :])[0]
+    return bool(np.all(swap <= np.array(MOTO_CAPS)) and swap @ SIZES <= MOTO_MAX_KG)
 
 
 def _swap_bank(owned: np.ndarray) -> np.ndarray:

@@ -2,7 +2,10 @@
 
 The real fleet is unknown (domain.md section 3: "roughly 6-10 vehicles, mostly small
 trucks plus 1-3 motorcycles"); capacities follow the model domain.md section 2 asks for:
-per size class, motorcycles never carry 50 kg.
+per size class, motorcycles never carry 50 kg. Capacities are *per load*: as in the real
+operation, a light truck carries 40-50 cylinders (about 1.1 t), comes back to the depot
+to reload and goes out again (up to 3 loads a day), and the motorcycles shuttle 3 × 20 kg
+at a time from the downtown depot all day.
 """
 
 from __future__ import annotations
@@ -34,16 +37,22 @@ class VehicleSpec:
     phone: str
     shift: tuple[int, int]  # minutes since midnight
     zones: tuple[str, ...]
+    max_trips: int = 1  # loads per day (reloads at the depot in between)
+    reload_minutes: int = 15
 
 
-# A light truck (小貨車) carries about 1.9 t of gas over a day (one reload at noon).
-_TRUCK_CAPS = (24, 60, 30, 20, 40)
-_CAR_CAPS = (2, 16, 10, 10, 20)
-_MOTO_CAPS = (0, 3, 3, 4, 8)
+# One load of a light truck (小貨車): about 45 cylinders, 1.1 t of gas.
+_TRUCK_CAPS = (12, 45, 20, 10, 20)
+_CAR_CAPS = (4, 16, 10, 10, 20)
+# One motorcycle load: three 20 kg cylinders (or the equivalent in small ones).
+MOTO_CAPS = (0, 3, 3, 4, 8)
 _DAY = (8 * 60, 18 * 60)
+TRUCK_TRIPS, TRUCK_MAX_KG = 3, 1100
+CAR_TRIPS, CAR_MAX_KG = 3, 600
+MOTO_TRIPS, MOTO_MAX_KG, MOTO_RELOAD_MIN = 12, 60, 10
 
-#: Eight light trucks, one van for the evening round and three motorcycles downtown.
-#: Sized so one day of single trips carries the demo's open orders: Lucky Gas burns about
+#: Seven light trucks, one van for the evening round and three motorcycles downtown.
+#: Sized so one day of reload trips carries the demo's open orders: Lucky Gas burns about
 #: 9.6 t of gas a day (domain.md section 3), 12-15 t on a December delivery day.
 DEMO_FLEET: tuple[VehicleSpec, ...] = (
     VehicleSpec(
@@ -51,7 +60,7 @@ DEMO_FLEET: tuple[VehicleSpec, ...] = (
         "貨車1 瑞光",
         VehicleType.LIGHT_TRUCK,
         _TRUCK_CAPS,
-        1900,
+        TRUCK_MAX_KG,
         1800,
         9.0,
         1.0,
@@ -61,13 +70,15 @@ DEMO_FLEET: tuple[VehicleSpec, ...] = (
         "0912-345-101",
         _DAY,
         ("A", "M"),
+        TRUCK_TRIPS,
+        15,
     ),
     VehicleSpec(
         "BLK-1202",
         "貨車2 四維",
         VehicleType.LIGHT_TRUCK,
         _TRUCK_CAPS,
-        1900,
+        TRUCK_MAX_KG,
         1800,
         9.0,
         1.0,
@@ -77,13 +88,15 @@ DEMO_FLEET: tuple[VehicleSpec, ...] = (
         "0912-345-102",
         _DAY,
         ("B",),
+        TRUCK_TRIPS,
+        15,
     ),
     VehicleSpec(
         "BLK-1203",
         "貨車3 漢中",
         VehicleType.LIGHT_TRUCK,
         _TRUCK_CAPS,
-        1900,
+        TRUCK_MAX_KG,
         1800,
         9.0,
         1.0,
@@ -93,13 +106,15 @@ DEMO_FLEET: tuple[VehicleSpec, ...] = (
         "0912-345-103",
         _DAY,
         ("C", "K"),
+        TRUCK_TRIPS,
+        15,
     ),
     VehicleSpec(
         "BLK-1205",
         "貨車4 東方大鎮",
         VehicleType.LIGHT_TRUCK,
         _TRUCK_CAPS,
-        1900,
+        TRUCK_MAX_KG,
         1800,
         9.0,
         1.0,
@@ -109,13 +124,15 @@ DEMO_FLEET: tuple[VehicleSpec, ...] = (
         "0912-345-104",
         _DAY,
         ("D", "Y"),
+        TRUCK_TRIPS,
+        15,
     ),
     VehicleSpec(
         "BLK-1206",
         "貨車5 卑南知本",
         VehicleType.LIGHT_TRUCK,
         _TRUCK_CAPS,
-        1900,
+        TRUCK_MAX_KG,
         1800,
         9.5,
         1.0,
@@ -125,13 +142,15 @@ DEMO_FLEET: tuple[VehicleSpec, ...] = (
         "0912-345-105",
         _DAY,
         ("E", "J"),
+        TRUCK_TRIPS,
+        15,
     ),
     VehicleSpec(
         "BLK-1207",
         "貨車6 海線縱谷",
         VehicleType.LIGHT_TRUCK,
         _TRUCK_CAPS,
-        1900,
+        TRUCK_MAX_KG,
         1800,
         9.5,
         1.0,
@@ -141,13 +160,15 @@ DEMO_FLEET: tuple[VehicleSpec, ...] = (
         "0912-345-106",
         _DAY,
         ("G", "F", "H", "I"),
+        TRUCK_TRIPS,
+        15,
     ),
     VehicleSpec(
         "BLK-1208",
         "貨車7 南迴",
         VehicleType.LIGHT_TRUCK,
         _TRUCK_CAPS,
-        1900,
+        TRUCK_MAX_KG,
         1800,
         9.5,
         1.0,
@@ -157,29 +178,15 @@ DEMO_FLEET: tuple[VehicleSpec, ...] = (
         "0912-345-111",
         _DAY,
         ("L",),
-    ),
-    VehicleSpec(
-        "BLK-1209",
-        "貨車8 瑞光二",
-        VehicleType.LIGHT_TRUCK,
-        _TRUCK_CAPS,
-        1900,
-        1800,
-        9.0,
-        1.0,
-        None,
-        "鄭宇軒",
-        "cheng.yx",
-        "0912-345-112",
-        _DAY,
-        ("A", "C"),
+        TRUCK_TRIPS,
+        15,
     ),
     VehicleSpec(
         "AUV-3308",
         "廂型車 晚班",
         VehicleType.CAR,
         _CAR_CAPS,
-        600,
+        CAR_MAX_KG,
         1200,
         6.0,
         1.0,
@@ -189,54 +196,62 @@ DEMO_FLEET: tuple[VehicleSpec, ...] = (
         "0912-345-107",
         (10 * 60, 20 * 60),
         (),
+        CAR_TRIPS,
+        15,
     ),
     VehicleSpec(
         "MKA-5501",
         "機車1 瑞光",
         VehicleType.MOTORCYCLE,
-        _MOTO_CAPS,
-        90,
+        MOTO_CAPS,
+        MOTO_MAX_KG,
         600,
         2.5,
         0.9,
-        25,
+        40,
         "李冠宇",
         "li.gy",
         "0912-345-108",
         _DAY,
         ("A",),
+        MOTO_TRIPS,
+        MOTO_RELOAD_MIN,
     ),
     VehicleSpec(
         "MKA-5502",
         "機車2 商圈",
         VehicleType.MOTORCYCLE,
-        _MOTO_CAPS,
-        90,
+        MOTO_CAPS,
+        MOTO_MAX_KG,
         600,
         2.5,
         0.9,
-        25,
+        40,
         "劉育成",
         "liu.yc",
         "0912-345-109",
         (9 * 60, 19 * 60),
         ("M", "B", "C", "D"),
+        MOTO_TRIPS,
+        MOTO_RELOAD_MIN,
     ),
     VehicleSpec(
         "MKA-5503",
         "機車3 瑞光",
         VehicleType.MOTORCYCLE,
-        _MOTO_CAPS,
-        90,
+        MOTO_CAPS,
+        MOTO_MAX_KG,
         600,
         2.5,
         0.9,
-        25,
+        40,
         "楊博文",
         "yang.bw",
         "0912-345-110",
         _DAY,
         ("A",),
+        MOTO_TRIPS,
+        MOTO_RELOAD_MIN,
     ),
 )
 

@@ -22,7 +22,21 @@ from luckygas.optimize.result import RunRecord as RunRecord
 from luckygas.optimize.solver import solve as solve
 
 __all__ = [
-    "Depot", "HaversineMatrix", "Location", "MatrixData", "Order", "PlanResult", "ReasonCode",
-    "RoutingProblem", "RunRecord", "ServiceTime", "SolverParams", "TravelMatrix", "UserMatrix",
-    "Vehicle", "Violation", "check_plan", "solve",
+    "Depot",
+    "HaversineMatrix",
+    "Location",
+    "MatrixData",
+    "Order",
+    "PlanResult",
+    "ReasonCode",
+    "RoutingProblem",
+    "RunRecord",
+    "ServiceTime",
+    "SolverParams",
+    "TravelMatrix",
+    "UserMatrix",
+    "Vehicle",
+    "Violation",
+    "check_plan",
+    "solve",
 ]

@@ -109,9 +109,7 @@ def _vehicles(
             raise LookupError(f"Vehicles {sorted(missing)} do not exist at depot {depot_id}.")
     drivers = {
         d.default_vehicle_id: d
-        for d in session.scalars(
-            select(m.Driver).where(m.Driver.is_active).order_by(m.Driver.id)
-        )
+        for d in session.scalars(select(m.Driver).where(m.Driver.is_active).order_by(m.Driver.id))
         if d.default_vehicle_id is not None
     }
     return [_vehicle(v, drivers.get(v.id)) for v in rows]
@@ -143,6 +141,8 @@ def _vehicle(row: m.Vehicle, driver: m.Driver | None) -> Vehicle:
         break_duration_s=driver.break_minutes * 60 if has_break else 0,
         max_stops=row.max_stops,
         driver_name=driver.name if driver else "",
+        max_trips=int(row.max_trips if row.max_trips is not None else 1),
+        reload_s=int(row.reload_minutes if row.reload_minutes is not None else 15) * 60,
     )
 
 
@@ -161,9 +161,7 @@ def _orders(
     )
     if not include_optional:
         stmt = stmt.where(m.Order.is_optional.is_(False))
-    return [
-        _order(row, day, holiday, optional_penalty_twd) for row in session.scalars(stmt)
-    ]
+    return [_order(row, day, holiday, optional_penalty_twd) for row in session.scalars(stmt)]
 
 
 def _order(
@@ -229,9 +227,7 @@ def merge_windows(windows: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def closed_reason(
-    customer: m.Customer, day: dt.date, holiday: m.Holiday | None
-) -> str | None:
+def closed_reason(customer: m.Customer, day: dt.date, holiday: m.Holiday | None) -> str | None:
     """Why ``customer`` cannot take a delivery on ``day``, or ``None`` if open.
 
     Parameters

@@ -6,6 +6,7 @@ here on purpose), so a modelling bug in one cannot hide itself in the other.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -29,8 +30,9 @@ def _travel(d: int, speed_factor: float) -> int:
     return d if speed_factor == 1.0 else round(d / speed_factor)
 
 
-def check_plan(problem: RoutingProblem, result: PlanResult,
-               locked: Mapping[int, Sequence[int]] | None = None) -> list[Violation]:
+def check_plan(
+    problem: RoutingProblem, result: PlanResult, locked: Mapping[int, Sequence[int]] | None = None
+) -> list[Violation]:
     """Check ``result`` against every rule of ``problem``.
 
     Parameters
@@ -58,11 +60,15 @@ def check_plan(problem: RoutingProblem, result: PlanResult,
         if served.count(oid) > 1:
             out.append(Violation("DUPLICATE_VISIT", "order visited more than once", order_id=oid))
     for oid in set(served) & set(unassigned):
-        out.append(Violation("SERVED_AND_UNASSIGNED", "order is both served and unassigned", order_id=oid))
+        out.append(
+            Violation("SERVED_AND_UNASSIGNED", "order is both served and unassigned", order_id=oid)
+        )
     for oid in orders.keys() - set(served) - set(unassigned):
         out.append(Violation("MISSING_ORDER", "order neither served nor unassigned", order_id=oid))
     for oid in (set(served) | set(unassigned)) - orders.keys():
-        out.append(Violation("UNKNOWN_ORDER", "plan mentions an order not in the problem", order_id=oid))
+        out.append(
+            Violation("UNKNOWN_ORDER", "plan mentions an order not in the problem", order_id=oid)
+        )
     if out:
         return out
 
@@ -78,13 +84,18 @@ def check_plan(problem: RoutingProblem, result: PlanResult,
         rs = stops[stops["vehicle_id"] == v.id].sort_values("sequence")
         seq = [orders[int(x)] for x in rs["order_id"]]
         reloads = getattr(result, "reloads", None)
-        rl = (reloads[reloads["vehicle_id"] == v.id].sort_values("trip")
-              if reloads is not None and len(reloads) else None)
+        rl = (
+            reloads[reloads["vehicle_id"] == v.id].sort_values("trip")
+            if reloads is not None and len(reloads)
+            else None
+        )
         out += _check_route(problem, v, route, rs, seq, md, node, rl)
         if locked and v.id in locked:
             want = list(locked[v.id])
             if [o.id for o in seq[: len(want)]] != want:
-                out.append(Violation("LOCK_BROKEN", f"route does not start with locked {want}", v.id))
+                out.append(
+                    Violation("LOCK_BROKEN", f"route does not start with locked {want}", v.id)
+                )
     if locked:
         for vid, oids in locked.items():
             if oids and vid not in set(routes["vehicle_id"]):
@@ -95,7 +106,7 @@ def check_plan(problem: RoutingProblem, result: PlanResult,
 def _trips(v, rs, seq, rl, bad) -> list[int]:  # type: ignore[no-untyped-def]
     """Trip number of each stop (1 without a trip column); checks trip numbering."""
     trip_of = [int(t) for t in rs["trip"]] if "trip" in rs.columns else [1] * len(seq)
-    if any(b < a for a, b in zip(trip_of, trip_of[1:], strict=False)) or (trip_of and trip_of[0] != 1):
+    if any(b < a for a, b in itertools.pairwise(trip_of)) or (trip_of and trip_of[0] != 1):
         bad("TRIP_ORDER", f"stop trips {trip_of} are not 1, 2, ... in sequence")
     n_trips = max(trip_of, default=1)
     if n_trips > v.max_trips:
@@ -146,14 +157,24 @@ def _check_route(problem, v, route, rs, seq, md, node, rl=None) -> list[Violatio
     if v.max_route_s is not None and end - start > v.max_route_s:
         bad("MAX_DURATION", f"route lasts {end - start} s > {v.max_route_s} s")
 
-    brk = None if route.break_start_s is None or str(route.break_start_s) == "<NA>" else int(route.break_start_s)
+    brk = (
+        None
+        if route.break_start_s is None or str(route.break_start_s) == "<NA>"
+        else int(route.break_start_s)
+    )
     if v.has_break:
         if brk is None:
             bad("BREAK_MISSING", "driver break not scheduled")
-        elif not (v.break_start_earliest_s <= brk and brk + v.break_duration_s <= v.break_end_latest_s):
+        elif not (
+            v.break_start_earliest_s <= brk and brk + v.break_duration_s <= v.break_end_latest_s
+        ):
             bad("BREAK_WINDOW", f"break at {brk} outside its window")
     # Walk the route; the break may sit in any gap (travel or waiting), never in a service.
-    t_free, prev, brk_fits = start, 0, brk is None or brk + v.break_duration_s <= start or brk >= end
+    t_free, prev, brk_fits = (
+        start,
+        0,
+        brk is None or brk + v.break_duration_s <= start or brk >= end,
+    )
     reload_at = {} if rl is None else {int(r.trip): r for r in rl.itertuples()}
     cur_trip = 1
     for o, s, trip in zip(seq, rs.itertuples(), trip_of, strict=True):
@@ -167,9 +188,15 @@ def _check_route(problem, v, route, rs, seq, md, node, rl=None) -> list[Violatio
                 gap_need += v.break_duration_s
                 brk_fits = True
             if arrive < t_free + gap_need:
-                bad("TIME_TRAVEL", f"reload before trip {trip} at {arrive}, earliest {t_free + gap_need}")
+                bad(
+                    "TIME_TRAVEL",
+                    f"reload before trip {trip} at {arrive}, earliest {t_free + gap_need}",
+                )
             if leave - arrive < v.reload_s:
-                bad("RELOAD_TIME", f"reload before trip {trip} lasts {leave - arrive} s < {v.reload_s} s")
+                bad(
+                    "RELOAD_TIME",
+                    f"reload before trip {trip} lasts {leave - arrive} s < {v.reload_s} s",
+                )
             if brk is not None and brk + v.break_duration_s <= leave and brk >= arrive:
                 brk_fits = brk_fits or leave - arrive >= v.reload_s + v.break_duration_s
             t_free, prev = leave, 0
@@ -181,7 +208,11 @@ def _check_route(problem, v, route, rs, seq, md, node, rl=None) -> list[Violatio
             gap_need += v.break_duration_s
             brk_fits = True
         if begin < t_free + gap_need:
-            bad("TIME_TRAVEL", f"service starts at {begin}, earliest possible {t_free + gap_need}", o.id)
+            bad(
+                "TIME_TRAVEL",
+                f"service starts at {begin}, earliest possible {t_free + gap_need}",
+                o.id,
+            )
         if not any(a <= begin <= b for a, b in o.windows):
             bad("WINDOW", f"service start {begin} outside windows {o.windows}", o.id)
         svc = problem.service_time.of(o)

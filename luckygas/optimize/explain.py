@@ -59,8 +59,11 @@ def route_feasible(model: NumModel, v: int, nodes: Sequence[int], extra_end_s: i
         prev = node
     if t > veh.end_range[1] + extra_end_s:
         return False
-    return veh.max_span is None or t - veh.start_range[0] <= veh.max_span + extra_end_s or _span_ok(
-        model, v, nodes, extra_end_s)
+    return (
+        veh.max_span is None
+        or t - veh.start_range[0] <= veh.max_span + extra_end_s
+        or _span_ok(model, v, nodes, extra_end_s)
+    )
 
 
 def _span_ok(model: NumModel, v: int, nodes: Sequence[int], extra: int) -> bool:
@@ -83,34 +86,49 @@ def _insertable(model: NumModel, raw: RawSolution, node: int, extra: int) -> str
     return None
 
 
-def _sentence(problem: RoutingProblem, prep: Prepared, raw: RawSolution, order: Order, node: int) -> str:
+def _sentence(
+    problem: RoutingProblem, prep: Prepared, raw: RawSolution, order: Order, node: int
+) -> str:
     model = prep.model
     names = [v.name for v in problem.vehicles]
     if order.optional and str(order.priority) == "normal":
         pen = (model.penalties[node] or 0) / COST_SCALE
-        return (f"Optional (forecast) refill skipped: serving it costs more than its {pen:.0f} TWD "
-                "penalty; raise the penalty or plan it another day.")
+        return (
+            f"Optional (forecast) refill skipped: serving it costs more than its {pen:.0f} TWD "
+            "penalty; raise the penalty or plan it another day."
+        )
     v = _insertable(model, raw, node, 0)
     if v is not None:
-        return (f"It fits into {names[int(v)]}'s route but the search stopped before finding it; "
-                "re-run with a longer time limit.")
+        return (
+            f"It fits into {names[int(v)]}'s route but the search stopped before finding it; "
+            "re-run with a longer time limit."
+        )
     v = _insertable(model, raw, node, EXTRA_SHIFT_S)
     if v is not None:
         return f"Fleet full: it fits with a 30 min longer shift for {names[int(v)]}."
     allowed = model.allowed[node] if model.allowed[node] is not None else range(len(model.vehicles))
     types = {str(problem.vehicles[v].type) for v in allowed if route_feasible(model, v, [node])}
     if types:
-        return f"Fleet full: it fits if one more {sorted(types)[0].replace('_', ' ')} is added today."
+        return (
+            f"Fleet full: it fits if one more {sorted(types)[0].replace('_', ' ')} is added today."
+        )
     return "Fleet full: no route had room for it (capacity/time); add a vehicle or move the order."
 
 
-def explain_dropped(problem: RoutingProblem, prep: Prepared, raw: RawSolution,
-                    dropped: Sequence[Order], detailed: bool = True) -> list[Unassigned]:
+def explain_dropped(
+    problem: RoutingProblem,
+    prep: Prepared,
+    raw: RawSolution,
+    dropped: Sequence[Order],
+    detailed: bool = True,
+) -> list[Unassigned]:
     """FLEET_FULL entries for orders the solver left out, with the best sentence found in time."""
     node_of = prep.node_of()
     out = []
     t0 = time.perf_counter()
-    generic = "Fleet full: no route had room for it (capacity/time); add a vehicle or move the order."
+    generic = (
+        "Fleet full: no route had room for it (capacity/time); add a vehicle or move the order."
+    )
     for k, order in enumerate(dropped):
         if detailed and k < MAX_EXPLAINED and time.perf_counter() - t0 < MAX_SECONDS:
             text = _sentence(problem, prep, raw, order, node_of[order.id])

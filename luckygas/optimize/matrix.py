@@ -102,7 +102,9 @@ def clear_cache() -> None:
     _cache_stats.update(hits=0, misses=0)
 
 
-def haversine_m(lat1: np.ndarray, lng1: np.ndarray, lat2: np.ndarray, lng2: np.ndarray) -> np.ndarray:
+def haversine_m(
+    lat1: np.ndarray, lng1: np.ndarray, lat2: np.ndarray, lng2: np.ndarray
+) -> np.ndarray:
     """Great-circle distance in metres (vectorised)."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dlat, dlng = p2 - p1, np.radians(lng2) - np.radians(lng1)
@@ -157,8 +159,10 @@ class HaversineMatrix:
         """Stable description of the parameters (cache key and fingerprint)."""
         speeds = sorted((str(k), v) for k, v in self.speeds_kmh.items())
         parking = sorted((str(k), v) for k, v in self.parking_s.items())
-        return (f"HaversineMatrix(road_factor={self.road_factor}, speeds={speeds}, "
-                f"urban_km={self.urban_km}, parking={parking}, dense={self.dense_areas})")
+        return (
+            f"HaversineMatrix(road_factor={self.road_factor}, speeds={speeds}, "
+            f"urban_km={self.urban_km}, parking={parking}, dense={self.dense_areas})"
+        )
 
     def build(self, depot: Depot, orders: Sequence[Order]) -> MatrixData:
         """Matrices for ``[depot, *orders]``; orders must have a location."""
@@ -179,7 +183,9 @@ class HaversineMatrix:
 
     def _compute(self, xy: np.ndarray) -> MatrixData:
         lat, lng = xy[:, 0], xy[:, 1]
-        road_m = haversine_m(lat[:, None], lng[:, None], lat[None, :], lng[None, :]) * self.road_factor
+        road_m = (
+            haversine_m(lat[:, None], lng[:, None], lat[None, :], lng[None, :]) * self.road_factor
+        )
         dist = np.rint(road_m).astype(np.int64)
         dense = np.zeros(len(xy), dtype=bool)
         for la0, la1, ln0, ln1 in self.dense_areas:
@@ -234,11 +240,20 @@ class UserMatrix:
             object.__setattr__(self, label, arr)
 
     @classmethod
-    def from_arrays(cls, ids: Sequence[int], distance_m: Sequence[Sequence[float]] | np.ndarray,
-                    duration_s: Sequence[Sequence[float]] | np.ndarray, name: str = "user") -> UserMatrix:
+    def from_arrays(
+        cls,
+        ids: Sequence[int],
+        distance_m: Sequence[Sequence[float]] | np.ndarray,
+        duration_s: Sequence[Sequence[float]] | np.ndarray,
+        name: str = "user",
+    ) -> UserMatrix:
         """Square arrays whose rows/columns follow ``ids``."""
-        return cls(tuple(int(i) for i in ids), np.asarray(distance_m, dtype=float),
-                   np.asarray(duration_s, dtype=float), name)
+        return cls(
+            tuple(int(i) for i in ids),
+            np.asarray(distance_m, dtype=float),
+            np.asarray(duration_s, dtype=float),
+            name,
+        )
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, name: str = "user") -> UserMatrix:
@@ -283,8 +298,9 @@ class UserMatrix:
 
     def describe(self) -> str:
         """Stable description (content hash) for fingerprints."""
-        h = hashlib.sha256(np.asarray(self.ids).tobytes() + self.distance_m.tobytes()
-                           + self.duration_s.tobytes()).hexdigest()[:16]
+        h = hashlib.sha256(
+            np.asarray(self.ids).tobytes() + self.distance_m.tobytes() + self.duration_s.tobytes()
+        ).hexdigest()[:16]
         return f"UserMatrix({self.name}, n={len(self.ids)}, sha={h})"
 
     def build(self, depot: Depot, orders: Sequence[Order]) -> MatrixData:
@@ -293,7 +309,9 @@ class UserMatrix:
         keys = [depot.id, *(o.customer_id for o in orders)]
         unknown = sorted({k for k in keys if k not in pos})
         if unknown:
-            raise ValueError(f"UserMatrix: no rows for id(s) {unknown[:10]} (depot id or customer_id).")
+            raise ValueError(
+                f"UserMatrix: no rows for id(s) {unknown[:10]} (depot id or customer_id)."
+            )
         idx = np.array([pos[k] for k in keys])
         dist = self.distance_m[np.ix_(idx, idx)]
         dur = self.duration_s[np.ix_(idx, idx)]
@@ -305,4 +323,3 @@ class UserMatrix:
 def default_matrix() -> HaversineMatrix:
     """The matrix used when a problem has ``matrix=None``."""
     return HaversineMatrix()
-

@@ -63,7 +63,9 @@ class NumModel:
             raise ValueError("NumModel: dim_names and demands differ in length.")
         for name, vec in zip(self.dim_names, self.demands, strict=True):
             if len(vec) != n:
-                raise ValueError(f"NumModel: demand vector {name} has {len(vec)} entries, expected {n}.")
+                raise ValueError(
+                    f"NumModel: demand vector {name} has {len(vec)} entries, expected {n}."
+                )
         for label in ("service", "windows", "allowed", "penalties"):
             if len(getattr(self, label)) != n:
                 raise ValueError(f"NumModel: {label} must have {n} entries.")
@@ -74,7 +76,6 @@ class NumModel:
                 raise ValueError("NumModel: vehicle capacities must match dim_names.")
             if v.time_key not in self.time_matrices or v.cost_key not in self.cost_matrices:
                 raise ValueError("NumModel: vehicle refers to an unknown matrix key.")
-
 
     def is_reload(self, node: int) -> bool:
         """True if ``node`` is a reload (depot copy) node."""
@@ -93,7 +94,8 @@ class RawSolution:
     """What the solver found, still in node indices.
 
     ``routes[v]`` lists the visited nodes (no depot; reload nodes included, useless
-    ones already removed), ``starts[v]`` their service start times; ``depart[v]``/``end[v]`` the depot departure/return; ``breaks[v]`` the break
+    ones already removed), ``starts[v]`` their service start times;
+    ``depart[v]``/``end[v]`` the depot departure/return; ``breaks[v]`` the break
     start or None.
     """
 
@@ -107,3 +109,4 @@ class RawSolution:
     solutions: int
     wall_s: float
     seeded: bool = False
+    first_solution: str = ""

@@ -21,6 +21,18 @@ from luckygas.optimize.problem import RoutingProblem
 from luckygas.optimize.result import PlanResult
 
 
+class _Rec(dict[str, Any]):
+    """A row as a dict with attribute access (so ``r.start_s`` reads like a tuple field)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+
 class PlanSaveError(RuntimeError):
     """A plan could not be saved; nothing was written."""
 
@@ -84,8 +96,11 @@ def save_plan(
         )
         plan.created_by = session.info.get("user", plan.created_by)
         drivers = _drivers_by_vehicle(session)
-        stops_by_vehicle = {vid: df for vid, df in result.stops.groupby("vehicle_id")}
-        for route_no, r in enumerate(result.routes.itertuples(index=False), start=1):
+        # Plain records: DataFrame.itertuples is slow enough to matter on small days.
+        stops_by_vehicle: dict[int, list[Any]] = {}
+        for rec in result.stops.to_dict("records"):
+            stops_by_vehicle.setdefault(int(rec["vehicle_id"]), []).append(_Rec(rec))
+        for route_no, r in enumerate(map(_Rec, result.routes.to_dict("records")), start=1):
             route = m.PlanRoute(
                 route_no=route_no,
                 vehicle_id=int(r.vehicle_id),
@@ -100,9 +115,9 @@ def save_plan(
                 break_s=int(r.break_s),
                 load_kg=float(r.load_kg),
                 cost=float(r.cost),
+                trips=int(getattr(r, "trips", 1)),
             )
-            stops = stops_by_vehicle.get(r.vehicle_id)
-            for s in [] if stops is None else stops.itertuples(index=False):
+            for s in stops_by_vehicle.get(int(r.vehicle_id), []):
                 route.stops.append(
                     m.PlanStop(
                         order_id=int(s.order_id),
@@ -116,10 +131,11 @@ def save_plan(
                         window_end_s=_opt_int(s.window_end_s),
                         distance_from_prev_m=int(s.distance_from_prev_m),
                         travel_from_prev_s=int(s.travel_from_prev_s),
+                        trip=int(getattr(s, "trip", 1)),
                     )
                 )
             plan.routes.append(route)
-        for u in result.unassigned.itertuples(index=False):
+        for u in map(_Rec, result.unassigned.to_dict("records")):
             plan.unassigned.append(
                 m.PlanUnassigned(
                     order_id=int(u.order_id), reason_code=str(u.reason_code), reason=str(u.reason)
@@ -173,12 +189,16 @@ def _check_references(session: Session, result: PlanResult) -> None:
         int(x) for x in result.unassigned["order_id"]
     }
     vehicle_ids = {int(x) for x in result.routes["vehicle_id"]}
-    have_orders = set(
-        session.scalars(select(m.Order.id).where(m.Order.id.in_(order_ids)))
-    ) if order_ids else set()
-    have_vehicles = set(
-        session.scalars(select(m.Vehicle.id).where(m.Vehicle.id.in_(vehicle_ids)))
-    ) if vehicle_ids else set()
+    have_orders = (
+        set(session.scalars(select(m.Order.id).where(m.Order.id.in_(order_ids))))
+        if order_ids
+        else set()
+    )
+    have_vehicles = (
+        set(session.scalars(select(m.Vehicle.id).where(m.Vehicle.id.in_(vehicle_ids))))
+        if vehicle_ids
+        else set()
+    )
     problems = []
     if missing := sorted(order_ids - have_orders):
         problems.append(f"orders {missing} no longer exist")

@@ -74,7 +74,7 @@ class Prepared:
 
 
 def type_compatible(order: Order, vehicle: Vehicle) -> bool:
-    """Business rule: motorcycle-only customers by motorcycle; car-only and 50 kg never by motorcycle."""
+    """Business rule: motorcycle-only customers by motorcycle; car-only and 50 kg never by one."""
     moto = vehicle.type == VehicleType.MOTORCYCLE
     if order.requirement == VehicleRequirement.MOTORCYCLE:
         return moto
@@ -108,8 +108,9 @@ def _capacity_detail(order: Order, vehicles: Sequence[Vehicle]) -> str:
     return R.demand_exceeds(0, order.kg, max(v.max_kg for v in vehicles))
 
 
-def _reachable(order: Order, vehicle: Vehicle, problem: RoutingProblem, md: MatrixData,
-               m: int, service: int) -> bool:
+def _reachable(
+    order: Order, vehicle: Vehicle, problem: RoutingProblem, md: MatrixData, m: int, service: int
+) -> bool:
     """Direct trip depot -> order -> depot fits a window, the shift and the span limit."""
     go = scaled_duration(int(md.duration_s[vehicle.type][0, m]), vehicle.speed_factor)
     back = scaled_duration(int(md.duration_s[vehicle.type][m, 0]), vehicle.speed_factor)
@@ -119,11 +120,14 @@ def _reachable(order: Order, vehicle: Vehicle, problem: RoutingProblem, md: Matr
         return False
     if vehicle.max_route_s is not None and go + service + back > vehicle.max_route_s:
         return False
-    return any(max(lo + go, a) <= b and max(lo + go, a) + service + back <= hi for a, b in order.windows)
+    return any(
+        max(lo + go, a) <= b and max(lo + go, a) + service + back <= hi for a, b in order.windows
+    )
 
 
-def _prefilter(problem: RoutingProblem, md: MatrixData, md_of_order: dict[int, int]
-               ) -> tuple[list[tuple[Order, list[int]]], list[Unassigned]]:
+def _prefilter(
+    problem: RoutingProblem, md: MatrixData, md_of_order: dict[int, int]
+) -> tuple[list[tuple[Order, list[int]]], list[Unassigned]]:
     vehicles = problem.vehicles
     keep: list[tuple[Order, list[int]]] = []
     out: list[Unassigned] = []
@@ -133,8 +137,13 @@ def _prefilter(problem: RoutingProblem, md: MatrixData, md_of_order: dict[int, i
             out.append(Unassigned(o, R.ReasonCode.NO_COORDINATES, R.no_coordinates()))
             continue
         if o.closed_reason is not None or not o.windows:
-            out.append(Unassigned(o, R.ReasonCode.CLOSED_TODAY,
-                                  R.closed_today(o.closed_reason or "no delivery window today")))
+            out.append(
+                Unassigned(
+                    o,
+                    R.ReasonCode.CLOSED_TODAY,
+                    R.closed_today(o.closed_reason or "no delivery window today"),
+                )
+            )
             continue
         if o.pinned_vehicle_id is not None:
             pv = vehicles[vpos[o.pinned_vehicle_id]]
@@ -147,40 +156,66 @@ def _prefilter(problem: RoutingProblem, md: MatrixData, md_of_order: dict[int, i
             else:
                 why = ""
             if why:
-                out.append(Unassigned(o, R.ReasonCode.PINNED_VEHICLE_UNAVAILABLE,
-                                      R.pinned_unavailable(pv.name, why)))
+                out.append(
+                    Unassigned(
+                        o,
+                        R.ReasonCode.PINNED_VEHICLE_UNAVAILABLE,
+                        R.pinned_unavailable(pv.name, why),
+                    )
+                )
             else:
                 keep.append((o, [vpos[pv.id]]))
             continue
         compat = [v for v in vehicles if type_compatible(o, v)]
         if not compat:
-            out.append(Unassigned(o, R.ReasonCode.NO_COMPATIBLE_VEHICLE,
-                                  R.no_compatible_vehicle(_incompatibility_detail(o, vehicles))))
+            out.append(
+                Unassigned(
+                    o,
+                    R.ReasonCode.NO_COMPATIBLE_VEHICLE,
+                    R.no_compatible_vehicle(_incompatibility_detail(o, vehicles)),
+                )
+            )
             continue
         big = [v for v in compat if fits(o, v)]
         if not big:
-            out.append(Unassigned(o, R.ReasonCode.DEMAND_EXCEEDS_CAPACITY, _capacity_detail(o, compat)))
+            out.append(
+                Unassigned(o, R.ReasonCode.DEMAND_EXCEEDS_CAPACITY, _capacity_detail(o, compat))
+            )
             continue
         m = md_of_order[o.id]
         ok = [v for v in big if _reachable(o, v, problem, md, m, problem.service_time.of(o))]
         if not ok:
             drive = min(int(md.duration_s[v.type][0, m]) for v in big)
-            out.append(Unassigned(o, R.ReasonCode.WINDOW_UNREACHABLE, R.window_unreachable(o.windows, drive)))
+            out.append(
+                Unassigned(
+                    o, R.ReasonCode.WINDOW_UNREACHABLE, R.window_unreachable(o.windows, drive)
+                )
+            )
             continue
         keep.append((o, [vpos[v.id] for v in ok]))
     return keep, out
 
 
-def _penalties(problem: RoutingProblem, params: SolverParams, orders: Sequence[Order],
-               cost: dict[float, list[list[int]]], fixed: list[int], md_nodes: list[int]) -> list[int | None]:
+def _penalties(
+    problem: RoutingProblem,
+    params: SolverParams,
+    orders: Sequence[Order],
+    cost: dict[float, list[list[int]]],
+    fixed: list[int],
+    md_nodes: list[int],
+) -> list[int | None]:
     round_trip = max((c[0][m] + c[m][0] for c in cost.values() for m in md_nodes), default=0)
     # A normal order must always be worth more than opening a vehicle and driving to it.
-    p_normal = max(int(params.drop_penalty_normal * COST_SCALE), 2 * (max(fixed, default=0) + round_trip) + 1)
+    p_normal = max(
+        int(params.drop_penalty_normal * COST_SCALE), 2 * (max(fixed, default=0) + round_trip) + 1
+    )
     p_optional = int(params.drop_penalty_optional * COST_SCALE)
     n_low = sum(1 for o in orders if str(o.priority) == "normal")
     n_urgent = sum(1 for o in orders if str(o.priority) == "urgent")
     p_urgent = min(p_normal * (n_low + 1), _PENALTY_CAP) if params.urgent_factor else 10 * p_normal
-    p_emerg = min(p_urgent * (n_urgent + 1), _PENALTY_CAP) if params.urgent_factor else 100 * p_normal
+    p_emerg = (
+        min(p_urgent * (n_urgent + 1), _PENALTY_CAP) if params.urgent_factor else 100 * p_normal
+    )
     out: list[int | None] = [None]
     for o in orders:
         if str(o.priority) == "emergency":
@@ -196,13 +231,19 @@ def _penalties(problem: RoutingProblem, params: SolverParams, orders: Sequence[O
     return out
 
 
-def _num_vehicle(v: Vehicle, problem: RoutingProblem, params: SolverParams, caps: tuple[int, ...]) -> NumVehicle:
+def _num_vehicle(
+    v: Vehicle, problem: RoutingProblem, params: SolverParams, caps: tuple[int, ...]
+) -> NumVehicle:
     lo = max(v.shift_start_s, problem.depot.open_s)
     hi = min(v.shift_end_s, problem.depot.close_s)
     brk = None
     if v.has_break:
         assert v.break_start_earliest_s is not None and v.break_end_latest_s is not None
-        brk = (v.break_start_earliest_s, v.break_end_latest_s - v.break_duration_s, v.break_duration_s)
+        brk = (
+            v.break_start_earliest_s,
+            v.break_end_latest_s - v.break_duration_s,
+            v.break_duration_s,
+        )
     return NumVehicle(
         time_key=(str(v.type), v.speed_factor),
         cost_key=v.cost_per_km,
@@ -215,8 +256,9 @@ def _num_vehicle(v: Vehicle, problem: RoutingProblem, params: SolverParams, caps
     )
 
 
-def prepare(problem: RoutingProblem, params: SolverParams,
-            locked: Mapping[int, Sequence[int]] | None = None) -> Prepared:
+def prepare(
+    problem: RoutingProblem, params: SolverParams, locked: Mapping[int, Sequence[int]] | None = None
+) -> Prepared:
     """Pre-filter and convert ``problem``; see the module docstring."""
     located = [o for o in problem.orders if o.location is not None]
     md = (problem.matrix or default_matrix()).build(problem.depot, located)
@@ -224,25 +266,35 @@ def prepare(problem: RoutingProblem, params: SolverParams,
     keep, unassigned = _prefilter(problem, md, md_of_order)
     # Locked (already dispatched) stops stay on their vehicle whatever the type rules say.
     vpos = {v.id: i for i, v in enumerate(problem.vehicles)}
-    lock_vehicle = {oid: vpos[vid] for vid, oids in (locked or {}).items() if vid in vpos for oid in oids}
+    lock_vehicle = {
+        oid: vpos[vid] for vid, oids in (locked or {}).items() if vid in vpos for oid in oids
+    }
     orders = [o for o, _ in keep]
     allowed_v = [[lock_vehicle[o.id]] if o.id in lock_vehicle else a for o, a in keep]
     # Reload nodes: copies of the depot, (max_trips - 1) per vehicle, after the customers.
     # A vehicle never needs more reloads than it has compatible orders.
     n_allowed = [sum(1 for a in allowed_v if vi in a) for vi in range(len(problem.vehicles))]
-    reload_of: list[int] = [vi for vi, v in enumerate(problem.vehicles)
-                            for _ in range(min(v.max_trips - 1, n_allowed[vi]))]
+    reload_of: list[int] = [
+        vi
+        for vi, v in enumerate(problem.vehicles)
+        for _ in range(min(v.max_trips - 1, n_allowed[vi]))
+    ]
     nodes = [0] + [md_of_order[o.id] for o in orders] + [0] * len(reload_of)
     n = len(nodes)
     n_cust = len(orders)
-    svc = ([0] + [problem.service_time.of(o) for o in orders]
-           + [problem.vehicles[vi].reload_s for vi in reload_of])
+    svc = (
+        [0]
+        + [problem.service_time.of(o) for o in orders]
+        + [problem.vehicles[vi].reload_s for vi in reload_of]
+    )
 
     used_sizes = [kg for kg in SIZE_CLASSES_KG if any(o.demand[kg] for o in orders)]
     dim_names = [f"load_{kg}kg" for kg in used_sizes] + ["load_kg"]
     caps_of = [[v.capacity[kg] for kg in used_sizes] + [v.max_kg] for v in problem.vehicles]
-    demands = [[0] + [o.demand[kg] for o in orders] + [-caps_of[vi][d] for vi in reload_of]
-               for d, kg in enumerate(used_sizes)]
+    demands = [
+        [0] + [o.demand[kg] for o in orders] + [-caps_of[vi][d] for vi in reload_of]
+        for d, kg in enumerate(used_sizes)
+    ]
     demands.append([0] + [o.kg for o in orders] + [-caps_of[vi][-1] for vi in reload_of])
     if any(v.max_stops is not None for v in problem.vehicles):
         dim_names.append("stops")
@@ -261,22 +313,47 @@ def prepare(problem: RoutingProblem, params: SolverParams,
             time_m[nv.time_key] = (d + np.asarray(svc, dtype=np.int64)[:, None]).tolist()
         if v.cost_per_km not in cost_m:
             dist = md.distance_m[np.ix_(nodes, nodes)]
-            cost_m[v.cost_per_km] = np.rint(
-                v.cost_per_km * dist.astype(np.float64) * COST_SCALE / 1000).astype(np.int64).tolist()
+            cost_m[v.cost_per_km] = (
+                np.rint(v.cost_per_km * dist.astype(np.float64) * COST_SCALE / 1000)
+                .astype(np.int64)
+                .tolist()
+            )
         vehicles.append(nv)
     all_v = list(range(len(problem.vehicles)))
-    allowed: list[list[int] | None] = ([None] + [None if a == all_v else a for a in allowed_v]
-                                       + [[vi] for vi in reload_of])
-    penalties = _penalties(problem, params, orders, cost_m, [v.fixed_cost for v in vehicles],
-                           list(range(1, n_cust + 1)))
+    allowed: list[list[int] | None] = (
+        [None] + [None if a == all_v else a for a in allowed_v] + [[vi] for vi in reload_of]
+    )
+    penalties = _penalties(
+        problem,
+        params,
+        orders,
+        cost_m,
+        [v.fixed_cost for v in vehicles],
+        list(range(1, n_cust + 1)),
+    )
     penalties += [0] * len(reload_of)
     span_cost = round(params.balance_weight * COST_SCALE / 3600)
     model = NumModel(
-        n_nodes=n, time_matrices=time_m, cost_matrices=cost_m, dim_names=tuple(dim_names),
-        demands=tuple(demands), service=svc,
+        n_nodes=n,
+        time_matrices=time_m,
+        cost_matrices=cost_m,
+        dim_names=tuple(dim_names),
+        demands=tuple(demands),
+        service=svc,
         windows=[()] + [o.windows for o in orders] + [()] * len(reload_of),
-        allowed=allowed, penalties=penalties, vehicles=vehicles, horizon=DAY_S, span_cost=span_cost,
+        allowed=allowed,
+        penalties=penalties,
+        vehicles=vehicles,
+        horizon=DAY_S,
+        span_cost=span_cost,
         reload_vehicle=[None] * (n_cust + 1) + list(reload_of),
     )
-    return Prepared(model, [None, *orders] + [None] * len(reload_of), md, nodes, md_of_order, unassigned,
-                    [v.id for v in problem.vehicles])
+    return Prepared(
+        model,
+        [None, *orders] + [None] * len(reload_of),
+        md,
+        nodes,
+        md_of_order,
+        unassigned,
+        [v.id for v in problem.vehicles],
+    )

@@ -113,9 +113,13 @@ class ServiceTime:
 
     def __post_init__(self) -> None:
         if not isinstance(self.base_s, int) or self.base_s < 0:
-            raise ValueError(f"ServiceTime: base_s must be a non-negative int, got {self.base_s!r}.")
+            raise ValueError(
+                f"ServiceTime: base_s must be a non-negative int, got {self.base_s!r}."
+            )
         object.__setattr__(
-            self, "per_cylinder_s", _frozen_counts("per_cylinder_s", "ServiceTime", self.per_cylinder_s)
+            self,
+            "per_cylinder_s",
+            _frozen_counts("per_cylinder_s", "ServiceTime", self.per_cylinder_s),
         )
 
     def of(self, order: Order) -> int:
@@ -167,7 +171,9 @@ class Order:
         object.__setattr__(self, "requirement", VehicleRequirement(self.requirement))
         if self.penalty is not None and (not isinstance(self.penalty, int) or self.penalty < 0):
             raise ValueError(f"{owner}: penalty must be a non-negative int or None.")
-        if self.service_s is not None and (not isinstance(self.service_s, int) or self.service_s < 0):
+        if self.service_s is not None and (
+            not isinstance(self.service_s, int) or self.service_s < 0
+        ):
             raise ValueError(f"{owner}: service_s must be a non-negative int or None.")
 
     @property
@@ -207,10 +213,20 @@ class Vehicle:
 
     def __post_init__(self) -> None:
         owner = f"Vehicle {self.id}"
-        if not isinstance(self.max_trips, int) or isinstance(self.max_trips, bool) or self.max_trips < 1:
+        if (
+            not isinstance(self.max_trips, int)
+            or isinstance(self.max_trips, bool)
+            or self.max_trips < 1
+        ):
             raise ValueError(f"{owner}: max_trips must be an int >= 1, got {self.max_trips!r}.")
-        if not isinstance(self.reload_s, int) or isinstance(self.reload_s, bool) or self.reload_s < 0:
-            raise ValueError(f"{owner}: reload_s must be a non-negative int, got {self.reload_s!r}.")
+        if (
+            not isinstance(self.reload_s, int)
+            or isinstance(self.reload_s, bool)
+            or self.reload_s < 0
+        ):
+            raise ValueError(
+                f"{owner}: reload_s must be a non-negative int, got {self.reload_s!r}."
+            )
         object.__setattr__(self, "type", VehicleType(self.type))
         object.__setattr__(self, "capacity", _frozen_counts("capacity", owner, self.capacity))
         if not isinstance(self.max_kg, int) or self.max_kg < 0:
@@ -274,6 +290,25 @@ class SolverParams:
     pyvrp_seed_s
         If > 0, run PyVRP for this many seconds to build starting routes that OR-Tools
         then repairs and improves under every Lucky Gas constraint.
+    small_day_orders
+        Small-day rule. A day with at most this many plannable orders is solved by
+        PyVRP (``small_day_pyvrp_iterations`` iterations, a few ms, reproducible) for
+        starting routes, then OR-Tools greedy descent, which stops by itself at a local
+        optimum instead of running GLS until the clock: a 10-stop day takes a few ms and
+        is within 1 % of a 5 s GLS run (tests/optimize/test_speed_rules.py). Without
+        PyVRP, GLS stops after ``20 × orders`` solutions. 0 disables the rule.
+    small_day_pyvrp_iterations
+        PyVRP iterations for the small-day rule.
+    large_day_orders, large_day_pyvrp_share
+        Large-day rule. On a day with at least ``large_day_orders`` plannable orders (and
+        ``pyvrp_seed_s == 0``, not ``deterministic``), PyVRP builds the starting routes in
+        ``large_day_pyvrp_share`` of the time limit and OR-Tools improves them in the
+        rest: on the demo day this beats OR-Tools' own first solution at the same total
+        time and returns a plan at 2 s (benchmarks/README_planning.md). 0 disables it.
+    fallback_greedy
+        If the time limit expires before OR-Tools found any first solution (a large day
+        on a loaded machine), use a nearest-neighbour construction with reloads instead
+        of dropping every order (``RunRecord.first_solution == "greedy-fallback"``).
     """
 
     time_limit_s: float = 10.0
@@ -289,14 +324,32 @@ class SolverParams:
     balance_weight: float = 0.0
     pyvrp_seed_s: float = 0.0
     explain_dropped: bool = True
+    small_day_orders: int = 25
+    small_day_pyvrp_iterations: int = 100
+    large_day_orders: int = 100
+    large_day_pyvrp_share: float = 0.0
+    fallback_greedy: bool = True
 
     def __post_init__(self) -> None:
         if not self.time_limit_s > 0:
             raise ValueError(f"SolverParams: expected time_limit_s > 0, got {self.time_limit_s!r}.")
         if self.solution_limit <= 0:
             raise ValueError("SolverParams: expected solution_limit > 0.")
-        for name in ("drop_penalty_normal", "drop_penalty_optional", "vehicle_fixed_cost_weight",
-                     "balance_weight", "pyvrp_seed_s"):
+        if not 0.0 <= self.large_day_pyvrp_share < 1.0 or self.large_day_orders < 0:
+            raise ValueError(
+                "SolverParams: expected 0 <= large_day_pyvrp_share < 1 and large_day_orders >= 0."
+            )
+        if self.small_day_orders < 0 or self.small_day_pyvrp_iterations < 0:
+            raise ValueError(
+                "SolverParams: expected small_day_orders and small_day_pyvrp_iterations >= 0."
+            )
+        for name in (
+            "drop_penalty_normal",
+            "drop_penalty_optional",
+            "vehicle_fixed_cost_weight",
+            "balance_weight",
+            "pyvrp_seed_s",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"SolverParams: expected {name} >= 0.")
         if self.drop_penalty_optional > self.drop_penalty_normal:
@@ -352,6 +405,7 @@ class RoutingProblem:
 
     def fingerprint(self) -> str:
         """sha256 of a canonical JSON of the problem (matrix described by its repr)."""
+
         def enc(x: Any) -> Any:
             if dataclasses.is_dataclass(x) and not isinstance(x, type):
                 return {f.name: enc(getattr(x, f.name)) for f in dataclasses.fields(x)}
@@ -365,8 +419,11 @@ class RoutingProblem:
                 return x
             return repr(x)
 
-        payload = {f.name: enc(getattr(self, f.name)) for f in dataclasses.fields(self)
-                   if f.name != "matrix"}
+        payload = {
+            f.name: enc(getattr(self, f.name))
+            for f in dataclasses.fields(self)
+            if f.name != "matrix"
+        }
         payload["matrix"] = None if self.matrix is None else self.matrix.describe()
         text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()

@@ -46,19 +46,28 @@ def no_compatible_vehicle(detail: str) -> str:
 def demand_exceeds(kg: int, need: int, best: int, unit: str = "cylinders") -> str:
     """Sentence for :attr:`ReasonCode.DEMAND_EXCEEDS_CAPACITY` (``kg=0`` means total weight)."""
     if kg:
-        return (f"The order needs {need} × {kg} kg; the largest compatible vehicle carries {best}. "
-                "Split the order or add a larger vehicle.")
-    return (f"The order weighs {need} kg; the largest compatible vehicle carries {best} kg. "
-            "Split the order or add a larger vehicle.")
+        return (
+            f"The order needs {need} × {kg} kg; the largest compatible vehicle carries {best}. "
+            "Split the order or add a larger vehicle."
+        )
+    return (
+        f"The order weighs {need} kg; the largest compatible vehicle carries {best} kg. "
+        "Split the order or add a larger vehicle."
+    )
 
 
 def window_unreachable(windows: tuple[tuple[int, int], ...], drive_s: int) -> str:
     """Sentence for :attr:`ReasonCode.WINDOW_UNREACHABLE`."""
     text = windows_text(windows) or "none"
-    return (f"Window {text} cannot be reached even directly from the depot "
-            f"({round(drive_s / 60)} min drive) within any compatible shift; widen the window.")
+    return (
+        f"Window {text} cannot be reached even directly from the depot "
+        f"({round(drive_s / 60)} min drive) within any compatible shift; widen the window."
+    )
 
 
 def pinned_unavailable(vehicle_name: str, detail: str) -> str:
     """Sentence for :attr:`ReasonCode.PINNED_VEHICLE_UNAVAILABLE`."""
-    return f"The order is pinned to {vehicle_name}, which cannot serve it ({detail}); unpin it or change vehicle."
+    return (
+        f"The order is pinned to {vehicle_name}, which cannot serve it ({detail}); "
+        "unpin it or change vehicle."
+    )

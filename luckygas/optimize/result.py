@@ -24,20 +24,62 @@ if TYPE_CHECKING:
 
 _SIZES = SIZE_CLASSES_KG
 ROUTE_COLUMNS = [
-    "vehicle_id", "vehicle_name", "vehicle_type", "driver_name", "start_s", "end_s", "n_stops",
-    "distance_m", "drive_s", "service_s", "wait_s", "break_start_s", "break_s", "load_kg",
-    *[f"load_{kg}kg" for kg in _SIZES], "utilisation_kg", "cost", "trips", "max_trip_kg",
+    "vehicle_id",
+    "vehicle_name",
+    "vehicle_type",
+    "driver_name",
+    "start_s",
+    "end_s",
+    "n_stops",
+    "distance_m",
+    "drive_s",
+    "service_s",
+    "wait_s",
+    "break_start_s",
+    "break_s",
+    "load_kg",
+    *[f"load_{kg}kg" for kg in _SIZES],
+    "utilisation_kg",
+    "cost",
+    "trips",
+    "max_trip_kg",
 ]
 STOP_COLUMNS = [
-    "vehicle_id", "sequence", "order_id", "customer_id", "customer_name", "address", "lat", "lng",
-    "arrival_s", "wait_s", "start_s", "departure_s", "service_s", "window_start_s", "window_end_s",
-    "distance_from_prev_m", "travel_from_prev_s", *[f"qty_{kg}kg" for kg in _SIZES],
-    *[f"empties_{kg}kg" for kg in _SIZES], *[f"load_after_{kg}kg" for kg in _SIZES], "priority", "notes",
+    "vehicle_id",
+    "sequence",
+    "order_id",
+    "customer_id",
+    "customer_name",
+    "address",
+    "lat",
+    "lng",
+    "arrival_s",
+    "wait_s",
+    "start_s",
+    "departure_s",
+    "service_s",
+    "window_start_s",
+    "window_end_s",
+    "distance_from_prev_m",
+    "travel_from_prev_s",
+    *[f"qty_{kg}kg" for kg in _SIZES],
+    *[f"empties_{kg}kg" for kg in _SIZES],
+    *[f"load_after_{kg}kg" for kg in _SIZES],
+    "priority",
+    "notes",
     "trip",
 ]
 RELOAD_COLUMNS = ["vehicle_id", "trip", "arrival_s", "departure_s"]
-UNASSIGNED_COLUMNS = ["order_id", "customer_id", "customer_name", "lat", "lng", "priority",
-                      "reason_code", "reason"]
+UNASSIGNED_COLUMNS = [
+    "order_id",
+    "customer_id",
+    "customer_name",
+    "lat",
+    "lng",
+    "priority",
+    "reason_code",
+    "reason",
+]
 
 
 @dataclass
@@ -73,13 +115,15 @@ class PlanResult:
     kpis: dict[str, Any]
     run: RunRecord
     reloads: pd.DataFrame = dataclasses.field(
-        default_factory=lambda: pd.DataFrame(columns=RELOAD_COLUMNS).astype("int64"))
+        default_factory=lambda: pd.DataFrame(columns=RELOAD_COLUMNS).astype("int64")
+    )
 
     def summary(self) -> str:
         """A few human-readable lines."""
         k = self.kpis
         lines = [
-            f"{k['served']}/{k['orders']} orders served by {k['vehicles_used']}/{k['vehicles_available']} "
+            f"{k['served']}/{k['orders']} orders served by "
+            f"{k['vehicles_used']}/{k['vehicles_available']} "
             f"vehicles; {k['distance_km']:.1f} km, {k['driving_h']:.1f} h driving, "
             f"{k['working_h']:.1f} h working, {k['kg_delivered']} kg, cost {k['cost']:.0f} TWD "
             f"[{self.run.status}, {self.run.wall_s:.1f} s]",
@@ -87,8 +131,10 @@ class PlanResult:
         for r in self.routes.itertuples():
             trips = int(getattr(r, "trips", 1) or 1)
             extra = f" in {trips} trips" if trips > 1 else ""
-            lines.append(f"  {r.vehicle_name}: {r.n_stops} stops{extra} {hhmm(r.start_s)}-{hhmm(r.end_s)} "
-                         f"{r.distance_m / 1000:.1f} km {r.load_kg} kg")
+            lines.append(
+                f"  {r.vehicle_name}: {r.n_stops} stops{extra} {hhmm(r.start_s)}-{hhmm(r.end_s)} "
+                f"{r.distance_m / 1000:.1f} km {r.load_kg} kg"
+            )
         if len(self.unassigned):
             codes = self.unassigned["reason_code"].value_counts().to_dict()
             lines.append("  unassigned: " + ", ".join(f"{c} {n}" for c, n in codes.items()))
@@ -98,18 +144,28 @@ class PlanResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict (frames as columns + rows + dtypes)."""
+
         def frame(df: pd.DataFrame) -> dict[str, Any]:
             rows = json.loads(df.to_json(orient="values", date_format="iso"))
-            return {"columns": list(df.columns), "dtypes": {c: str(t) for c, t in df.dtypes.items()},
-                    "rows": rows}
+            return {
+                "columns": list(df.columns),
+                "dtypes": {c: str(t) for c, t in df.dtypes.items()},
+                "rows": rows,
+            }
 
-        return {"routes": frame(self.routes), "stops": frame(self.stops),
-                "unassigned": frame(self.unassigned), "reloads": frame(self.reloads),
-                "kpis": json.loads(json.dumps(self.kpis)), "run": dataclasses.asdict(self.run)}
+        return {
+            "routes": frame(self.routes),
+            "stops": frame(self.stops),
+            "unassigned": frame(self.unassigned),
+            "reloads": frame(self.reloads),
+            "kpis": json.loads(json.dumps(self.kpis)),
+            "run": dataclasses.asdict(self.run),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PlanResult:
         """Inverse of :meth:`to_dict`."""
+
         def frame(d: dict[str, Any]) -> pd.DataFrame:
             df = pd.DataFrame(d["rows"], columns=d["columns"])
             for c, t in d["dtypes"].items():
@@ -123,10 +179,19 @@ class PlanResult:
             routes["max_trip_kg"] = routes["load_kg"]
         if "trip" not in stops.columns:
             stops["trip"] = 1
-        reloads = (frame(data["reloads"]) if "reloads" in data
-                   else pd.DataFrame(columns=RELOAD_COLUMNS).astype("int64"))
-        return cls(routes, stops, frame(data["unassigned"]), dict(data["kpis"]),
-                   RunRecord(**data["run"]), reloads)
+        reloads = (
+            frame(data["reloads"])
+            if "reloads" in data
+            else pd.DataFrame(columns=RELOAD_COLUMNS).astype("int64")
+        )
+        return cls(
+            routes,
+            stops,
+            frame(data["unassigned"]),
+            dict(data["kpis"]),
+            RunRecord(**data["run"]),
+            reloads,
+        )
 
 
 def _window_used(windows: tuple[tuple[int, int], ...], t: int) -> tuple[int, int]:
@@ -136,8 +201,13 @@ def _window_used(windows: tuple[tuple[int, int], ...], t: int) -> tuple[int, int
     return windows[0] if windows else (0, 0)
 
 
-def build_result(problem: RoutingProblem, prep: Prepared, raw: RawSolution,
-                 unassigned: list[Unassigned], run: RunRecord) -> PlanResult:
+def build_result(
+    problem: RoutingProblem,
+    prep: Prepared,
+    raw: RawSolution,
+    unassigned: list[Unassigned],
+    run: RunRecord,
+) -> PlanResult:
     """Turn the solver's raw routes into the DataFrames and KPIs."""
     from luckygas.optimize.prepare import COST_SCALE
 
@@ -155,8 +225,10 @@ def build_result(problem: RoutingProblem, prep: Prepared, raw: RawSolution,
                 trips.append([])
             else:
                 trips[-1].append(node)
-        trip_loads = [{kg: sum(prep.node_orders[n].demand[kg] for n in t) for kg in _SIZES}  # type: ignore[union-attr]
-                      for t in trips]
+        trip_loads = [
+            {kg: sum(prep.node_orders[n].demand[kg] for n in t) for kg in _SIZES}  # type: ignore[union-attr]
+            for t in trips
+        ]
         trip_kg = [sum(prep.node_orders[n].kg for n in t) for t in trips]  # type: ignore[union-attr]
         load = {kg: max(tl[kg] for tl in trip_loads) for kg in _SIZES}
         load_kg = sum(trip_kg)
@@ -186,8 +258,14 @@ def build_result(problem: RoutingProblem, prep: Prepared, raw: RawSolution,
             if o is None:  # a reload at the depot: the next trip starts full
                 trip += 1
                 remaining = dict(trip_loads[trip - 1])
-                reload_rows.append({"vehicle_id": veh.id, "trip": trip, "arrival_s": arrival,
-                                    "departure_s": start + svc})
+                reload_rows.append(
+                    {
+                        "vehicle_id": veh.id,
+                        "trip": trip,
+                        "arrival_s": arrival,
+                        "departure_s": start + svc,
+                    }
+                )
                 continue
             seq += 1
             svc_tot += svc
@@ -196,46 +274,85 @@ def build_result(problem: RoutingProblem, prep: Prepared, raw: RawSolution,
             ws, we = _window_used(o.windows, start)
             on_time += int(ws <= start <= we)
             loc = o.location
-            stop_rows.append({
-                "vehicle_id": veh.id, "sequence": seq, "order_id": o.id, "customer_id": o.customer_id,
-                "customer_name": o.customer_name, "address": o.address,
-                "lat": loc.lat if loc else float("nan"), "lng": loc.lng if loc else float("nan"),
-                "arrival_s": arrival, "wait_s": wait, "start_s": start, "departure_s": start + svc,
-                "service_s": svc, "window_start_s": ws, "window_end_s": we,
-                "distance_from_prev_m": dist, "travel_from_prev_s": travel,
-                **{f"qty_{kg}kg": o.demand[kg] for kg in _SIZES},
-                **{f"empties_{kg}kg": o.empties[kg] for kg in _SIZES},
-                **{f"load_after_{kg}kg": remaining[kg] for kg in _SIZES},
-                "priority": str(o.priority), "notes": o.notes, "trip": trip,
-            })
+            stop_rows.append(
+                {
+                    "vehicle_id": veh.id,
+                    "sequence": seq,
+                    "order_id": o.id,
+                    "customer_id": o.customer_id,
+                    "customer_name": o.customer_name,
+                    "address": o.address,
+                    "lat": loc.lat if loc else float("nan"),
+                    "lng": loc.lng if loc else float("nan"),
+                    "arrival_s": arrival,
+                    "wait_s": wait,
+                    "start_s": start,
+                    "departure_s": start + svc,
+                    "service_s": svc,
+                    "window_start_s": ws,
+                    "window_end_s": we,
+                    "distance_from_prev_m": dist,
+                    "travel_from_prev_s": travel,
+                    **{f"qty_{kg}kg": o.demand[kg] for kg in _SIZES},
+                    **{f"empties_{kg}kg": o.empties[kg] for kg in _SIZES},
+                    **{f"load_after_{kg}kg": remaining[kg] for kg in _SIZES},
+                    "priority": str(o.priority),
+                    "notes": o.notes,
+                    "trip": trip,
+                }
+            )
         back = scaled_duration(int(md.duration_s[veh.type][prev_m, 0]), veh.speed_factor)
         dist_tot += int(md.distance_m[prev_m, 0])
         drive_tot += back
         cost = veh.fixed_cost + veh.cost_per_km * dist_tot / 1000
         cap_kg = veh.max_kg or 1
-        route_rows.append({
-            "vehicle_id": veh.id, "vehicle_name": veh.name, "vehicle_type": str(veh.type),
-            "driver_name": veh.driver_name, "start_s": dep, "end_s": raw.end[v_idx], "n_stops": seq,
-            "distance_m": dist_tot, "drive_s": drive_tot, "service_s": svc_tot, "wait_s": wait_tot,
-            "break_start_s": brk, "break_s": veh.break_duration_s if brk is not None else 0,
-            "load_kg": load_kg, **{f"load_{kg}kg": load[kg] for kg in _SIZES},
-            "utilisation_kg": round(max(trip_kg) / cap_kg, 4), "cost": round(cost, 2),
-            "trips": trip, "max_trip_kg": max(trip_kg),
-        })
+        route_rows.append(
+            {
+                "vehicle_id": veh.id,
+                "vehicle_name": veh.name,
+                "vehicle_type": str(veh.type),
+                "driver_name": veh.driver_name,
+                "start_s": dep,
+                "end_s": raw.end[v_idx],
+                "n_stops": seq,
+                "distance_m": dist_tot,
+                "drive_s": drive_tot,
+                "service_s": svc_tot,
+                "wait_s": wait_tot,
+                "break_start_s": brk,
+                "break_s": veh.break_duration_s if brk is not None else 0,
+                "load_kg": load_kg,
+                **{f"load_{kg}kg": load[kg] for kg in _SIZES},
+                "utilisation_kg": round(max(trip_kg) / cap_kg, 4),
+                "cost": round(cost, 2),
+                "trips": trip,
+                "max_trip_kg": max(trip_kg),
+            }
+        )
     routes = pd.DataFrame(route_rows, columns=ROUTE_COLUMNS)
     routes["break_start_s"] = routes["break_start_s"].astype("Int64")
     stops = pd.DataFrame(stop_rows, columns=STOP_COLUMNS)
-    un_rows = [{
-        "order_id": u.order.id, "customer_id": u.order.customer_id, "customer_name": u.order.customer_name,
-        "lat": u.order.location.lat if u.order.location else float("nan"),
-        "lng": u.order.location.lng if u.order.location else float("nan"),
-        "priority": str(u.order.priority), "reason_code": str(u.code), "reason": u.reason,
-    } for u in unassigned]
+    un_rows = [
+        {
+            "order_id": u.order.id,
+            "customer_id": u.order.customer_id,
+            "customer_name": u.order.customer_name,
+            "lat": u.order.location.lat if u.order.location else float("nan"),
+            "lng": u.order.location.lng if u.order.location else float("nan"),
+            "priority": str(u.order.priority),
+            "reason_code": str(u.code),
+            "reason": u.reason,
+        }
+        for u in unassigned
+    ]
     un = pd.DataFrame(un_rows, columns=UNASSIGNED_COLUMNS)
     served = len(stops)
     kpis = {
-        "vehicles_used": len(routes), "vehicles_available": len(problem.vehicles),
-        "orders": len(problem.orders), "served": served, "unassigned": len(un),
+        "vehicles_used": len(routes),
+        "vehicles_available": len(problem.vehicles),
+        "orders": len(problem.orders),
+        "served": served,
+        "unassigned": len(un),
         "distance_km": round(float(routes["distance_m"].sum()) / 1000, 3),
         "driving_h": round(float(routes["drive_s"].sum()) / 3600, 3),
         "working_h": round(float((routes["end_s"] - routes["start_s"]).sum()) / 3600, 3),

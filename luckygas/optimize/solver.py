@@ -8,6 +8,7 @@ benchmark shares exactly the same code path.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -24,13 +25,33 @@ SOLVER_NAME = f"ortools {ortools.__version__}"
 # Measured on the 56 Solomon instances (benchmarks/README_vrptw.md): with GLS at 1-10 s,
 # PARALLEL_CHEAPEST_INSERTION gives a lower average gap than PATH_CHEAPEST_ARC.
 AUTO_FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
+# From this many nodes on, "auto" switches to LOCAL_CHEAPEST_INSERTION: on the demo day
+# (n ~ 260 with reload nodes, 7 dimensions) it finds its first solution sooner than
+# parallel insertion and ends lower at 10 s (benchmarks/README_planning.md);
+# PATH_CHEAPEST_ARC found nothing in 10 s there.
+AUTO_LARGE_NODES = 150
+AUTO_LARGE_FIRST_SOLUTION = "LOCAL_CHEAPEST_INSERTION"
+# "auto" starts from the greedy construction when OR-Tools' insertion would eat the time
+# limit. Measured on a 2-core machine: local cheapest insertion took 1.5-3.2 s for ~220
+# orders and 24 s for 500 (it grows about as n^3), so: below 0.02 s per order, or above
+# GREEDY_ABOVE_ORDERS orders, use greedy.
+GREEDY_SECONDS_PER_ORDER = 0.02
+GREEDY_ABOVE_ORDERS = 300
+
+
+def auto_first_solution(n_nodes: int) -> str:
+    """The first-solution strategy ``"auto"`` stands for on a model of ``n_nodes`` nodes."""
+    return AUTO_LARGE_FIRST_SOLUTION if n_nodes >= AUTO_LARGE_NODES else AUTO_FIRST_SOLUTION
+
 
 ProgressFn = Callable[[float, float | None], None]
 
 
-def _search_params(params: SolverParams) -> pywrapcp.DefaultRoutingSearchParameters:
+def _search_params(
+    params: SolverParams, n_nodes: int = 0
+) -> pywrapcp.DefaultRoutingSearchParameters:
     sp = pywrapcp.DefaultRoutingSearchParameters()
-    fs = AUTO_FIRST_SOLUTION if params.first_solution == "auto" else params.first_solution
+    fs = auto_first_solution(n_nodes) if params.first_solution == "auto" else params.first_solution
     sp.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, fs)
     sp.local_search_metaheuristic = getattr(
         routing_enums_pb2.LocalSearchMetaheuristic, params.metaheuristic
@@ -59,6 +80,8 @@ def solve_numeric(
     progress: ProgressFn | None = None,
     initial_routes: Sequence[Sequence[int]] | None = None,
     locked: Mapping[int, Sequence[int]] | None = None,
+    *,
+    small_day: bool = False,
 ) -> RawSolution:
     """Build the OR-Tools model for ``model`` and search.
 
@@ -77,6 +100,9 @@ def solve_numeric(
     locked
         ``{vehicle_index: [node, ...]}``: these nodes must open that vehicle's route in
         this order (NextVar chain from the start, vehicle fixed, visit mandatory).
+    small_day
+        Apply the small-day stop rule (see :class:`SolverParams`): greedy descent from
+        the given start, or GLS limited to ``20 × customers`` solutions without one.
 
     Returns
     -------
@@ -129,7 +155,31 @@ def solve_numeric(
             routing.VehicleVar(idx).SetValues([v])
             prev = idx
 
-    sp = _search_params(params)
+    sp = _search_params(params, model.n_nodes)
+    if (
+        initial_routes is None
+        and params.first_solution == "auto"
+        and params.fallback_greedy
+        and (
+            params.time_limit_s < GREEDY_SECONDS_PER_ORDER * model.n_customers
+            or model.n_customers > GREEDY_ABOVE_ORDERS
+        )
+    ):
+        # Too little time for an insertion heuristic on this many orders: start from the
+        # nearest-neighbour construction (milliseconds) and spend the time improving it.
+        from luckygas.optimize.greedy import greedy_routes
+
+        initial_routes = greedy_routes(model)
+        seed_label = "greedy"
+    else:
+        seed_label = ""
+    if small_day:
+        if initial_routes is not None:
+            sp.local_search_metaheuristic = (
+                routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+            )
+        else:
+            sp.solution_limit = min(sp.solution_limit, max(20, 20 * model.n_customers))
     if model.n_nodes <= 2:
         # One order: greedy descent is already optimal, and GLS would idle until the clock
         # (it produces no further solutions, so a solution limit would never be reached).
@@ -150,29 +200,63 @@ def solve_numeric(
         progress(time.perf_counter() - t0, None)
 
     seeded = False
+    first = (
+        auto_first_solution(model.n_nodes)
+        if params.first_solution == "auto"
+        else params.first_solution
+    )
+    routing.CloseModelWithParameters(sp)
+    start = None
     if initial_routes is not None:
-        routing.CloseModelWithParameters(sp)
         start = _read_routes(routing, manager, initial_routes, locked)
-        if start is not None:
-            seeded = True
-            solution = routing.SolveFromAssignmentWithParameters(start, sp)
-            if solution is None:  # budget spent before the search accepted anything
-                solution = start
-        else:
-            solution = routing.SolveWithParameters(sp)
+    if start is not None:
+        seeded, first = True, seed_label or "initial routes"
+        solution = routing.SolveFromAssignmentWithParameters(start, sp)
+        if solution is None:  # budget spent before the search accepted anything
+            solution = start
     else:
         solution = routing.SolveWithParameters(sp)
+    status = _status_name(routing)
+    timed_out = time.perf_counter() - t0 >= 0.9 * params.time_limit_s
+    if (
+        params.fallback_greedy
+        and model.n_nodes > 1
+        and initial_routes is None
+        and timed_out
+        and (solution is None or count[0] <= 1)
+    ):
+        # The clock stopped the first-solution heuristic (a large day on a loaded machine):
+        # OR-Tools then returns nothing, or a half-built plan with the rest dropped. The
+        # routing model's limit is spent, so a fresh model takes a cheap nearest-neighbour
+        # plan, repairs it and descends to a local optimum; the better plan wins.
+        from luckygas.optimize.greedy import greedy_routes
 
+        quick = dataclasses.replace(
+            params,
+            metaheuristic="GREEDY_DESCENT",
+            fallback_greedy=False,
+            time_limit_s=max(1.0, 0.25 * params.time_limit_s),
+        )
+        fb = solve_numeric(model, quick, progress, greedy_routes(model), locked)
+        if fb.objective is not None and (
+            solution is None or fb.objective < solution.ObjectiveValue()
+        ):
+            fb.first_solution = "greedy-fallback"
+            fb.wall_s = time.perf_counter() - t0
+            fb.solutions += count[0]
+            return fb
     raw = _extract(model, manager, routing, tdim, solution, count[0], t0)
-    raw.status = _status_name(routing)
+    raw.status = status
     raw.seeded = seeded
+    raw.first_solution = first
     if progress is not None:
         progress(raw.wall_s, None if raw.objective is None else float(raw.objective))
     return raw
 
 
-def _add_capacities(model: NumModel, manager: pywrapcp.RoutingIndexManager,
-                    routing: pywrapcp.RoutingModel) -> None:
+def _add_capacities(
+    model: NumModel, manager: pywrapcp.RoutingIndexManager, routing: pywrapcp.RoutingModel
+) -> None:
     """One dimension per capacity, each bound to its own demand vector (domain.md §4.3).
 
     Reloads follow OR-Tools' ``cvrp_reload`` sample: a reload node's transit is
@@ -183,8 +267,9 @@ def _add_capacities(model: NumModel, manager: pywrapcp.RoutingIndexManager,
     for d, name in enumerate(model.dim_names):
         cb = routing.RegisterUnaryTransitVector(list(model.demands[d]))
         caps = [veh.capacities[d] for veh in model.vehicles]
-        resets = bool(reload_idx) and any(model.demands[d][manager.IndexToNode(i)] < 0
-                                          for i in reload_idx)
+        resets = bool(reload_idx) and any(
+            model.demands[d][manager.IndexToNode(i)] < 0 for i in reload_idx
+        )
         routing.AddDimensionWithVehicleCapacity(cb, max(caps) if resets else 0, caps, True, name)
         if not resets:
             continue
@@ -194,8 +279,12 @@ def _add_capacities(model: NumModel, manager: pywrapcp.RoutingIndexManager,
                 dim.SlackVar(index).SetValue(0)
 
 
-def _add_windows(model: NumModel, manager: pywrapcp.RoutingIndexManager,
-                 routing: pywrapcp.RoutingModel, tdim: pywrapcp.RoutingDimension) -> None:
+def _add_windows(
+    model: NumModel,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    tdim: pywrapcp.RoutingDimension,
+) -> None:
     """Several windows per node: the hull as the range, then the gaps removed."""
     for node in range(1, model.n_nodes):
         wins = model.windows[node]
@@ -208,8 +297,9 @@ def _add_windows(model: NumModel, manager: pywrapcp.RoutingIndexManager,
                 cumul.RemoveInterval(b1 + 1, a2 - 1)
 
 
-def _add_vehicle_times(model: NumModel, routing: pywrapcp.RoutingModel,
-                       tdim: pywrapcp.RoutingDimension) -> None:
+def _add_vehicle_times(
+    model: NumModel, routing: pywrapcp.RoutingModel, tdim: pywrapcp.RoutingDimension
+) -> None:
     for v, veh in enumerate(model.vehicles):
         start, end = tdim.CumulVar(routing.Start(v)), tdim.CumulVar(routing.End(v))
         start.SetRange(*veh.start_range)
@@ -223,8 +313,12 @@ def _add_vehicle_times(model: NumModel, routing: pywrapcp.RoutingModel,
         routing.AddVariableMaximizedByFinalizer(start)
 
 
-def _add_breaks(model: NumModel, manager: pywrapcp.RoutingIndexManager,
-                routing: pywrapcp.RoutingModel, tdim: pywrapcp.RoutingDimension) -> None:
+def _add_breaks(
+    model: NumModel,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    tdim: pywrapcp.RoutingDimension,
+) -> None:
     """One mandatory break per vehicle that has one (OR-Tools vrp_breaks sample idiom)."""
     if not any(veh.break_ for veh in model.vehicles):
         return
@@ -238,13 +332,18 @@ def _add_breaks(model: NumModel, manager: pywrapcp.RoutingIndexManager,
         if not veh.break_:
             continue
         earliest, latest_start, duration = veh.break_
-        interval = solver.FixedDurationIntervalVar(earliest, latest_start, duration, False, f"break_{v}")
+        interval = solver.FixedDurationIntervalVar(
+            earliest, latest_start, duration, False, f"break_{v}"
+        )
         tdim.SetBreakIntervalsOfVehicle([interval], v, visit)
 
 
-def _read_routes(routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexManager,
-                 routes: Sequence[Sequence[int]], locked: Mapping[int, Sequence[int]]
-                 ) -> pywrapcp.Assignment | None:
+def _read_routes(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    routes: Sequence[Sequence[int]],
+    locked: Mapping[int, Sequence[int]],
+) -> pywrapcp.Assignment | None:
     """Turn node routes into an assignment, trimming nodes OR-Tools rejects."""
     n_veh = routing.vehicles()
     wanted = [list(routes[v]) if v < len(routes) else [] for v in range(n_veh)]
@@ -272,7 +371,7 @@ def _read_routes(routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexM
         return routing.ReadAssignmentFromRoutes(to_idx(trial), True) is not None
 
     for v in range(n_veh):
-        rest = wanted[v][len(accepted[v]):]
+        rest = wanted[v][len(accepted[v]) :]
         while rest:
             if ok(v, accepted[v] + rest):
                 accepted[v] = accepted[v] + rest
@@ -285,12 +384,18 @@ def _read_routes(routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexM
                 else:
                     hi = mid - 1
             accepted[v] = accepted[v] + rest[:lo]
-            rest = rest[lo + 1:]
+            rest = rest[lo + 1 :]
     return routing.ReadAssignmentFromRoutes(to_idx(accepted), True)
 
 
-def drop_idle_reloads(model: NumModel, nodes: list[int], times: list[int]
-                      ) -> tuple[list[int], list[int]]:
+def _drops_customers(model: NumModel, raw: RawSolution) -> bool:
+    visited = sum(1 for r in raw.routes for node in r if not model.is_reload(node))
+    return visited < model.n_customers
+
+
+def drop_idle_reloads(
+    model: NumModel, nodes: list[int], times: list[int]
+) -> tuple[list[int], list[int]]:
     """Remove reloads that start or end a route or follow another reload.
 
     They carry nothing (the search may leave them in at zero gain); removing one only
@@ -309,13 +414,28 @@ def drop_idle_reloads(model: NumModel, nodes: list[int], times: list[int]
     return keep_n, keep_t
 
 
-def _extract(model: NumModel, manager: pywrapcp.RoutingIndexManager, routing: pywrapcp.RoutingModel,
-             tdim: pywrapcp.RoutingDimension, solution: pywrapcp.Assignment | None,
-             count: int, t0: float) -> RawSolution:
+def _extract(
+    model: NumModel,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    tdim: pywrapcp.RoutingDimension,
+    solution: pywrapcp.Assignment | None,
+    count: int,
+    t0: float,
+) -> RawSolution:
     n_veh = routing.vehicles()
     if solution is None:
-        return RawSolution([[] for _ in range(n_veh)], [[] for _ in range(n_veh)], [0] * n_veh,
-                           [0] * n_veh, [None] * n_veh, None, "", count, time.perf_counter() - t0)
+        return RawSolution(
+            [[] for _ in range(n_veh)],
+            [[] for _ in range(n_veh)],
+            [0] * n_veh,
+            [0] * n_veh,
+            [None] * n_veh,
+            None,
+            "",
+            count,
+            time.perf_counter() - t0,
+        )
     routes, starts, depart, end = [], [], [], []
     for v in range(n_veh):
         idx = routing.Start(v)
@@ -337,8 +457,17 @@ def _extract(model: NumModel, manager: pywrapcp.RoutingIndexManager, routing: py
         name = el.Var().Name()
         if name.startswith("break_") and el.PerformedValue():
             breaks[int(name.split("_")[1])] = el.StartValue()
-    return RawSolution(routes, starts, depart, end, breaks, solution.ObjectiveValue(), "", count,
-                       time.perf_counter() - t0)
+    return RawSolution(
+        routes,
+        starts,
+        depart,
+        end,
+        breaks,
+        solution.ObjectiveValue(),
+        "",
+        count,
+        time.perf_counter() - t0,
+    )
 
 
 def solve(
@@ -383,20 +512,64 @@ def solve(
     prep = prepare.prepare(problem, params, locked=locked)
     init_nodes = prep.routes_to_nodes(initial_routes) if initial_routes else None
     locked_nodes = prep.locks_to_nodes(locked) if locked else None
-    if params.pyvrp_seed_s > 0 and prep.model.n_nodes > 1 and prep.model.vehicles:
-        seed_routes = seeding.pyvrp_routes(prep.model, params.pyvrp_seed_s, params.seed)
-        if seed_routes is not None and init_nodes is None:
-            init_nodes = seed_routes
-    if prep.model.n_nodes > 1 and prep.model.vehicles:
-        raw = solve_numeric(prep.model, params, progress, init_nodes, locked_nodes)
+    model = prep.model
+    plannable = model.n_nodes > 1 and bool(model.vehicles)
+    small = plannable and model.n_customers <= params.small_day_orders
+    large = (
+        plannable
+        and params.large_day_orders > 0
+        and model.n_customers >= params.large_day_orders
+        and params.large_day_pyvrp_share > 0
+        and not params.deterministic
+    )
+    seed_s = params.pyvrp_seed_s or (
+        params.large_day_pyvrp_share * params.time_limit_s if large else 0
+    )
+    seed_label = ""
+    if plannable and init_nodes is None and (seed_s > 0 or small):
+        if small:  # a bounded number of iterations: a few ms, and reproducible
+            seed_routes = seeding.pyvrp_routes(
+                model,
+                max(seed_s, params.time_limit_s / 2),
+                params.seed,
+                params.small_day_pyvrp_iterations,
+            )
+        else:
+            seed_routes = seeding.pyvrp_routes(model, seed_s, params.seed)
+        if seed_routes is not None:
+            init_nodes, seed_label = seed_routes, "pyvrp"
+    if plannable:
+        # The time limit covers the whole solve: OR-Tools gets what preparation and
+        # seeding left (an explicit pyvrp_seed_s is extra time, as before).
+        spent = time.perf_counter() - t0 if not params.pyvrp_seed_s else 0.0
+        search = dataclasses.replace(params, time_limit_s=max(params.time_limit_s - spent, 0.05))
+        raw = solve_numeric(model, search, progress, init_nodes, locked_nodes, small_day=small)
+        if seed_label and raw.first_solution == "initial routes":
+            raw.first_solution = seed_label
+        if small and seed_label and _drops_customers(model, raw):
+            # Greedy descent cannot add a reload and an order in one move, so a seed that
+            # left an order out may keep it out: try OR-Tools' own start too, keep the best.
+            alt = solve_numeric(model, search, progress, None, locked_nodes, small_day=True)
+            if alt.objective is not None and (
+                raw.objective is None or alt.objective < raw.objective
+            ):
+                alt.solutions += raw.solutions
+                raw = alt
     else:
         if progress is not None:
             progress(0.0, None)
-        n = len(prep.model.vehicles)
-        raw = RawSolution([[] for _ in range(n)], [[] for _ in range(n)],
-                          [v.start_range[0] for v in prep.model.vehicles],
-                          [v.start_range[0] for v in prep.model.vehicles], [None] * n, 0,
-                          "NOTHING_TO_PLAN", 0, 0.0)
+        n = len(model.vehicles)
+        raw = RawSolution(
+            [[] for _ in range(n)],
+            [[] for _ in range(n)],
+            [v.start_range[0] for v in model.vehicles],
+            [v.start_range[0] for v in model.vehicles],
+            [None] * n,
+            0,
+            "NOTHING_TO_PLAN",
+            0,
+            0.0,
+        )
         if progress is not None:
             progress(0.0, 0.0)
     visited = {node for r in raw.routes for node in r}
@@ -414,5 +587,6 @@ def solve(
         objective=raw.objective,
         solutions=raw.solutions,
         seeded=raw.seeded,
+        first_solution=raw.first_solution,
     )
     return build_result(problem, prep, raw, unassigned, run)

@@ -68,14 +68,54 @@ def test_quantities_match_owned_cylinders(full_demo):
 
 
 def test_fleet_can_carry_the_days_demand(full_demo):
-    """The fleet's capacity covers the required orders in kg and per cylinder size."""
+    """The fleet's loads times its trips cover the required orders in kg and per cylinder size."""
     req = _required(full_demo)
     with full_demo.engine.connect() as conn:
         vehicles = conn.execute(select(Vehicle.__table__)).mappings().all()
     kg = sum(req[col].sum() * size for size, col in SIZE_COLS.items())
-    assert kg <= sum(v["max_kg"] for v in vehicles)
+    assert kg <= sum(v["max_kg"] * v["max_trips"] for v in vehicles)
     for size, col in SIZE_COLS.items():
-        assert req[col].sum() <= sum(v[f"cap_{size}kg"] for v in vehicles), size
+        assert req[col].sum() <= sum(v[f"cap_{size}kg"] * v["max_trips"] for v in vehicles), size
     kinds = {str(getattr(v["vehicle_type"], "value", v["vehicle_type"])) for v in vehicles}
     assert kinds == {"light_truck", "car", "motorcycle"}
     assert 8 <= len(vehicles) <= 12
+    # Loads are per trip: no single load may carry the whole day.
+    assert max(v["max_kg"] for v in vehicles) < kg / len(vehicles) * 2
+
+
+def test_fleet_reloads_like_the_real_operation(full_demo):
+    """Trucks carry about 45 cylinders a load and reload; motorcycles shuttle 60 kg loads."""
+    with full_demo.engine.connect() as conn:
+        vehicles = conn.execute(select(Vehicle.__table__)).mappings().all()
+    for v in vehicles:
+        kind = str(getattr(v["vehicle_type"], "value", v["vehicle_type"]))
+        if kind == "light_truck":
+            assert 900 <= v["max_kg"] <= 1300 and v["max_trips"] >= 2
+        if kind == "motorcycle":
+            assert v["max_kg"] <= 60 and v["cap_50kg"] == 0 and v["max_trips"] >= 6
+            assert 5 <= v["reload_minutes"] <= 15
+
+
+def test_motorcycle_only_orders_fit_one_motorcycle_load(full_demo):
+    """No motorcycle-only customer orders more than one motorcycle can carry in one trip."""
+    from luckygas.models import Customer
+
+    with full_demo.engine.connect() as conn:
+        vehicles = conn.execute(select(Vehicle.__table__)).mappings().all()
+        moto_only = set(
+            conn.scalars(select(Customer.id).where(Customer.vehicle_requirement == "motorcycle"))
+        )
+    motos = [
+        v
+        for v in vehicles
+        if str(getattr(v["vehicle_type"], "value", v["vehicle_type"])) == "motorcycle"
+    ]
+    orders = full_demo.orders[full_demo.orders["customer_id"].isin(moto_only)]
+    assert len(orders) > 10
+    for _, o in orders.iterrows():
+        kg = sum(o[col] * size for size, col in SIZE_COLS.items())
+        assert any(
+            kg <= v["max_kg"]
+            and all(o[col] <= v[f"cap_{size}kg"] for size, col in SIZE_COLS.items())
+            for v in motos
+        ), (o["number"], kg)

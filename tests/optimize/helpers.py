@@ -8,10 +8,6 @@ The "line" world: the depot and customers sit on a straight road, customer ``k``
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # until the package is installed
 
 from luckygas.domain import VehicleType
 from luckygas.optimize import (
@@ -43,29 +39,38 @@ def line_matrix(n: int = 12, sec_per_km: int = 60) -> UserMatrix:
     return UserMatrix.from_arrays(ids, dist, dur)
 
 
-def order(oid: int, km: int | None = None, demand: dict[int, int] | None = None, **kw: object) -> Order:
+def order(
+    oid: int, km: int | None = None, demand: dict[int, int] | None = None, **kw: object
+) -> Order:
     """An order of customer ``km`` (defaults to ``oid``) with a fake location near Taitung."""
     km = oid if km is None else km
     kw.setdefault("location", Location(22.75 + km * 0.001, 121.15))
-    return Order(id=oid, customer_id=km, customer_name=f"cust{km}", demand=demand or {20: 1},
-                 **kw)  # type: ignore[arg-type]
+    return Order(id=oid, customer_id=km, customer_name=f"cust{km}", demand=demand or {20: 1}, **kw)  # type: ignore[arg-type]
 
 
 def vehicle(vid: int, vtype: VehicleType = VehicleType.LIGHT_TRUCK, **kw: object) -> Vehicle:
     """A vehicle with roomy defaults (08:00-18:00, 20 of each size, 1,000 kg)."""
-    caps = {50: 0, 20: 20, 16: 20, 10: 20, 4: 20} if vtype == VehicleType.MOTORCYCLE else \
-        {50: 20, 20: 20, 16: 20, 10: 20, 4: 20}
+    caps = (
+        {50: 0, 20: 20, 16: 20, 10: 20, 4: 20}
+        if vtype == VehicleType.MOTORCYCLE
+        else {50: 20, 20: 20, 16: 20, 10: 20, 4: 20}
+    )
     kw.setdefault("capacity", caps)
     kw.setdefault("max_kg", 1000)
     return Vehicle(id=vid, name=f"v{vid}", type=vtype, **kw)  # type: ignore[arg-type]
 
 
-def problem(orders: list[Order], vehicles: list[Vehicle], service: ServiceTime | None = None,
-            matrix: object = "line") -> RoutingProblem:
+def problem(
+    orders: list[Order],
+    vehicles: list[Vehicle],
+    service: ServiceTime | None = None,
+    matrix: object = "line",
+) -> RoutingProblem:
     """A RoutingProblem on the line world (service defaults to a flat 600 s)."""
     m = line_matrix() if matrix == "line" else matrix
-    return RoutingProblem(DATE, DEPOT, orders, vehicles,
-                          service or ServiceTime(base_s=600, per_cylinder_s={}), m)  # type: ignore[arg-type]
+    return RoutingProblem(
+        DATE, DEPOT, orders, vehicles, service or ServiceTime(base_s=600, per_cylinder_s={}), m
+    )  # type: ignore[arg-type]
 
 
 def solve_checked(p: RoutingProblem, params: SolverParams = FAST, **kw: object) -> PlanResult:
@@ -86,4 +91,3 @@ def reason(res: PlanResult, oid: int) -> str:
     """Reason code of an unassigned order ('' if served)."""
     u = res.unassigned[res.unassigned["order_id"] == oid]
     return "" if u.empty else str(u["reason_code"].iloc[0])
-

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from helpers import DATE, DEPOT, order, vehicle
 
 from luckygas.domain import VehicleType
-from luckygas.optimize import HaversineMatrix, Location, RoutingProblem, ServiceTime, SolverParams, UserMatrix
+from luckygas.optimize import (
+    HaversineMatrix,
+    Location,
+    RoutingProblem,
+    ServiceTime,
+    SolverParams,
+    UserMatrix,
+)
 from luckygas.optimize import matrix as matrix_mod
+from tests.optimize.helpers import DATE, DEPOT, order, vehicle
 
 
 @pytest.mark.parametrize(
@@ -33,7 +40,12 @@ def test_vehicle_validation() -> None:
     with pytest.raises(ValueError, match="Vehicle 3: shift_start_s"):
         vehicle(3, shift_start_s=10 * 3600, shift_end_s=9 * 3600)
     with pytest.raises(ValueError, match="Vehicle 3: break window"):
-        vehicle(3, break_start_earliest_s=12 * 3600, break_end_latest_s=12 * 3600 + 600, break_duration_s=3600)
+        vehicle(
+            3,
+            break_start_earliest_s=12 * 3600,
+            break_end_latest_s=12 * 3600 + 600,
+            break_duration_s=3600,
+        )
 
 
 def test_problem_validation() -> None:
@@ -84,8 +96,10 @@ def test_matrix_cache_hits_on_same_points() -> None:
 def test_user_matrix_from_frame_and_csv(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A complete long-format frame round-trips through CSV and selects rows by customer id."""
     ids = [0, 5, 7]
-    df = pd.DataFrame([(a, b, 100 * abs(a - b), 10 * abs(a - b)) for a in ids for b in ids],
-                      columns=["from_id", "to_id", "distance_m", "duration_s"])
+    df = pd.DataFrame(
+        [(a, b, 100 * abs(a - b), 10 * abs(a - b)) for a in ids for b in ids],
+        columns=["from_id", "to_id", "distance_m", "duration_s"],
+    )
     path = tmp_path / "m.csv"
     df.to_csv(path, index=False)
     um = UserMatrix.from_csv(path)

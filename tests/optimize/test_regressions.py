@@ -6,12 +6,11 @@ import importlib
 import inspect
 from pathlib import Path
 
-from helpers import DATE, FAST, H, order, problem, route_of, solve_checked, vehicle
-
 import luckygas.optimize.solver as solver_mod
 from luckygas.domain import VehicleType
 from luckygas.optimize import Depot, HaversineMatrix, Location, RoutingProblem, SolverParams
 from luckygas.optimize.prepare import prepare
+from tests.optimize.helpers import DATE, FAST, H, order, problem, route_of, solve_checked, vehicle
 
 
 def test_bug2_time_matrix_is_seconds_from_metres_and_speed() -> None:
@@ -27,7 +26,7 @@ def test_bug2_time_matrix_is_seconds_from_metres_and_speed() -> None:
 
 
 def test_bug3_each_capacity_dimension_sees_its_own_demand() -> None:
-    """§4.3 late-binding closure: the 50 kg dimension must carry 50 kg counts, the 4 kg one 4 kg counts."""
+    """§4.3 late-binding closure: the 50 kg dimension carries 50 kg counts, 4 kg the 4 kg ones."""
     orders = [order(1, demand={50: 2}), order(2, demand={4: 7}), order(3, demand={20: 1, 16: 3})]
     prep = prepare(problem(orders, [vehicle(1)]), FAST)
     dims = dict(zip(prep.model.dim_names, prep.model.demands, strict=True))
@@ -41,7 +40,9 @@ def test_bug3_each_capacity_dimension_sees_its_own_demand() -> None:
 def test_bug3_solver_respects_each_size_separately() -> None:
     """§4.3 end-to-end: 2 × 50 kg and 7 × 4 kg fit a vehicle with 2 × 50 kg and 7 × 4 kg slots."""
     caps = {50: 2, 20: 0, 16: 0, 10: 0, 4: 7}
-    res = solve_checked(problem([order(1, demand={50: 2}), order(2, demand={4: 7})], [vehicle(1, capacity=caps)]))
+    res = solve_checked(
+        problem([order(1, demand={50: 2}), order(2, demand={4: 7})], [vehicle(1, capacity=caps)])
+    )
     assert sorted(route_of(res, 1)) == [1, 2]
 
 
@@ -49,11 +50,13 @@ def test_bug4_optimizer_modules_import_cleanly() -> None:
     """§4.4: every optimizer module imports without error."""
     pkg = Path(solver_mod.__file__).parent
     for f in pkg.glob("*.py"):
-        importlib.import_module(f"luckygas.optimize.{f.stem}" if f.stem != "__init__" else "luckygas.optimize")
+        importlib.import_module(
+            f"luckygas.optimize.{f.stem}" if f.stem != "__init__" else "luckygas.optimize"
+        )
 
 
 def test_bug5_disjunction_on_every_order_model_never_infeasible() -> None:
-    """§4.5: every order (not just urgent ones) is droppable, so too much work gives a partial plan."""
+    """§4.5: every order (not just urgent ones) is droppable: too much work, a partial plan."""
     prep = prepare(problem([order(i) for i in range(1, 6)], [vehicle(1)]), FAST)
     assert all(p is not None and p > 0 for p in prep.model.penalties[1:])
     caps = {50: 0, 20: 2, 16: 0, 10: 0, 4: 0}

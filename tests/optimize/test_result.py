@@ -5,20 +5,28 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from helpers import FAST, H, order, problem, solve_checked, vehicle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from luckygas.domain import Priority, VehicleRequirement, VehicleType
 from luckygas.optimize import PlanResult, check_plan, solve
+from tests.optimize.helpers import FAST, H, order, problem, solve_checked, vehicle
 
 
 def _day():  # type: ignore[no-untyped-def]
-    orders = [order(i, demand={20: 1 + i % 2, 50: int(i % 3 == 0)},
-                    windows=((8 * H, 12 * H), (13 * H, 18 * H)) if i % 2 else ((9 * H, 17 * H),))
-              for i in range(1, 11)]
-    vs = [vehicle(1, break_start_earliest_s=11 * H, break_end_latest_s=14 * H, break_duration_s=1800),
-          vehicle(2, VehicleType.CAR, max_stops=4), vehicle(3, VehicleType.MOTORCYCLE)]
+    orders = [
+        order(
+            i,
+            demand={20: 1 + i % 2, 50: int(i % 3 == 0)},
+            windows=((8 * H, 12 * H), (13 * H, 18 * H)) if i % 2 else ((9 * H, 17 * H),),
+        )
+        for i in range(1, 11)
+    ]
+    vs = [
+        vehicle(1, break_start_earliest_s=11 * H, break_end_latest_s=14 * H, break_duration_s=1800),
+        vehicle(2, VehicleType.CAR, max_stops=4),
+        vehicle(3, VehicleType.MOTORCYCLE),
+    ]
     return problem(orders, vs)
 
 
@@ -90,23 +98,37 @@ def days(draw):  # type: ignore[no-untyped-def]
         w = ((start, start + draw(st.integers(1, 4)) * H),)
         if draw(st.booleans()) and start + 6 * H < 22 * H:
             w = (*w, (start + 5 * H, start + 6 * H))
-        orders.append(order(
-            i, km=draw(st.integers(1, 12)), demand={kg: draw(st.integers(1, 3))}, windows=w,
-            requirement=draw(st.sampled_from(list(VehicleRequirement))),
-            priority=draw(st.sampled_from(list(Priority))), optional=draw(st.booleans()),
-            closed_reason=draw(st.sampled_from([None, None, None, "rest day (Sun)"])),
-        ))
+        orders.append(
+            order(
+                i,
+                km=draw(st.integers(1, 12)),
+                demand={kg: draw(st.integers(1, 3))},
+                windows=w,
+                requirement=draw(st.sampled_from(list(VehicleRequirement))),
+                priority=draw(st.sampled_from(list(Priority))),
+                optional=draw(st.booleans()),
+                closed_reason=draw(st.sampled_from([None, None, None, "rest day (Sun)"])),
+            )
+        )
     vs = []
     for v in range(1, draw(st.integers(0, 3)) + 1):
         vt = draw(st.sampled_from(list(VehicleType)))
         brk = draw(st.booleans())
-        vs.append(vehicle(
-            v, vt, max_kg=draw(st.integers(20, 200)), max_stops=draw(st.sampled_from([None, 1, 3])),
-            max_route_s=draw(st.sampled_from([None, 2 * H, 6 * H])),
-            shift_start_s=draw(st.sampled_from([7 * H, 8 * H])), shift_end_s=draw(st.sampled_from([17 * H, 20 * H])),
-            break_start_earliest_s=12 * H if brk else None, break_end_latest_s=14 * H if brk else None,
-            break_duration_s=1800 if brk else 0, fixed_cost=draw(st.sampled_from([0, 500])),
-        ))
+        vs.append(
+            vehicle(
+                v,
+                vt,
+                max_kg=draw(st.integers(20, 200)),
+                max_stops=draw(st.sampled_from([None, 1, 3])),
+                max_route_s=draw(st.sampled_from([None, 2 * H, 6 * H])),
+                shift_start_s=draw(st.sampled_from([7 * H, 8 * H])),
+                shift_end_s=draw(st.sampled_from([17 * H, 20 * H])),
+                break_start_earliest_s=12 * H if brk else None,
+                break_end_latest_s=14 * H if brk else None,
+                break_duration_s=1800 if brk else 0,
+                fixed_cost=draw(st.sampled_from([0, 500])),
+            )
+        )
     return problem(orders, vs)
 
 

@@ -22,8 +22,15 @@ FAST = SolverParams(time_limit_s=1.0, deterministic=True, solution_limit=50)
 
 def _customer(session, code, name, lat, lng, **kw):
     windows = kw.pop("windows", [(8 * 60, 12 * 60), (14 * 60, 18 * 60)])
-    c = m.Customer(code=code, short_name=name, address=f"臺東市{name}路1號", zone_code="A",
-                   lat=lat, lng=lng, **kw)
+    c = m.Customer(
+        code=code,
+        short_name=name,
+        address=f"臺東市{name}路1號",
+        zone_code="A",
+        lat=lat,
+        lng=lng,
+        **kw,
+    )
     c.windows = [m.CustomerWindow(start_min=a, end_min=b) for a, b in windows]
     session.add(c)
     return c
@@ -36,32 +43,69 @@ def day_db(db_session):
     depot = m.Depot(code="TT", name="Taitung depot", lat=22.7553, lng=121.1504)
     s.add(depot)
     s.flush()
-    truck = m.Vehicle(plate="TRK-1", name="Truck 1", vehicle_type=VehicleType.LIGHT_TRUCK,
-                      depot_id=depot.id, cap_50kg=4, cap_20kg=20, cap_16kg=10, cap_10kg=10,
-                      cap_4kg=10, max_kg=800, fixed_cost=800, cost_per_km=8)
-    moto = m.Vehicle(plate="MC-1", name="Moto 1", vehicle_type=VehicleType.MOTORCYCLE,
-                     depot_id=depot.id, cap_20kg=3, cap_16kg=3, cap_10kg=3, cap_4kg=6,
-                     max_kg=80, fixed_cost=300, cost_per_km=2)
+    truck = m.Vehicle(
+        plate="TRK-1",
+        name="Truck 1",
+        vehicle_type=VehicleType.LIGHT_TRUCK,
+        depot_id=depot.id,
+        cap_50kg=4,
+        cap_20kg=20,
+        cap_16kg=10,
+        cap_10kg=10,
+        cap_4kg=10,
+        max_kg=800,
+        fixed_cost=800,
+        cost_per_km=8,
+    )
+    moto = m.Vehicle(
+        plate="MC-1",
+        name="Moto 1",
+        vehicle_type=VehicleType.MOTORCYCLE,
+        depot_id=depot.id,
+        cap_20kg=3,
+        cap_16kg=3,
+        cap_10kg=3,
+        cap_4kg=6,
+        max_kg=80,
+        fixed_cost=300,
+        cost_per_km=2,
+    )
     s.add_all([truck, moto])
     s.flush()
-    s.add(m.Driver(name="陳大明", default_vehicle_id=truck.id, shift_start_min=8 * 60,
-                   shift_end_min=18 * 60, break_earliest_min=12 * 60, break_latest_min=14 * 60,
-                   break_minutes=45))
+    s.add(
+        m.Driver(
+            name="陳大明",
+            default_vehicle_id=truck.id,
+            shift_start_min=8 * 60,
+            shift_end_min=18 * 60,
+            break_earliest_min=12 * 60,
+            break_latest_min=14 * 60,
+            break_minutes=45,
+        )
+    )
     _customer(s, "1400001", "麵店", 22.758, 121.145)
     _customer(s, "1400002", "自助餐", 22.762, 121.150, windows=[(9 * 60, 10 * 60)])
-    _customer(s, "1400003", "早餐店", 22.760, 121.140,
-              vehicle_requirement=VehicleRequirement.MOTORCYCLE)
+    _customer(
+        s, "1400003", "早餐店", 22.760, 121.140, vehicle_requirement=VehicleRequirement.MOTORCYCLE
+    )
     _customer(s, "1400004", "幼兒園", 22.750, 121.130, rest_weekdays="2")  # closed Tuesdays
     _customer(s, "1400005", "小吃店", None, None)  # not geocoded yet
     s.flush()
     create_order(s, customer_code="1400001", delivery_date=DAY, quantities={20: 2, 50: 1})
-    create_order(s, customer_code="1400002", delivery_date=DAY, quantities={20: 1},
-                 priority=Priority.URGENT)
+    create_order(
+        s, customer_code="1400002", delivery_date=DAY, quantities={20: 1}, priority=Priority.URGENT
+    )
     create_order(s, customer_code="1400003", delivery_date=DAY, quantities={16: 1})
     create_order(s, customer_code="1400004", delivery_date=DAY, quantities={20: 1})
     create_order(s, customer_code="1400005", delivery_date=DAY, quantities={20: 1})
-    create_order(s, customer_code="1400001", delivery_date=DAY, quantities={20: 1},
-                 window=(15 * 60, 16 * 60), notes="second order, afternoon only")
+    create_order(
+        s,
+        customer_code="1400001",
+        delivery_date=DAY,
+        quantities={20: 1},
+        window=(15 * 60, 16 * 60),
+        notes="second order, afternoon only",
+    )
     s.flush()
     return s
 
@@ -106,14 +150,17 @@ def test_plan_day_serves_what_it_can_and_explains_the_rest(day_db):
     back unassigned with reasons."""
     problem, result = plan_day(day_db, DAY, FAST)
     assert check_plan(problem, result) == []
-    reasons = dict(zip(result.unassigned["customer_name"], result.unassigned["reason_code"],
-                       strict=True))
+    reasons = dict(
+        zip(result.unassigned["customer_name"], result.unassigned["reason_code"], strict=True)
+    )
     assert reasons == {"幼兒園": "CLOSED_TODAY", "小吃店": "NO_COORDINATES"}
     served = set(result.stops["customer_name"])
     assert {"麵店", "自助餐", "早餐店"} <= served
     moto_stops = result.stops[result.stops["customer_name"] == "早餐店"]
-    assert (result.routes.set_index("vehicle_id").loc[moto_stops["vehicle_id"], "vehicle_type"]
-            == "motorcycle").all()
+    assert (
+        result.routes.set_index("vehicle_id").loc[moto_stops["vehicle_id"], "vehicle_type"]
+        == "motorcycle"
+    ).all()
 
 
 def test_save_and_load_plan_round_trip(day_db):
@@ -158,15 +205,37 @@ def test_cli_plan_saves_a_draft(db_engine, capsys):
         depot = m.Depot(code="TT", name="Depot", lat=22.7553, lng=121.1504)
         s.add(depot)
         s.flush()
-        s.add(m.Vehicle(plate="TRK-9", name="Truck 9", vehicle_type=VehicleType.LIGHT_TRUCK,
-                        depot_id=depot.id, cap_20kg=10, max_kg=400))
+        s.add(
+            m.Vehicle(
+                plate="TRK-9",
+                name="Truck 9",
+                vehicle_type=VehicleType.LIGHT_TRUCK,
+                depot_id=depot.id,
+                cap_20kg=10,
+                max_kg=400,
+            )
+        )
         _customer(s, "1400011", "麵店", 22.758, 121.145)
         s.flush()
         create_order(s, customer_code="1400011", delivery_date=DAY, quantities={20: 2})
         s.commit()
     url = db_engine.url.render_as_string(hide_password=False)
-    code = cli_main(["--db", url, "--user", "tester", "plan", "--date", DAY.isoformat(),
-                     "--time-limit", "1", "--quiet", "--name", "cli"])
+    code = cli_main(
+        [
+            "--db",
+            url,
+            "--user",
+            "tester",
+            "plan",
+            "--date",
+            DAY.isoformat(),
+            "--time-limit",
+            "1",
+            "--quiet",
+            "--name",
+            "cli",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "1/1 orders served" in out
