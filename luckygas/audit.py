@@ -125,38 +125,6 @@ def require_role(session: Session, *roles: Role | str, action: str = "do this") 
     return role
 
 
-def publish_plan(session: Session, plan: Plan) -> Plan:
-    """Publish a draft plan (manager or admin only); logged as a ``publish`` action.
-
-    Parameters
-    ----------
-    session
-        Open session; the change is flushed, the caller commits.
-    plan
-        A draft plan.
-
-    Returns
-    -------
-    Plan
-        The same plan, now published, with ``published_at`` / ``published_by`` set.
-
-    Raises
-    ------
-    RoleError
-        When the user is not a manager or admin.
-    ValueError
-        When the plan is already published.
-    """
-    require_role(session, *PRIVILEGED_ROLES, action="publish plans")
-    if PlanStatus(plan.status) is PlanStatus.PUBLISHED:
-        raise ValueError(f"plan {plan.plan_date} {plan.name!r} is already published")
-    plan.status = PlanStatus.PUBLISHED
-    plan.published_at = dt.datetime.now(dt.UTC)
-    plan.published_by = session_user(session)
-    session.flush()
-    return plan
-
-
 def install_audit(target: Any = Session) -> None:
     """Install the audit listeners on ``target`` (idempotent).
 

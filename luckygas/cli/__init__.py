@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -55,18 +56,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Commands that may create the database; every other one needs it to exist already.
+CREATING_COMMANDS = frozenset({"demo", "demo-data", "db", "template"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
+    """Run the command line; returns the process exit code.
+
+    Errors a user can act on (bad input, a missing or unreachable database, a role that
+    may not do this) are printed as one line; ``LUCKYGAS_DEBUG=1`` shows the traceback.
+    """
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command not in CREATING_COMMANDS:
+            _require_database(args.database_url)
         return int(args.handler(args) or 0)
     except CommandError as exc:
-        print(f"luckygas: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return _fail(str(exc), exc.exit_code)
+    except ArgumentError as exc:
+        return _fail(f"not a database URL ({exc}); e.g. sqlite:///path/to/file.sqlite")
+    except OperationalError as exc:
+        return _fail(f"cannot use the database: {str(exc.orig).strip()}")
+    except (PermissionError, ValueError, LookupError) as exc:
+        if os.environ.get("LUCKYGAS_DEBUG"):
+            raise
+        return _fail(str(exc))
     except KeyboardInterrupt:
-        print("luckygas: interrupted", file=sys.stderr)
-        return 130
+        return _fail("interrupted", 130)
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"luckygas: error: {message}", file=sys.stderr)
+    return code
+
+
+def _require_database(url: str | None) -> None:
+    """Refuse to run against a SQLite file that does not exist (SQLite would create it)."""
+    from sqlalchemy.engine import make_url
+
+    from luckygas.config import resolve_database_url
+
+    resolved = make_url(resolve_database_url(url))
+    if resolved.get_backend_name() != "sqlite" or resolved.database in (None, "", ":memory:"):
+        return
+    if not os.path.exists(resolved.database):
+        raise CommandError(
+            f"no database at {resolved.database}: build the demo with `luckygas demo-data`, "
+            "create an empty one with `luckygas db upgrade`, or pass --db URL"
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

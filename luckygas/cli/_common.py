@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 class CommandError(Exception):
@@ -20,3 +21,9 @@ def add_command(
     parser = sub.add_parser(name, help=help_text, description=help_text)
     parser.set_defaults(handler=handler)
     return parser
+
+
+def show_progress(args: argparse.Namespace) -> bool:
+    """Progress bars only on a terminal: piped or logged output stays readable."""
+    quiet = getattr(args, "quiet", False) or getattr(args, "no_progress", False)
+    return not quiet and sys.stderr.isatty()

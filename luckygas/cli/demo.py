@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from luckygas.cli._common import CommandError, add_command
+from luckygas.cli._common import CommandError, add_command, show_progress
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -103,7 +103,7 @@ def _demo_data(args: argparse.Namespace) -> int:
         if not args.force:
             raise CommandError(f"{_safe(url)} already holds a database; add --force to replace it")
         _wipe(url)
-    summary = _build(url, params, progress=not getattr(args, "no_progress", False))
+    summary = _build(url, params, progress=show_progress(args))
     print(f"demo database written to {_safe(url)}")
     for line in summary.lines():
         print(f"  {line}")
@@ -319,7 +319,7 @@ def run_demo(args: argparse.Namespace) -> int:
     ctx = DemoContext(
         args=args,
         url=resolve_database_url(args.database_url),
-        progress=not getattr(args, "no_progress", False),
+        progress=show_progress(args),
     )
     for _name, stage in DEMO_STAGES:
         stage(ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from luckygas.cli._common import CommandError, add_command
+from luckygas.cli._common import CommandError, add_command, show_progress
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", help="plan name (default 'draft HH:MM')")
     p.add_argument("--no-optional", action="store_true", help="leave optional forecast orders out")
     p.add_argument("--deterministic", action="store_true", help="same input gives the same plan")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
     p.add_argument("--no-save", action="store_true", help="print the plan without saving it")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -70,7 +70,7 @@ def _plan(args: argparse.Namespace) -> int:
                 params,
                 vehicle_ids=vehicle_ids,
                 include_optional=not args.no_optional,
-                progress=not args.quiet,
+                progress=show_progress(args),
             )
             print(f"Plan for {day:%Y-%m-%d (%a)}: {len(problem.orders)} orders")
             print(result.summary())
@@ -100,14 +100,27 @@ def _plans(args: argparse.Namespace) -> int:
                 plan = session.get(m.Plan, args.publish)
                 if plan is None:
                     raise CommandError(f"no plan with id {args.publish}")
-                try:
-                    publish_plan(session, plan)
-                except PermissionError as exc:
-                    raise CommandError(str(exc)) from exc
+                publish_plan(session, plan)
                 print(f"Published plan {plan.id} '{plan.name}' for {plan.plan_date}.")
                 return 0
             frame = queries.plans(session, args.date)
-            print(frame.to_string(index=False) if len(frame) else "No plans.")
+            print(_plans_table(frame) if len(frame) else "No plans.")
     finally:
         engine.dispose()
     return 0
+
+
+def _plans_table(frame) -> str:
+    """Saved plans as a readable table: one line each, KPIs as columns."""
+    kpis = frame["kpis"].map(lambda k: k or {})
+    view = frame.assign(
+        date=frame["plan_date"].dt.strftime("%Y-%m-%d"),
+        served=kpis.map(lambda k: f"{k.get('served', 0)}/{k.get('orders', 0)}"),
+        km=kpis.map(lambda k: f"{k.get('distance_km', 0):,.0f}"),
+        cost=kpis.map(lambda k: f"{k.get('cost', 0):,.0f}"),
+        created=frame["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
+        published=frame["published_by"].fillna("").astype(str),
+    )
+    columns = ["id", "date", "name", "status", "routes", "served", "km", "cost", "created_by",
+               "created", "published"]  # fmt: skip
+    return view[columns].to_string(index=False)

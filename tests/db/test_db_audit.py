@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, select
 
-from luckygas.audit import RoleError, publish_plan, require_role
+from luckygas.audit import RoleError, require_role
 from luckygas.db import session_scope
 from luckygas.domain import PlanStatus, Role
 from luckygas.models import AuditLog, Customer, Plan
+from luckygas.plans import publish_plan
 from tests.db.conftest import DAY, add_customer, add_users, open_session
 
 

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 from luckygas import queries
-from luckygas.audit import publish_plan
 from luckygas.db import session_scope
 from luckygas.domain import DeliveryOutcome, Role, VehicleType
 from luckygas.models import Delivery, Driver, Plan
 from luckygas.orders import create_order, set_status
+from luckygas.plans import publish_plan
 from tests.db.conftest import DAY, add_customer, add_users, add_vehicle, open_session
 
 
