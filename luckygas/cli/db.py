@@ -9,7 +9,11 @@ from luckygas.cli._common import CommandError, add_command
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``db upgrade``, ``db current`` and ``db downgrade``."""
-    parser = sub.add_parser("db", help="database schema (migrations)", description=__doc__)
+    parser = sub.add_parser(
+        "db",
+        help="database schema (migrations)",
+        description="Create, upgrade and inspect the database schema (Alembic migrations).",
+    )
     db_sub = parser.add_subparsers(dest="db_command", metavar="ACTION")
     db_sub.required = True
     up = add_command(

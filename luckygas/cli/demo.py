@@ -359,6 +359,7 @@ def describe_database(conn) -> tuple[list[str], dt.date | None]:
 
     from luckygas.domain import ZONES_BY_CODE, OrderStatus
     from luckygas.models import Customer, Delivery, Driver, Order, Vehicle
+    from luckygas.textwidth import pad
 
     lines: list[str] = []
     n_customers = conn.scalar(select(func.count()).select_from(Customer))
@@ -374,7 +375,7 @@ def describe_database(conn) -> tuple[list[str], dt.date | None]:
     for code, count in zones:
         zone = ZONES_BY_CODE.get(code or "")
         label = zone.label if zone else (code or "(none)")
-        lines.append(f"  {label:<12} {count:>5}  {count / max(n_customers, 1):6.1%}")
+        lines.append(f"  {pad(label, 12)} {count:>5}  {count / max(n_customers, 1):6.1%}")
 
     lines.append("Fleet:")
     fleet = conn.execute(
@@ -383,6 +384,7 @@ def describe_database(conn) -> tuple[list[str], dt.date | None]:
             Vehicle.name,
             Vehicle.vehicle_type,
             Vehicle.max_kg,
+            Vehicle.max_trips,
             Driver.name,
             Driver.shift_start_min,
             Driver.shift_end_min,
@@ -390,13 +392,13 @@ def describe_database(conn) -> tuple[list[str], dt.date | None]:
         .outerjoin(Driver, Driver.default_vehicle_id == Vehicle.id)
         .order_by(Vehicle.id)
     ).all()
-    for plate, name, kind, max_kg, driver, start, end in fleet:
+    for plate, name, kind, max_kg, trips, driver, start, end in fleet:
         shift = (
             f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}" if start else ""
         )
         lines.append(
-            f"  {plate:<9} {name:<12} {getattr(kind, 'value', kind)!s:<12} "
-            f"{max_kg:>6,.0f} kg  {driver or '-'} {shift}"
+            f"  {plate:<9} {pad(name, 14)} {getattr(kind, 'value', kind)!s:<12} "
+            f"{max_kg:>6,.0f} kg x {trips:<2} trips  {driver or '-'} {shift}"
         )
 
     first, last, rows = conn.execute(

@@ -85,7 +85,7 @@ def _print_outcome(outcome, day: dt.date, pd) -> None:
         return
     counts = outcome["planned"].value_counts()
     print(
-        f"Forecast orders saved for {day}: {len(outcome)} ("
+        f"Forecast orders already in the database for {day}: {len(outcome)} ("
         + ", ".join(f"{n} {label}" for label, n in counts.items())
         + ")"
     )
