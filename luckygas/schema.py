@@ -136,10 +136,34 @@ def _engine(engine_or_url: Engine | str | None) -> tuple[Engine, bool]:
 def _connection(engine_or_url: Engine | str | None) -> Iterator[Connection]:
     engine, owned = _engine(engine_or_url)
     try:
-        # One transaction for the whole run: on PostgreSQL a failed migration leaves
-        # nothing half-done (SQLite DDL is transactional too).
-        with engine.begin() as conn:
-            yield conn
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                # SQLite migrations rebuild tables (batch mode: copy, drop, rename); with
+                # foreign keys enforced, dropping a referenced table fails. The pragma only
+                # takes effect outside a transaction, hence the raw driver connection.
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            try:
+                # One transaction for the whole run: a failed migration leaves nothing
+                # half-done (SQLite and PostgreSQL DDL are both transactional).
+                with conn.begin():
+                    yield conn
+                    if sqlite:
+                        _check_foreign_keys(conn)
+            finally:
+                if sqlite:
+                    conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
     finally:
         if owned:
             engine.dispose()
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    """Refuse to commit a SQLite migration that left rows pointing nowhere."""
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, rowid, parent, _ = broken[0]
+        raise RuntimeError(
+            f"migration left {len(broken)} row(s) with a broken foreign key, e.g. "
+            f"{table} row {rowid} -> {parent}; nothing was changed"
+        )
