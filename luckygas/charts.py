@@ -37,6 +37,7 @@ SEGMENT_COLOURS: dict[str, str] = {
     "drive": "#9e9e9e",
     "wait": "#ffe08a",
     "break": "#5c6bc0",
+    "reload": "#222222",
 }
 #: One colour per cylinder size class (light to dark = small to large).
 SIZE_COLOURS: dict[int, str] = {
@@ -111,11 +112,12 @@ def _time_axis(ax: Axes) -> None:
 def route_timeline(
     result: PlanResult, problem: RoutingProblem | None = None, *, ax: Axes | None = None
 ) -> Figure:
-    """Gantt chart: one row per route with drive, service, wait and break segments.
+    """Gantt chart: one row per route with drive, service, wait, break and reload segments.
 
-    Each stop's time window is a thin bar under its route row; a stop that starts after
-    its window closed is marked with a red ✕. With ``problem``, the driver's shift is
-    drawn as brackets.
+    A vehicle that goes back to the depot to reload between trips shows the drive back
+    and a dark "reload at depot" segment. Each stop's time window is a thin bar under its
+    route row; a stop that starts after its window closed is marked with a red ✕. With
+    ``problem``, the driver's shift is drawn as brackets.
 
     Parameters
     ----------
@@ -135,6 +137,7 @@ def route_timeline(
     ax = _axes(ax, (11, 1.0 + 0.7 * max(len(routes), 1)))
     colours = route_colours(list(routes["vehicle_id"]))
     vehicles = problem.vehicles_by_id if problem is not None else {}
+    reloads = getattr(result, "reloads", None)
     labels = []
     for row, r in enumerate(routes.to_dict("records")):
         y = len(routes) - 1 - row  # first route on top
@@ -145,7 +148,18 @@ def route_timeline(
         if len(rs):
             last = float(rs["departure_s"].iloc[-1])
             drive.append((last, max(float(r["end_s"]) - last, 0.0)))
+        reload = _reload_segments(rs, reloads, vid)
+        drive += [
+            (prev_departure, arrival - prev_departure) for prev_departure, arrival, _ in reload
+        ]
         ax.broken_barh(drive, (y - 0.25, 0.5), facecolors=SEGMENT_COLOURS["drive"], label="drive")
+        if reload:
+            ax.broken_barh(
+                [(a, d - a) for _, a, d in reload],
+                (y - 0.25, 0.5),
+                facecolors=SEGMENT_COLOURS["reload"],
+                label="reload",
+            )
         waits = [(a, w) for a, w in zip(rs["arrival_s"], rs["wait_s"], strict=True) if w > 0]
         ax.broken_barh(waits, (y - 0.25, 0.5), facecolors=SEGMENT_COLOURS["wait"], label="wait")
         service = list(zip(rs["start_s"], rs["service_s"], strict=True))
@@ -188,11 +202,27 @@ def route_timeline(
     handles = [Patch(color=SEGMENT_COLOURS[k], label=k) for k in ("drive", "wait")]
     handles += [
         Patch(facecolor=SEGMENT_COLOURS["break"], hatch="//", label="break"),
+        Patch(color=SEGMENT_COLOURS["reload"], label="reload at depot"),
         Patch(color="#777777", label="service (route colour)"),
         Patch(color="#777777", alpha=0.25, label="window"),
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     return ax.figure
+
+
+def _reload_segments(
+    rstops: pd.DataFrame, reloads: pd.DataFrame | None, vehicle_id: int
+) -> list[tuple[float, float, float]]:
+    """``(departure of the trip's last stop, arrival at depot, departure from depot)`` per
+    reload of one vehicle (the drive back to the depot is not in any stop's travel time)."""
+    if reloads is None or reloads.empty or "trip" not in rstops.columns:
+        return []
+    out = []
+    for rl in reloads[reloads["vehicle_id"] == vehicle_id].to_dict("records"):
+        before = rstops[rstops["trip"] < int(rl["trip"])]
+        last = float(before["departure_s"].max()) if len(before) else float(rl["arrival_s"])
+        out.append((last, float(rl["arrival_s"]), float(rl["departure_s"])))
+    return out
 
 
 @_cjk
@@ -537,3 +567,46 @@ def outcome_rates(
     ax.set_title("Outcomes and on-time share by zone")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax.figure
+
+
+# ---------------------------------------------------------------------------
+# Scenario comparison
+# ---------------------------------------------------------------------------
+
+#: The differences :func:`scenario_deltas` draws by default.
+DELTA_COLUMNS: tuple[str, ...] = ("Δ cost", "Δ distance_km", "Δ unassigned", "Δ vehicles_used")
+
+
+@_cjk
+def scenario_deltas(
+    kpis: pd.DataFrame, baseline: str, columns: tuple[str, ...] = DELTA_COLUMNS
+) -> Figure:
+    """Bars of each scenario's difference from the baseline, one panel per KPI.
+
+    Parameters
+    ----------
+    kpis
+        :func:`luckygas.scenarios.compare_kpis` output (one row per scenario).
+    baseline
+        The baseline's row name (left out: its differences are zero).
+    columns
+        The ``Δ`` columns to draw.
+
+    Returns
+    -------
+    Figure
+    """
+    missing = [c for c in columns if c not in kpis.columns]
+    if missing:
+        raise ValueError(f"scenario_deltas: kpis has no column(s) {missing}")
+    deltas = kpis[list(columns)].drop(index=baseline, errors="ignore")
+    fig = Figure(figsize=(3 * len(columns), 1.0 + 0.4 * max(len(deltas), 1)), layout="constrained")
+    axes = fig.subplots(1, len(columns), sharey=True, squeeze=False)[0]
+    for ax, col in zip(axes, columns, strict=True):
+        values = deltas[col].astype(float)
+        colours = ["#2ca02c" if v <= 0 else UNSERVED_COLOUR for v in values]
+        ax.barh([str(i) for i in values.index], values, color=colours)
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_title(col, fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+    return fig

@@ -14,7 +14,6 @@ from luckygas.scenarios.compare import diff_summary as diff_summary
 from luckygas.scenarios.compare import order_diff as order_diff
 from luckygas.scenarios.compare import tradeoff_chart as tradeoff_chart
 from luckygas.scenarios.runner import SWEEP_SETTINGS as SWEEP_SETTINGS
-from luckygas.scenarios.runner import PortableProblem as PortableProblem
 from luckygas.scenarios.runner import run_scenarios as run_scenarios
 from luckygas.scenarios.runner import sweep as sweep
 from luckygas.scenarios.runner import sweep_scenario as sweep_scenario
@@ -23,7 +22,6 @@ __all__ = [
     "PRESETS",
     "SWEEP_SETTINGS",
     "AddVehicles",
-    "PortableProblem",
     "Scenario",
     "compare_kpis",
     "diff_summary",

@@ -2,21 +2,17 @@
 
 The default is a spawn-safe :class:`~concurrent.futures.ProcessPoolExecutor` with two
 workers; pass ``client.get_executor()`` of a ``dask.distributed`` client to run on a
-cluster instead. Scenarios are applied in the calling process (cheap) and only plain,
-picklable data crosses to the workers: the problem is shipped as a :class:`PortableProblem`
-because the optimizer's dataclasses keep read-only ``mappingproxy`` views that
-:mod:`pickle` refuses.
+cluster instead. Scenarios are applied in the calling process (cheap); each scenario's
+problem and solver settings are pickled to a worker as they are.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import dataclasses
 import multiprocessing
 import warnings
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from luckygas.domain import VehicleType
@@ -32,64 +28,14 @@ if TYPE_CHECKING:
 DEFAULT_WORKERS = 2
 
 
-# ---------------------------------------------------------------------------
-# Shipping problems to worker processes
-# ---------------------------------------------------------------------------
+def solve_job(problem: RoutingProblem, params: SolverParams) -> PlanResult:
+    """Worker entry point: solve one scenario's problem (top level, so spawn-safe).
 
-
-@dataclasses.dataclass(frozen=True)
-class _Node:
-    cls: type
-    fields: dict[str, Any]
-
-
-def _encode(x: Any) -> Any:
-    if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        return _Node(
-            type(x), {f.name: _encode(getattr(x, f.name)) for f in dataclasses.fields(x) if f.init}
-        )
-    if isinstance(x, MappingProxyType | dict):
-        return {k: _encode(v) for k, v in x.items()}
-    if isinstance(x, tuple):
-        return tuple(_encode(v) for v in x)
-    if isinstance(x, list):
-        return [_encode(v) for v in x]
-    return x
-
-
-def _decode(x: Any) -> Any:
-    if isinstance(x, _Node):
-        return x.cls(**{k: _decode(v) for k, v in x.fields.items()})
-    if isinstance(x, dict):
-        return {k: _decode(v) for k, v in x.items()}
-    if isinstance(x, tuple):
-        return tuple(_decode(v) for v in x)
-    if isinstance(x, list):
-        return [_decode(v) for v in x]
-    return x
-
-
-@dataclasses.dataclass(frozen=True)
-class PortableProblem:
-    """A :class:`RoutingProblem` as picklable plain data; :meth:`restore` rebuilds it."""
-
-    tree: _Node
-
-    @classmethod
-    def of(cls, problem: RoutingProblem) -> PortableProblem:
-        """Encode ``problem`` (dataclasses become class + field dicts)."""
-        return cls(_encode(problem))
-
-    def restore(self) -> RoutingProblem:
-        """The problem again (re-validated by its own constructors)."""
-        return _decode(self.tree)
-
-
-def solve_portable(problem: PortableProblem, params: SolverParams) -> PlanResult:
-    """Worker entry point: rebuild the problem and solve it (top level, so spawn-safe)."""
+    The optimizer's problem objects pickle as they are, so they are submitted directly.
+    """
     from luckygas.optimize.solver import solve
 
-    return solve(problem.restore(), params)
+    return solve(problem, params)
 
 
 # ---------------------------------------------------------------------------
@@ -207,10 +153,7 @@ def _run_serial(
 def _run_on(
     executor: cf.Executor, jobs: Mapping[str, tuple[RoutingProblem, SolverParams]], progress: bool
 ) -> dict[str, PlanResult]:
-    futures = {
-        executor.submit(solve_portable, PortableProblem.of(prob), prm): name
-        for name, (prob, prm) in jobs.items()
-    }
+    futures = {executor.submit(solve_job, prob, prm): name for name, (prob, prm) in jobs.items()}
     done: dict[str, PlanResult] = {}
     with _bar(len(futures), progress) as bar:
         for fut in cf.as_completed(futures):

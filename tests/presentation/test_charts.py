@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -128,3 +130,39 @@ def test_cylinder_mix_shares_add_to_100(history):
     fig = charts.cylinder_mix(deliveries, freq="M")
     tops = fig.axes[0].collections[-1].get_paths()[0].vertices[:, 1]
     assert tops.max() == pytest.approx(100)
+
+
+def test_timeline_shows_reloads_at_the_depot(tiny_result, tiny_problem):
+    """A vehicle that goes back to reload shows a distinct reload segment and the drive there."""
+    vid = int(tiny_result.routes["vehicle_id"].iloc[0])
+    stops = tiny_result.stops.copy()
+    mine = stops.index[stops["vehicle_id"] == vid]
+    assert len(mine) >= 2
+    stops.loc[mine[len(mine) // 2 :], "trip"] = 2
+    last = float(stops.loc[mine[len(mine) // 2 - 1], "departure_s"])
+    reloads = pd.DataFrame(
+        {"vehicle_id": [vid], "trip": [2], "arrival_s": [last + 300], "departure_s": [last + 1200]}
+    )
+    result = dataclasses.replace(tiny_result, stops=stops, reloads=reloads)
+    ax = charts.route_timeline(result, tiny_problem).axes[0]
+    (reload,) = [c for c in ax.collections if c.get_label() == "reload"]
+    assert len(reload.get_paths()) == 1
+    (x0, _), (x1, _) = reload.get_paths()[0].get_extents().get_points()
+    assert (x0, x1) == pytest.approx((last + 300, last + 1200))
+    drive = next(c for c in ax.collections if c.get_label() == "drive")
+    starts = [p.get_extents().get_points()[0][0] for p in drive.get_paths()]
+    assert any(s == pytest.approx(last) for s in starts)  # the drive back to the depot
+    assert "reload at depot" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_scenario_deltas_one_panel_per_kpi_without_the_baseline():
+    """The what-if chart has a panel per Δ KPI and a bar per scenario other than the baseline."""
+    kpis = pd.DataFrame(
+        {c: [0.0, 5.0, -2.0] for c in charts.DELTA_COLUMNS},
+        index=pd.Index(["baseline", "a", "b"], name="scenario"),
+    )
+    fig = charts.scenario_deltas(kpis, "baseline")
+    assert len(fig.axes) == len(charts.DELTA_COLUMNS)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["a", "b"]
+    with pytest.raises(ValueError, match="no column"):
+        charts.scenario_deltas(kpis.drop(columns="Δ cost"), "baseline")

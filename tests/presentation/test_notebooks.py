@@ -10,9 +10,13 @@ import pytest
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 OURS = {
     "01_daily_plan.ipynb": {"DATABASE_URL", "PLAN_DATE", "TIME_LIMIT_S", "USER"},
+    "02_what_if.ipynb": {"DATABASE_URL", "PLAN_DATE", "TIME_LIMIT_S", "SCENARIOS"},
     "03_history.ipynb": {"DATABASE_URL", "END_DATE", "MONTHS"},
+    "04_forecast.ipynb": {"DATABASE_URL", "PLAN_DATE", "CUSTOMER_CODE"},
 }
-WIDGET_CALLS = ("maps.", "PlanningPanel(", "progress=True")
+WIDGET_CALLS = ("maps.", "PlanningPanel(", "ScenarioPanel(", "progress=True")
+#: Code that belongs in the library, not in a notebook cell.
+LOGIC = ("def ", "class ", "lambda ", "on_click(")
 
 
 def _read(name: str) -> nbformat.NotebookNode:
@@ -47,3 +51,12 @@ def test_widget_cells_ignore_output(name):
     for cell in _read(name).cells:
         if cell.cell_type == "code" and any(call in cell.source for call in WIDGET_CALLS):
             assert "nbval-ignore-output" in cell.metadata.get("tags", []), cell.source
+
+
+@pytest.mark.parametrize("name", sorted(OURS))
+def test_notebooks_stay_thin(name):
+    """Notebooks only call the library: no functions, classes or callbacks defined in cells."""
+    for cell in _read(name).cells:
+        if cell.cell_type == "code":
+            found = [word for word in LOGIC if word in cell.source]
+            assert not found, f"{name}: {found} in cell:\n{cell.source}"

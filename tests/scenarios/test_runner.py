@@ -9,7 +9,7 @@ import pickle
 import pandas as pd
 import pytest
 
-from luckygas.scenarios import PRESETS, PortableProblem, Scenario, run_scenarios, sweep
+from luckygas.scenarios import PRESETS, Scenario, run_scenarios, sweep
 from luckygas.scenarios import runner as runner_mod
 from tests.scenarios.conftest import FAST
 
@@ -35,9 +35,9 @@ def serial():
     )
 
 
-def test_portable_problem_pickles_and_restores(day):
-    """The problem crosses process boundaries intact (its mappingproxy fields do not pickle)."""
-    back = pickle.loads(pickle.dumps(PortableProblem.of(day))).restore()
+def test_problem_pickles_intact(day):
+    """A day's problem crosses process boundaries unchanged, so workers solve the same day."""
+    back = pickle.loads(pickle.dumps(day))
     assert back == day
     assert back.fingerprint() == day.fingerprint()
 
@@ -84,7 +84,7 @@ def test_worker_failure_names_the_scenario(day, monkeypatch):
     def boom(problem, params):
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr(runner_mod, "solve_portable", boom)
+    monkeypatch.setattr(runner_mod, "solve_job", boom)
     with cf.ThreadPoolExecutor(1) as ex, pytest.raises(RuntimeError, match="'baseline' failed"):
         run_scenarios(day, [PRESETS["baseline"]], FAST, executor=ex, progress=False)
 
@@ -110,7 +110,7 @@ def test_a_search_without_solution_warns(day, serial, monkeypatch):
     """A search that found nothing in time is flagged, not shown as 'all unserved'."""
     empty = serial["baseline"]
     empty = dataclasses.replace(empty, run=dataclasses.replace(empty.run, solutions=0))
-    monkeypatch.setattr(runner_mod, "solve_portable", lambda problem, params: empty)
+    monkeypatch.setattr(runner_mod, "solve_job", lambda problem, params: empty)
     with (
         cf.ThreadPoolExecutor(1) as ex,
         pytest.warns(RuntimeWarning, match="'baseline': the solver found no plan within 2 s"),

@@ -13,219 +13,34 @@ changes are sent to the browser as they happen, even while the kernel is busy so
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
-import io
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 import pandas as pd
 
-from luckygas.maps import hhmm, plan_map
+from luckygas.maps import plan_map
+from luckygas.widgets.planning_controls import PlanningControls
+from luckygas.widgets.render import (
+    figure_png,
+    kpi_table_html,
+    route_tables_html,
+    unassigned_html,
+)
+from luckygas.widgets.settings import PanelSettings, apply_settings, routes_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from luckygas.optimize.problem import RoutingProblem, SolverParams
+    from luckygas.optimize.problem import RoutingProblem
     from luckygas.optimize.result import PlanResult
-
-_KPI_LABELS: tuple[tuple[str, str], ...] = (
-    ("served", "Orders served"),
-    ("unassigned", "Not planned"),
-    ("vehicles_used", "Vehicles used"),
-    ("distance_km", "Distance (km)"),
-    ("driving_h", "Driving (h)"),
-    ("working_h", "Working (h)"),
-    ("kg_delivered", "kg delivered"),
-    ("on_time_pct", "On time (%)"),
-    ("cost", "Cost (TWD)"),
-)
 
 _TIMELINE_TAB = 2
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class PanelSettings:
-    """What the panel's controls say, as one value (easy to log and to test).
-
-    Parameters
-    ----------
-    day
-        Delivery date.
-    vehicle_ids
-        Vehicles available that day.
-    shift_start_min, shift_end_min
-        Shift override for every selected vehicle; ``None`` keeps each driver's shift.
-    time_limit_s
-        Solver time limit.
-    distance_weight
-        Multiplier on every vehicle's cost per km.
-    vehicles_weight
-        Multiplier on vehicles' fixed cost (higher = fewer vehicles).
-    balance_weight
-        TWD per hour of the longest route (higher = more even routes).
-    """
-
-    day: dt.date
-    vehicle_ids: tuple[int, ...]
-    shift_start_min: int | None = None
-    shift_end_min: int | None = None
-    time_limit_s: float = 2.0
-    distance_weight: float = 1.0
-    vehicles_weight: float = 1.0
-    balance_weight: float = 0.0
-
-    def __post_init__(self) -> None:
-        if not self.vehicle_ids:
-            raise ValueError("Select at least one vehicle.")
-        if (
-            self.shift_start_min is not None
-            and self.shift_end_min is not None
-            and self.shift_start_min >= self.shift_end_min
-        ):
-            raise ValueError(
-                f"Shift start {hhmm(self.shift_start_min * 60)} must be before "
-                f"shift end {hhmm(self.shift_end_min * 60)}."
-            )
-        if not self.time_limit_s > 0:
-            raise ValueError(f"Time limit must be > 0 s, got {self.time_limit_s}.")
-
-    def solver_params(self) -> SolverParams:
-        """The solver settings these controls stand for."""
-        from luckygas.optimize.problem import SolverParams
-
-        return SolverParams(
-            time_limit_s=float(self.time_limit_s),
-            vehicle_fixed_cost_weight=float(self.vehicles_weight),
-            balance_weight=float(self.balance_weight),
-        )
-
-
-def apply_settings(
-    problem: RoutingProblem, settings: PanelSettings, pins: Mapping[int, int] | None = None
-) -> RoutingProblem:
-    """The problem with the panel's shift override, distance weight and pins applied.
-
-    Parameters
-    ----------
-    problem
-        As built from the database.
-    settings
-        Panel settings.
-    pins
-        ``{order_id: vehicle_id}`` moves made in the panel.
-
-    Returns
-    -------
-    RoutingProblem
-        A new problem (the input is not changed).
-
-    Raises
-    ------
-    ValueError
-        If a pin names an order or vehicle that is not in the problem.
-    """
-    vehicles = []
-    for v in problem.vehicles:
-        changes: dict[str, Any] = {"cost_per_km": v.cost_per_km * settings.distance_weight}
-        if settings.shift_start_min is not None:
-            changes["shift_start_s"] = settings.shift_start_min * 60
-        if settings.shift_end_min is not None:
-            changes["shift_end_s"] = settings.shift_end_min * 60
-        vehicles.append(dataclasses.replace(v, **changes))
-    pins = dict(pins or {})
-    known_orders = problem.orders_by_id
-    known_vehicles = {v.id for v in vehicles}
-    for oid, vid in pins.items():
-        if oid not in known_orders:
-            raise ValueError(f"Order {oid} is not among this day's open orders.")
-        if vid not in known_vehicles:
-            raise ValueError(f"Vehicle {vid} is not in today's fleet (order {oid}).")
-    orders = [
-        dataclasses.replace(o, pinned_vehicle_id=pins[o.id]) if o.id in pins else o
-        for o in problem.orders
-    ]
-    return dataclasses.replace(problem, orders=tuple(orders), vehicles=tuple(vehicles))
-
-
-def routes_of(result: PlanResult) -> dict[int, list[int]]:
-    """``{vehicle_id: [order_id, ...]}`` in visiting order (a warm start for the solver)."""
-    stops = result.stops.sort_values(["vehicle_id", "sequence"])
-    return {int(v): [int(o) for o in g["order_id"]] for v, g in stops.groupby("vehicle_id")}
-
-
-def kpi_table_html(result: PlanResult) -> str:
-    """The plan's KPIs as a two-column HTML table."""
-    k = result.kpis
-    rows = "".join(
-        f"<tr><th style='text-align:left'>{label}</th><td style='text-align:right'>"
-        f"{html.escape(_fmt(k.get(key)))}</td></tr>"
-        for key, label in _KPI_LABELS
-    )
-    return f"<table>{rows}</table>"
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return "–" if value is None else str(value)
-
-
-def route_tables_html(result: PlanResult) -> str:
-    """One HTML table of stops per route (escaped), headed by the route's summary."""
-    parts = []
-    stops = result.stops
-    for no, r in enumerate(result.routes.to_dict("records"), start=1):
-        rs = stops[stops["vehicle_id"] == r["vehicle_id"]].sort_values("sequence")
-        table = pd.DataFrame(
-            {
-                "#": rs["sequence"],
-                "customer": rs["customer_name"],
-                "address": rs["address"],
-                "arrive": [hhmm(s) for s in rs["arrival_s"]],
-                "window": [
-                    f"{hhmm(a)}–{hhmm(b)}"
-                    for a, b in zip(rs["window_start_s"], rs["window_end_s"], strict=True)
-                ],
-                "deliver": [_cylinders(s) for s in rs.to_dict("records")],
-                "order": rs["order_id"],
-            }
-        )
-        head = (
-            f"Route {no} · {r['vehicle_name']} · {r['driver_name'] or 'no driver'} · "
-            f"{len(rs)} stops · {hhmm(r['start_s'])}–{hhmm(r['end_s'])} · "
-            f"{r['distance_m'] / 1000:.1f} km · {r['load_kg']:g} kg"
-        )
-        parts.append(f"<h4>{html.escape(head)}</h4>" + table.to_html(index=False, escape=True))
-    return "".join(parts) or "<i>No routes.</i>"
-
-
-def unassigned_html(result: PlanResult) -> str:
-    """The orders left out, with their reasons (escaped)."""
-    un = result.unassigned
-    if un.empty:
-        return "<i>Every order is planned.</i>"
-    table = un[["order_id", "customer_name", "priority", "reason"]]
-    return table.to_html(index=False, escape=True)
-
-
-def _cylinders(row: Mapping[str, Any]) -> str:
-    from luckygas.maps import cylinders_text
-
-    return cylinders_text(row, "qty_")
-
-
-def _figure_png(fig: Any) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    return buf.getvalue()
-
-
-class PlanningPanel(W.VBox):
+class PlanningPanel(PlanningControls, W.VBox):
     """Plan a delivery day interactively from the database.
 
     Parameters
@@ -294,134 +109,6 @@ class PlanningPanel(W.VBox):
         }
         self._build_controls(day, vehicles, driver_of, time_limit_s)
         super().__init__(children=self._layout())
-
-    # -- construction -------------------------------------------------------
-
-    def _build_controls(
-        self, day: dt.date, vehicles: pd.DataFrame, driver_of: Mapping[int, str], limit: float
-    ) -> None:
-        style = {"description_width": "initial"}
-        self.date_picker = W.DatePicker(value=day, description="Delivery date", style=style)
-        self.vehicle_boxes: dict[int, W.Checkbox] = {}
-        for v in vehicles.sort_values("id").to_dict("records"):
-            label = (
-                f"{v['name']} · {v['vehicle_type']} · {driver_of.get(int(v['id']), 'no driver')}"
-            )
-            self.vehicle_boxes[int(v["id"])] = W.Checkbox(
-                value=True, description=label, indent=False, layout=W.Layout(width="auto")
-            )
-        self.shift_start = W.TimePicker(description="Shift start", style=style)
-        self.shift_end = W.TimePicker(description="Shift end", style=style)
-        self.time_limit = W.FloatSlider(
-            value=limit, min=1, max=120, step=1, description="Time limit (s)", style=style
-        )
-        self.distance_weight = W.FloatSlider(
-            value=1.0, min=0.0, max=3.0, step=0.1, description="Distance cost ×", style=style
-        )
-        self.vehicles_weight = W.FloatSlider(
-            value=1.0, min=0.0, max=5.0, step=0.1, description="Fewer vehicles ×", style=style
-        )
-        self.balance_weight = W.FloatSlider(
-            value=0.0,
-            min=0.0,
-            max=500.0,
-            step=10.0,
-            description="Balance (TWD/h of longest)",
-            style=style,
-        )
-        self.optimize_button = W.Button(description="Optimize", button_style="primary", icon="play")
-        self.progress = W.FloatProgress(value=0, min=0, max=limit, description="Search")
-        self.status = W.HTML("Choose the day and the fleet, then Optimize.")
-
-        self.move_order_pick = W.Dropdown(description="Order", options=[], style=style)
-        self.move_target = W.Dropdown(description="to", options=[], style=style)
-        self.move_button = W.Button(description="Move & re-plan", icon="exchange")
-        self.lock_vehicle = W.Dropdown(description="Lock route", options=[], style=style)
-        self.lock_upto = W.BoundedIntText(
-            value=1, min=0, max=1, description="first stops", style=style
-        )
-        self.lock_button = W.Button(description="Lock & re-plan", icon="lock")
-        self.unlock_button = W.Button(description="Unlock all", icon="unlock")
-        self.draft_name = W.Text(placeholder="draft name (optional)")
-        self.save_button = W.Button(description="Save draft", icon="save", disabled=True)
-
-        self.map_box = W.Box(layout=W.Layout(width="100%"))
-        self.kpi_html = W.HTML()
-        self.routes_html = W.HTML()
-        self.unassigned_html = W.HTML()
-        self.timeline = W.Image(format="png")
-        self.loads = W.Image(format="png")
-
-        self.optimize_button.on_click(lambda _: self._guard(self.optimize))
-        self.move_button.on_click(
-            lambda _: self._guard(
-                self.move_order, self.move_order_pick.value, self.move_target.value
-            )
-        )
-        self.lock_button.on_click(
-            lambda _: self._guard(self.lock_route, self.lock_vehicle.value, self.lock_upto.value)
-        )
-        self.unlock_button.on_click(lambda _: self._guard(self.unlock_all))
-        self.save_button.on_click(lambda _: self._guard(self.save_draft, self.draft_name.value))
-        self.time_limit.observe(lambda ch: setattr(self.progress, "max", ch["new"]), "value")
-        self.lock_vehicle.observe(lambda _: self._sync_lock_limit(), "value")
-
-    def _layout(self) -> list[W.Widget]:
-        fleet = W.VBox(
-            list(self.vehicle_boxes.values()), layout=W.Layout(max_height="160px", overflow="auto")
-        )
-        settings = W.VBox(
-            [
-                W.HBox([self.date_picker, self.shift_start, self.shift_end]),
-                W.HTML("<b>Vehicles and drivers</b>"),
-                fleet,
-                W.HBox([self.time_limit, self.distance_weight]),
-                W.HBox([self.vehicles_weight, self.balance_weight]),
-                W.HBox([self.optimize_button, self.progress]),
-                self.status,
-            ]
-        )
-        edits = W.VBox(
-            [
-                W.HBox([self.move_order_pick, self.move_target, self.move_button]),
-                W.HBox([self.lock_vehicle, self.lock_upto, self.lock_button, self.unlock_button]),
-                W.HBox([self.draft_name, self.save_button]),
-            ]
-        )
-        self.tabs = W.Tab(
-            children=[
-                self.map_box,
-                self.routes_html,
-                W.VBox([self.timeline, self.loads]),
-                self.unassigned_html,
-            ]
-        )
-        for i, title in enumerate(("Map", "Routes", "Timeline", "Not planned")):
-            self.tabs.set_title(i, title)
-        self.tabs.observe(
-            lambda ch: self.render_charts() if ch["new"] == _TIMELINE_TAB else None,
-            "selected_index",
-        )
-        return [settings, W.HBox([self.kpi_html, edits]), self.tabs]
-
-    # -- reading the controls -----------------------------------------------
-
-    def settings(self) -> PanelSettings:
-        """The current control values as :class:`PanelSettings` (validated)."""
-
-        def minutes(t: dt.time | None) -> int | None:
-            return None if t is None else t.hour * 60 + t.minute
-
-        return PanelSettings(
-            day=self.date_picker.value,
-            vehicle_ids=tuple(v for v, box in self.vehicle_boxes.items() if box.value),
-            shift_start_min=minutes(self.shift_start.value),
-            shift_end_min=minutes(self.shift_end.value),
-            time_limit_s=float(self.time_limit.value),
-            distance_weight=float(self.distance_weight.value),
-            vehicles_weight=float(self.vehicles_weight.value),
-            balance_weight=float(self.balance_weight.value),
-        )
 
     # -- actions ------------------------------------------------------------
 
@@ -618,15 +305,21 @@ class PlanningPanel(W.VBox):
 
         if self.result is None or self.problem is None or not self._charts_stale:
             return
-        self.timeline.value = _figure_png(route_timeline(self.result, self.problem))
-        self.loads.value = _figure_png(route_loads(self.result, self.problem))
+        self.timeline.value = figure_png(route_timeline(self.result, self.problem))
+        self.loads.value = figure_png(route_loads(self.result, self.problem))
         self._charts_stale = False
 
     def _refresh(self) -> None:
         assert self.problem is not None and self.result is not None
         result, problem = self.result, self.problem
         self.map_box.children = (
-            plan_map(result, depot=problem.depot, customers=self.customers, basemap=self.basemap),
+            plan_map(
+                result,
+                depot=problem.depot,
+                customers=self.customers,
+                basemap=self.basemap,
+                focus="city",
+            ),
         )
         self.kpi_html.value = kpi_table_html(result)
         self.routes_html.value = route_tables_html(result)

@@ -1,0 +1,178 @@
+"""The scenario picker of the what-if notebook, and the small tables around it.
+
+:class:`ScenarioPanel` is an ``ipywidgets.VBox``; its *Run* button calls the ordinary
+method :meth:`~ScenarioPanel.run`, so tests and notebooks drive it without a browser.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import ipywidgets as W
+import pandas as pd
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from luckygas.optimize.problem import RoutingProblem
+    from luckygas.optimize.result import PlanResult
+    from luckygas.scenarios import Scenario
+
+BASELINE = "baseline"
+
+
+def scenario_table(scenarios: Iterable[Scenario]) -> pd.DataFrame:
+    """One row per scenario: its name, what it changes and its description."""
+    return pd.DataFrame(
+        [
+            {"scenario": s.name, "changes": s.describe(), "description": s.description}
+            for s in scenarios
+        ],
+        columns=["scenario", "changes", "description"],
+    )
+
+
+def order_diffs(
+    results: Mapping[str, PlanResult], baseline: str = BASELINE
+) -> dict[str, pd.DataFrame]:
+    """:func:`luckygas.scenarios.order_diff` of every scenario against ``baseline``.
+
+    Raises
+    ------
+    KeyError
+        If ``baseline`` is not among ``results``.
+    """
+    from luckygas.scenarios import order_diff
+
+    if baseline not in results:
+        raise KeyError(f"baseline scenario {baseline!r} is not among the results {list(results)}")
+    base = results[baseline]
+    return {name: order_diff(base, res) for name, res in results.items() if name != baseline}
+
+
+def fleet_sizes_around(problem: RoutingProblem, below: int = 2, above: int = 1) -> list[int]:
+    """Fleet sizes from ``below`` fewer to ``above`` more vehicles than the day has.
+
+    Sizes smaller than the vehicles of the other types (which a fleet-size sweep keeps)
+    or than one are left out, so every size can be swept.
+    """
+    n = len(problem.vehicles)
+    counts = Counter(str(v.type) for v in problem.vehicles)
+    others = n - max(counts.values(), default=0)
+    return [v for v in range(n - below, n + above + 1) if v >= max(others, 1)]
+
+
+class ScenarioPanel(W.VBox):
+    """Pick scenarios of one day, run them in parallel and compare them with the baseline.
+
+    Parameters
+    ----------
+    engine
+        Database engine, for the stored scenarios (listed next to the presets).
+    problem
+        The day's baseline problem.
+    selected
+        Scenarios selected at first.
+    time_limit_s
+        Initial solver time limit per scenario.
+    max_workers
+        Parallel worker processes (``1`` solves in this process).
+    run_fn
+        The runner (default :func:`luckygas.scenarios.run_scenarios`); injectable for tests.
+
+    Attributes
+    ----------
+    results
+        The last run's plans by scenario name (empty before the first run).
+    kpis
+        The last run's KPI comparison (:func:`luckygas.scenarios.compare_kpis`), or ``None``.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        problem: RoutingProblem,
+        *,
+        selected: Sequence[str] = (BASELINE,),
+        time_limit_s: float = 2.0,
+        max_workers: int = 2,
+        run_fn: Callable[..., dict[str, PlanResult]] | None = None,
+    ) -> None:
+        from luckygas.db import session_scope
+        from luckygas.scenarios import PRESETS
+        from luckygas.scenarios.store import list_scenarios
+
+        self.engine = engine
+        self.problem = problem
+        self.max_workers = max_workers
+        self._run_fn = run_fn
+        self.results: dict[str, PlanResult] = {}
+        self.kpis: pd.DataFrame | None = None
+        with session_scope(engine) as session:
+            stored = list(list_scenarios(session)["name"])
+        options = list(dict.fromkeys([*PRESETS, *stored]))
+        self.picker = W.SelectMultiple(
+            options=options,
+            value=tuple(n for n in selected if n in options),
+            rows=8,
+            description="scenarios",
+        )
+        self.time_limit = W.FloatSlider(
+            value=float(time_limit_s), min=1, max=30, step=1, description="seconds"
+        )
+        self.run_button = W.Button(description="Run", button_style="primary", icon="play")
+        self.status = W.HTML("Pick scenarios and press Run; the baseline is always included.")
+        self.table = W.HTML()
+        self.run_button.on_click(lambda _: self._guard())
+        controls = W.HBox([self.picker, W.VBox([self.time_limit, self.run_button])])
+        super().__init__(children=[controls, self.status, self.table])
+
+    def run(self, names: Sequence[str] | None = None) -> pd.DataFrame:
+        """Run the baseline and ``names`` (default: the picked ones) and show the comparison.
+
+        Parameters
+        ----------
+        names
+            Scenario names (presets or stored); the baseline is added first if missing.
+
+        Returns
+        -------
+        pandas.DataFrame
+            KPIs side by side, one row per scenario, with differences from the baseline.
+
+        Raises
+        ------
+        LookupError
+            For a name that is neither built in nor stored (the message lists both).
+        """
+        from luckygas.db import session_scope
+        from luckygas.optimize import SolverParams
+        from luckygas.scenarios import compare_kpis, run_scenarios
+        from luckygas.scenarios.store import resolve_scenarios
+
+        chosen = list(self.picker.value if names is None else names)
+        names = [BASELINE, *[n for n in dict.fromkeys(chosen) if n != BASELINE]]
+        with session_scope(self.engine) as session:
+            scenarios = resolve_scenarios(session, names, self.problem)
+        params = SolverParams(time_limit_s=float(self.time_limit.value))
+        run = self._run_fn or run_scenarios
+        self.status.value = f"Running {len(scenarios)} scenario(s)…"
+        self.results = run(self.problem, scenarios, params, max_workers=self.max_workers)
+        self.kpis = compare_kpis(self.results, baseline=BASELINE)
+        # HTML rather than an Output widget: it shows the same in a live kernel, in tests
+        # and in an exported report (pandas escapes the cells).
+        self.table.value = self.kpis.T.to_html(float_format=lambda v: f"{v:,.1f}")
+        self.status.value = f"Compared {len(self.results)} scenario(s) with the baseline."
+        return self.kpis
+
+    def _guard(self) -> None:
+        try:
+            self.run()
+        except Exception as exc:  # shown to the analyst instead of lost in the kernel log
+            self.status.value = (
+                f"<span style='color:#b00'>{html.escape(type(exc).__name__)}: "
+                f"{html.escape(str(exc))}</span>"
+            )

@@ -1,0 +1,81 @@
+"""The what-if notebook's scenario picker: its Run button drives real scenario solves."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from luckygas.optimize import SolverParams
+from luckygas.scenarios import PRESETS, run_scenarios
+from luckygas.widgets import ScenarioPanel, fleet_sizes_around, order_diffs, scenario_table
+from tests.scenarios.conftest import make_day
+
+
+def _quick_run(problem, scenarios, params, *, max_workers):
+    """The real runner, serial and deterministic (fast and repeatable)."""
+    params = dataclasses.replace(params, deterministic=True, solution_limit=40)
+    return run_scenarios(problem, scenarios, params, max_workers=1, progress=False)
+
+
+@pytest.fixture
+def panel(db_engine) -> ScenarioPanel:
+    """A panel on the hand-checkable day with an empty scenario store."""
+    return ScenarioPanel(
+        db_engine, make_day(), selected=["baseline", "one_truck_fewer"], run_fn=_quick_run
+    )
+
+
+def test_panel_lists_the_presets_and_preselects_the_notebook_choice(panel):
+    """Every built-in scenario can be picked; the notebook's own selection starts ticked."""
+    assert set(PRESETS) <= set(panel.picker.options)
+    assert panel.picker.value == ("baseline", "one_truck_fewer")
+
+
+def test_run_compares_with_the_baseline_even_if_not_picked(panel):
+    """Running only 'wider_windows' still solves the baseline first and shows the deltas."""
+    kpis = panel.run(["wider_windows"])
+    assert list(kpis.index) == ["baseline", "wider_windows"]
+    assert "Δ cost" in kpis.columns and kpis.loc["baseline", "Δ cost"] == 0
+    assert set(panel.results) == {"baseline", "wider_windows"}
+    assert "wider_windows" in panel.table.value  # the comparison is shown under the picker
+    assert "Compared 2" in panel.status.value
+
+
+def test_run_button_uses_the_picked_scenarios(panel):
+    """Pressing Run solves what is ticked in the picker."""
+    panel.run_button.click()
+    assert list(panel.kpis.index) == ["baseline", "one_truck_fewer"]
+    assert panel.results["one_truck_fewer"].kpis["vehicles_available"] == 2
+
+
+def test_a_failing_run_is_shown_in_the_status_line(panel):
+    """An error in the run is shown to the analyst (escaped), not lost in the kernel log."""
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("<solver> exploded")
+
+    panel._run_fn = boom
+    panel.run_button.click()
+    assert "RuntimeError: &lt;solver&gt; exploded" in panel.status.value
+
+
+def test_unknown_scenario_names_are_refused(panel):
+    """A name that is neither a preset nor stored is a clear error naming it."""
+    with pytest.raises(LookupError, match=r"Unknown scenario\(s\) \['nope'\]"):
+        panel.run(["nope"])
+
+
+def test_helper_tables_for_the_notebook():
+    """Scenario table, order diffs and sweep sizes are ready-made for the what-if notebook."""
+    day = make_day()
+    table = scenario_table([PRESETS["baseline"], PRESETS["one_truck_fewer"]])
+    assert list(table["scenario"]) == ["baseline", "one_truck_fewer"]
+    assert fleet_sizes_around(day) == [2, 3, 4]  # 3 vehicles of 3 types: never below 1 + 1
+    pair = [PRESETS["baseline"], PRESETS["one_truck_fewer"]]
+    results = _quick_run(day, pair, SolverParams(time_limit_s=2), max_workers=1)
+    diffs = order_diffs(results, "baseline")
+    assert list(diffs) == ["one_truck_fewer"] and isinstance(diffs["one_truck_fewer"], pd.DataFrame)
+    with pytest.raises(KeyError, match="baseline scenario 'base'"):
+        order_diffs(results, "base")
