@@ -26,6 +26,20 @@ _EXPORTS: dict[str, str] = {
     "PlanResult": "luckygas.optimize",
     "solve": "luckygas.optimize",
     "check_plan": "luckygas.optimize",
+    "publish_plan": "luckygas.plans",
+    "create_order": "luckygas.orders",
+    "plan_map": "luckygas.maps",
+    "PlanningPanel": "luckygas.widgets",
+    "ScenarioPanel": "luckygas.widgets",
+    "Scenario": "luckygas.scenarios",
+    "run_scenarios": "luckygas.scenarios",
+    "compare_kpis": "luckygas.scenarios",
+    "write_report": "luckygas.reports",
+    "write_route_sheets": "luckygas.reports",
+    "forecast_day": "luckygas.forecast",
+    "import_customers": "luckygas.importers",
+    "import_orders": "luckygas.importers",
+    "import_history": "luckygas.importers",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
