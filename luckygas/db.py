@@ -103,3 +103,42 @@ def session_scope(engine: Engine | None = None, *, user: str | None = None) -> I
         session.close()
         if owned:
             engine.dispose()
+
+
+# Whether the session's current transaction has written anything: a read-only
+# transaction may be ended early (see release_if_read_only) without changing what the
+# caller commits later.
+@event.listens_for(Session, "after_flush")
+def _mark_written(session: Session, _context: Any) -> None:
+    session.info["_wrote"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _clear_written(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the outermost transaction, not a savepoint
+        session.info.pop("_wrote", None)
+
+
+def release_if_read_only(session: Session) -> bool:
+    """End the session's transaction if it has only read, so it holds no database lock.
+
+    On SQLite every transaction takes the write lock up front (``BEGIN IMMEDIATE``), so
+    a session that reads the day and then spends minutes in the solver would make every
+    other analyst's writes wait. Call this before long work that needs no database.
+
+    Parameters
+    ----------
+    session
+        The session; left untouched if it has pending or flushed changes.
+
+    Returns
+    -------
+    bool
+        True if the transaction was ended.
+    """
+    if session.info.get("_wrote") or session.new or session.dirty or session.deleted:
+        return False
+    if not session.in_transaction():
+        return False
+    session.commit()  # nothing to write: only ends the transaction and frees the lock
+    return True

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from luckygas import models as m
+from luckygas.db import release_if_read_only
 from luckygas.domain import OrderStatus
 from luckygas.optimize.adapter import PLANNABLE_STATUSES, build_problem
 from luckygas.optimize.problem import RoutingProblem, SolverParams
@@ -79,6 +80,8 @@ def plan_day(
     problem = build_problem(
         session, day, vehicle_ids=vehicle_ids, include_optional=include_optional
     )
+    # The solve needs no database: don't keep other analysts waiting for the lock.
+    release_if_read_only(session)
     if progress is True:
         with solve_progress_bar(params.time_limit_s) as callback:
             result = solve(problem, params, progress=callback)
