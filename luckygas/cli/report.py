@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 from luckygas.cli._common import CommandError, add_command
@@ -18,7 +19,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         _report,
     )
     p.add_argument("--date", type=_date, required=True, help="delivery date YYYY-MM-DD")
-    p.add_argument("--plan", type=int, metavar="PLAN_ID", help="saved plan (default: latest)")
+    p.add_argument(
+        "--plan",
+        type=int,
+        metavar="PLAN_ID",
+        help="saved plan (default: the latest published, else the latest draft)",
+    )
     p.add_argument("--scenario", help="name of a saved scenario to compare with the plan")
     p.add_argument(
         "--output", type=Path, help="HTML file (default out/report-<date>[-<scenario>].html)"
@@ -29,7 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--excel", type=Path, metavar="FILE.xlsx", help="also write the plan workbook (+ .csv)"
     )
     p.add_argument("--no-html", action="store_true", help="skip the HTML report")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress bars (they show only on a terminal)"
+    )
 
 
 def _date(text: str) -> dt.date:
@@ -55,7 +63,7 @@ def _report(args: argparse.Namespace) -> int:
                     scenario=args.scenario,
                     output=args.output,
                     redact=args.redact,
-                    progress=not args.quiet,
+                    progress=False if args.quiet else None,
                 )
             )
         except ReportError as exc:
@@ -63,6 +71,11 @@ def _report(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    """Progress bars only on a terminal (never in logs or pipes), and never with --quiet."""
+    return not args.quiet and sys.stderr.isatty()
 
 
 def _sheets_and_excel(args: argparse.Namespace) -> list[Path]:
@@ -80,12 +93,14 @@ def _sheets_and_excel(args: argparse.Namespace) -> list[Path]:
         with session_scope(engine, user=args.user) as session:
             try:
                 data = load_plan_data(
-                    session, args.date, plan_id=args.plan, progress=not args.quiet
+                    session, args.date, plan_id=args.plan, progress=_progress(args)
                 )
             except LookupError as exc:
                 raise CommandError(str(exc)) from exc
         if data.source == "solved":
             print(f"note: no saved plan for {args.date}; solved one for these outputs (not saved)")
+        elif data.draft_notice:
+            print(f"note: plan {data.plan_id} is a draft, not published; the outputs say so")
         if args.sheets:
             out += write_route_sheets(None, data, args.sheets, redact=args.redact)[:1]
         if args.excel:

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import case, select
 
+from luckygas.domain import PlanStatus
 from luckygas.models import Customer, Depot, Driver, Order, Plan, PlanRoute, Vehicle
 from luckygas.reports.redact import redact_frame
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from luckygas.optimize import PlanResult
 
 CONTACT_COLUMNS = ["customer_id", "customer_code", "phone", "zone_code"]
-DRIVER_COLUMNS = ["vehicle_id", "vehicle_plate", "driver_phone"]
+DRIVER_COLUMNS = ["vehicle_id", "vehicle_plate", "driver_phone", "capacity_kg"]
 
 PlanSource = Literal["saved", "solved", "given"]
 
@@ -67,6 +68,9 @@ class PlanData:
         ``"given"`` (built by the caller).
     redacted
         Whether names and phones are masked.
+
+    ``drivers`` may lack ``capacity_kg`` (the vehicle's ``max_kg``); the outputs then
+    show the fullest trip's share of capacity without the kg figure.
     """
 
     day: dt.date
@@ -89,6 +93,24 @@ class PlanData:
         status = f" ({self.plan_status})" if self.plan_status else ""
         return f"{self.day.isoformat()} — plan {self.plan_id} '{self.plan_name}'{status}"
 
+    @property
+    def is_published(self) -> bool:
+        """Whether this is a saved plan a manager has published."""
+        return self.plan_id is not None and self.plan_status == "published"
+
+    @property
+    def draft_notice(self) -> str:
+        """The warning every output prints at the top when the plan is not published.
+
+        ``""`` for a published plan and for a plan built by the caller (``"given"``
+        with no saved plan id), which has no publication status to speak of.
+        """
+        if self.source == "solved":
+            return "DRAFT — not published (solved for this output, not saved)"
+        if self.plan_id is not None and not self.is_published:
+            return "DRAFT — not published"
+        return ""
+
     def stops(self) -> pd.DataFrame:
         """The plan's stops joined with customer contacts and order numbers."""
         stops = self.result.stops.merge(self.contacts, on="customer_id", how="left")
@@ -99,7 +121,10 @@ class PlanData:
 
     def routes(self) -> pd.DataFrame:
         """The plan's routes joined with vehicle plates and driver phones."""
-        routes = self.result.routes.merge(self.drivers, on="vehicle_id", how="left")
+        drivers = self.drivers
+        if "capacity_kg" not in drivers.columns:
+            drivers = drivers.assign(capacity_kg=float("nan"))
+        routes = self.result.routes.merge(drivers, on="vehicle_id", how="left")
         for col in ("vehicle_plate", "driver_phone"):
             routes[col] = routes[col].astype(object).where(routes[col].notna(), "")
         return routes
@@ -146,11 +171,14 @@ def order_numbers(session: Session, order_ids: Iterable[int]) -> dict[int, str]:
 
 
 def vehicle_drivers(session: Session, plan_id: int | None) -> pd.DataFrame:
-    """Plates and driver phones per vehicle of a saved plan (:data:`DRIVER_COLUMNS`)."""
+    """Plates, driver phones and kg capacity per vehicle of a saved plan (:data:`DRIVER_COLUMNS`).
+
+    The capacity is the vehicle's current ``max_kg``; a plan does not store it.
+    """
     if plan_id is None:
         return pd.DataFrame(columns=DRIVER_COLUMNS)
     rows = session.execute(
-        select(PlanRoute.vehicle_id, Vehicle.plate, Driver.phone)
+        select(PlanRoute.vehicle_id, Vehicle.plate, Driver.phone, Vehicle.max_kg)
         .join(Vehicle, Vehicle.id == PlanRoute.vehicle_id)
         .outerjoin(Driver, Driver.id == PlanRoute.driver_id)
         .where(PlanRoute.plan_id == plan_id)
@@ -167,17 +195,36 @@ def first_depot(session: Session) -> DepotInfo | None:
 
 
 def latest_baseline_plan_id(session: Session, day: dt.date) -> int | None:
-    """The most recently saved plan of ``day`` that is not a scenario's plan, or ``None``.
+    """The plan of ``day`` the outputs report by default, or ``None`` if there is none.
 
-    Scenario plans are what-ifs; the day's report is about the real plan, so they are
-    skipped even when newer.
+    The latest *published* plan of the day; if none is published, the latest draft
+    (the outputs then say "DRAFT — not published"). Scenario plans are what-ifs and
+    are skipped even when newer.
     """
+    published = case((Plan.status == PlanStatus.PUBLISHED, 0), else_=1)
     return session.scalars(
         select(Plan.id)
         .where(Plan.plan_date == day, Plan.scenario_id.is_(None))
-        .order_by(Plan.created_at.desc(), Plan.id.desc())
+        .order_by(published, Plan.created_at.desc(), Plan.id.desc())
         .limit(1)
     ).first()
+
+
+def has_orders(session: Session, day: dt.date) -> bool:
+    """Whether ``day`` has orders the planner would route (open, not cancelled)."""
+    from luckygas.optimize.adapter import PLANNABLE_STATUSES
+
+    found = session.scalars(
+        select(Order.id)
+        .where(Order.delivery_date == day, Order.status.in_(PLANNABLE_STATUSES))
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def nothing_to_report(day: dt.date) -> str:
+    """The one-line error for a day with neither a saved plan nor orders."""
+    return f"no orders and no plan for {day.isoformat()}"
 
 
 def plan_data_from_result(
@@ -245,7 +292,7 @@ def load_plan_data(
         Delivery date.
     plan_id
         A specific saved plan; must belong to ``day``. Default: the latest saved plan
-        of ``day`` that is not a scenario's plan.
+        of :func:`latest_baseline_plan_id` (published first, else the latest draft).
     solve_if_missing
         When ``day`` has no saved plan, solve one with :func:`luckygas.planning.plan_day`
         (not saved; :attr:`PlanData.source` is ``"solved"``). Otherwise raise.
@@ -260,7 +307,8 @@ def load_plan_data(
     ------
     LookupError
         ``plan_id`` does not exist or is of another day, or there is no plan and
-        ``solve_if_missing`` is false.
+        ``solve_if_missing`` is false, or the day has neither a plan nor orders
+        (message :func:`nothing_to_report`).
     """
     from luckygas.optimize.persist import load_plan
 
@@ -275,6 +323,8 @@ def load_plan_data(
     if plan_id is not None:
         result = load_plan(session, plan_id)
         return plan_data_from_result(session, day, result, plan_id=plan_id, source="saved")
+    if not has_orders(session, day):
+        raise LookupError(nothing_to_report(day))
     if not solve_if_missing:
         raise LookupError(f"no saved plan for {day}; run `luckygas plan` first.")
     from luckygas.planning import plan_day

@@ -20,7 +20,7 @@ from luckygas.reports.tables import kpi_table, route_labels, route_table, unassi
 
 #: Columns of every route sheet and of the CSV (the CSV adds ``route`` first).
 STOP_EXPORT_COLUMNS: list[str] = [
-    "sequence", "order_id", "order_number", "customer_id", "customer_code", "customer_name",
+    "trip", "sequence", "order_id", "order_number", "customer_id", "customer_code", "customer_name",
     "address", "phone", "lat", "lng", "arrival", "start", "departure", "window_start",
     "window_end", *[f"qty_{kg}kg" for kg in SIZE_CLASSES_KG],
     *[f"empties_{kg}kg" for kg in SIZE_CLASSES_KG], "priority", "notes",
@@ -50,7 +50,9 @@ def stop_export_frame(data: PlanData) -> pd.DataFrame:
     stops = stops.assign(_rank=stops["vehicle_id"].map(rank)).sort_values(["_rank", "sequence"])
     out = pd.DataFrame({"route": stops["vehicle_id"].map(labels)})
     for col in STOP_EXPORT_COLUMNS:
-        if col in TIME_COLUMNS:
+        if col == "trip" and col not in stops.columns:
+            out[col] = 1  # a result from before multi-trip plans: one trip per route
+        elif col in TIME_COLUMNS:
             out[col] = stops[TIME_COLUMNS[col]].map(_hms)
         else:
             out[col] = stops[col]

@@ -192,18 +192,20 @@ def export_html(nb: Any, output: Path, *, title: str) -> Path:
 def check_request(
     database_url: str, day: dt.date, plan_id: int | None, scenario: str | None
 ) -> None:
-    """Fail fast (before starting a kernel) on a plan or scenario that does not exist.
+    """Fail fast (before starting a kernel) on a request that cannot give a report.
 
     Raises
     ------
     ReportError
-        ``plan_id`` is unknown or of another day, or no scenario is named ``scenario``.
+        ``plan_id`` is unknown or of another day, no scenario is named ``scenario``, or
+        (no ``plan_id``) the day has neither a saved plan nor orders to plan.
     """
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
     from luckygas.db import make_engine
     from luckygas.models import Plan, Scenario
+    from luckygas.reports.data import has_orders, latest_baseline_plan_id, nothing_to_report
 
     engine = make_engine(database_url)
     try:
@@ -214,6 +216,8 @@ def check_request(
                     raise ReportError(f"plan {plan_id} does not exist.")
                 if plan.plan_date != day:
                     raise ReportError(f"plan {plan_id} is for {plan.plan_date}, not {day}.")
+            elif latest_baseline_plan_id(session, day) is None and not has_orders(session, day):
+                raise ReportError(nothing_to_report(day))
             if scenario is not None:
                 found = session.scalar(select(Scenario.id).where(Scenario.name == scenario))
                 if found is None:
@@ -241,7 +245,7 @@ def write_report(
     scenario: str | None = None,
     output: str | Path | None = None,
     redact: bool = False,
-    progress: bool = True,
+    progress: bool | None = None,
 ) -> Path:
     """Write the day report: one HTML file a manager can open offline.
 
@@ -256,7 +260,8 @@ def write_report(
     database_url
         Database to read; default ``$LUCKYGAS_DATABASE_URL`` or ``data/luckygas.sqlite``.
     plan_id
-        Report this saved plan; default the latest saved (non-scenario) plan of ``day``.
+        Report this saved plan; default the latest published (non-scenario) plan of
+        ``day``, else its latest draft (the report then says "DRAFT — not published").
         If the day has no saved plan it is solved for the report (not saved), and the
         report says so.
     scenario
@@ -266,7 +271,8 @@ def write_report(
     redact
         Mask customer and driver names and phone numbers (for sharing outside the company).
     progress
-        Show a progress bar over the notebook's cells.
+        Show a progress bar over the notebook's cells; ``None`` (default): only when
+        standard error is a terminal, so logs and pipes stay clean.
 
     Returns
     -------
@@ -276,7 +282,8 @@ def write_report(
     Raises
     ------
     ReportError
-        The plan or scenario does not exist, or the notebook or export failed.
+        The plan or scenario does not exist, the day has neither a plan nor orders,
+        or the notebook or export failed.
     """
     import nbformat
 
@@ -292,7 +299,8 @@ def write_report(
     out = Path(output) if output is not None else default_output(day, scenario)
     with tempfile.TemporaryDirectory(prefix="luckygas-report-") as tmp:
         executed = Path(tmp) / "report.ipynb"
-        execute_report_notebook(params, executed, progress=progress)
+        show = sys.stderr.isatty() if progress is None else progress
+        execute_report_notebook(params, executed, progress=show)
         nb = nbformat.read(executed, as_version=4)
     title = f"Lucky Gas deliveries {day.isoformat()}" + (" (redacted)" if redact else "")
     return export_html(nb, out, title=title)

@@ -125,11 +125,12 @@ def _solve_scenario(session: Session, day: dt.date, row: ScenarioRow, progress: 
     return solve(problem, params)
 
 
-def _number(value: object, signed: bool = False) -> str:
+def _number(value: object, signed: bool = False, decimals: int = 1) -> str:
     if value is None or pd.isna(value):  # type: ignore[arg-type]
         return ""
     v = float(value)  # type: ignore[arg-type]
-    text = f"{v:+,.1f}" if signed else f"{v:,.1f}"
+    sign = "+" if signed else ""
+    text = f"{v:{sign},.{decimals}f}"
     return text.removesuffix(".0")
 
 
@@ -138,12 +139,16 @@ def _kpi_display(kpis: pd.DataFrame, label: str) -> pd.DataFrame:
     from luckygas.reports.tables import KPI_LABELS
 
     base_cols = [c for c in kpis.columns if not str(c).startswith("Δ ")]
+
+    def digits(col: object) -> int:
+        return 0 if col == "cost" else 1  # whole TWD, like the rest of the report
+
     rows = [
         {
             "KPI": KPI_LABELS.get(col, col),
-            BASELINE: _number(kpis.at[BASELINE, col]),
-            label: _number(kpis.at[label, col]),
-            "Δ": _number(kpis.at[label, f"Δ {col}"], signed=True)
+            BASELINE: _number(kpis.at[BASELINE, col], decimals=digits(col)),
+            label: _number(kpis.at[label, col], decimals=digits(col)),
+            "Δ": _number(kpis.at[label, f"Δ {col}"], signed=True, decimals=digits(col))
             if f"Δ {col}" in kpis.columns
             else "",
         }

@@ -9,6 +9,7 @@ text. Keep it that way: never build markup from data with an f-string without ``
 from __future__ import annotations
 
 import html
+import numbers
 from typing import Any
 
 import pandas as pd
@@ -16,12 +17,15 @@ import pandas as pd
 from luckygas.reports.data import PlanData
 from luckygas.reports.scenario import ScenarioComparison
 from luckygas.reports.tables import (
+    STOP,
+    STOP_TABLE_COLUMNS,
     kpi_table,
+    route_itinerary,
     route_labels,
     route_table,
     run_table,
-    stop_table,
     unassigned_table,
+    vehicle_type_text,
 )
 
 
@@ -29,16 +33,34 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def table_html(df: pd.DataFrame, *, empty: str = "None.") -> str:
-    """A plain, escaped HTML table without the index (``empty`` text if no rows)."""
+def _thousands(value: Any) -> str:
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real) and not pd.isna(value):
+        return f"{float(value):,.1f}"
+    return "" if pd.isna(value) else str(value)
+
+
+def table_html(df: pd.DataFrame, *, empty: str = "None.", css_class: str = "") -> str:
+    """A plain, escaped HTML table without the index (``empty`` text if no rows).
+
+    Numeric columns get thousands separators (``1,766``; floats with one decimal).
+    """
     if df.empty:
         return f"<p><i>{_e(empty)}</i></p>"
-    return df.to_html(index=False, escape=True, border=0, classes="lg-table", na_rep="")
+    numeric = {c: _thousands for c in df.columns if pd.api.types.is_numeric_dtype(df[c].dtype)}
+    classes = "lg-table" + (f" {css_class}" if css_class else "")
+    return df.to_html(
+        index=False, escape=True, border=0, classes=classes, na_rep="", formatters=numeric
+    )
 
 
 def header_html(data: PlanData, *, scenario: str | None = None) -> str:
-    """Title, plan identity, and notices (solved for the report, redacted)."""
-    parts = [
+    """Title, plan identity, and notices (draft, solved for the report, redacted)."""
+    parts = []
+    if data.draft_notice:
+        parts.append(f"<div class='lg-draft'>{_e(data.draft_notice)}</div>")
+    parts += [
         f"<h1>幸福氣 Lucky Gas — deliveries {_e(data.day.isoformat())}</h1>",
         f"<p>{_e(data.title)}"
         + (f" · scenario comparison: <b>{_e(scenario)}</b>" if scenario else "")
@@ -57,19 +79,10 @@ def header_html(data: PlanData, *, scenario: str | None = None) -> str:
     return "\n".join(parts)
 
 
-def _format_kpi(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,.1f}" if not value.is_integer() else f"{value:,.0f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
 def kpi_cards_html(data: PlanData) -> str:
-    """The KPIs as a row of cards."""
+    """The KPIs as a row of cards (values formatted by :func:`~.tables.kpi_text`)."""
     cards = "".join(
-        f"<div class='lg-kpi'><div class='v'>{_e(_format_kpi(v))}</div>"
-        f"<div class='l'>{_e(k)}</div></div>"
+        f"<div class='lg-kpi'><div class='v'>{_e(v)}</div><div class='l'>{_e(k)}</div></div>"
         for k, v in kpi_table(data).itertuples(index=False)
     )
     return f"<div class='lg-kpis'>{cards}</div>"
@@ -77,25 +90,60 @@ def kpi_cards_html(data: PlanData) -> str:
 
 def routes_html(data: PlanData) -> str:
     """The route summary table."""
-    return table_html(route_table(data), empty="No routes: nothing was planned.")
+    return table_html(
+        route_table(data), empty="No routes: nothing was planned.", css_class="lg-routes"
+    )
+
+
+def itinerary_html(rows: list[dict[str, Any]], columns: list[str] = STOP_TABLE_COLUMNS) -> str:
+    """A route's stops with its depot reloads and break as full-width rows between them."""
+    if not rows:
+        return "<p><i>No stops.</i></p>"
+    lead = columns.index("Arrival") + 1
+    head = "".join(f"<th>{_e(c)}</th>" for c in columns)
+    body = []
+    for row in rows:
+        if row["Kind"] == STOP:
+            cells = "".join(f"<td>{_e(row[c])}</td>" for c in columns)
+            body.append(f"<tr>{cells}</tr>")
+            continue
+        cells = "".join(f"<td>{_e(row[c])}</td>" for c in columns[:lead])
+        body.append(
+            f"<tr class='lg-{_e(row['Kind'])}'>{cells}"
+            f"<td colspan='{len(columns) - lead}'>{_e(row['Event'])}</td></tr>"
+        )
+    return (
+        f"<table class='lg-table lg-stops'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def stops_html(data: PlanData) -> str:
-    """One heading and stop table per route."""
+    """One heading and itinerary (stops, reloads, break) per route."""
     out = []
     routes = data.result.routes.set_index("vehicle_id")
     for vid, label in route_labels(data).items():
-        driver = routes.at[vid, "driver_name"] if vid in routes.index else ""
-        head = f"{label}" + (f" — {driver}" if driver else "")
+        r = routes.loc[vid] if vid in routes.index else None
+        head = label
+        if r is not None:
+            driver = r.get("driver_name") or ""
+            trips = 1 if pd.isna(r.get("trips", 1)) else int(r.get("trips", 1))
+            what = f"{int(r['n_stops'])} stops" + (f" in {trips} trips" if trips > 1 else "")
+            head += (f" — {driver}" if driver else "") + (
+                f" ({vehicle_type_text(r['vehicle_type'])}, {what})"
+            )
         out.append(
-            f"<div class='lg-route'><h3>{_e(head)}</h3>{table_html(stop_table(data, vid))}</div>"
+            f"<div class='lg-route' id='route-{_e(label.split()[0])}'><h3>{_e(head)}</h3>"
+            f"{itinerary_html(route_itinerary(data, vid))}</div>"
         )
     return "\n".join(out) or "<p><i>No stops.</i></p>"
 
 
 def unassigned_html(data: PlanData) -> str:
     """Unserved orders with their reasons."""
-    return table_html(unassigned_table(data), empty="Every order is planned.")
+    return table_html(
+        unassigned_table(data), empty="Every order is planned.", css_class="lg-unserved"
+    )
 
 
 def run_html(data: PlanData) -> str:

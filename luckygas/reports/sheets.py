@@ -14,10 +14,18 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import pandas as pd
 
-from luckygas.domain import SIZE_CLASSES_KG
 from luckygas.optimize.reasons import hhmm
 from luckygas.reports.data import PlanData, load_plan_data, plan_data_from_result
-from luckygas.reports.tables import cylinders_text, route_labels, stop_table, unassigned_table
+from luckygas.reports.tables import (
+    break_window,
+    cylinder_totals,
+    cylinders_text,
+    fullest_trip_text,
+    route_itinerary,
+    route_labels,
+    unassigned_table,
+    vehicle_type_text,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -31,12 +39,14 @@ ALL_FILE = "all-routes.html"
 
 @dataclass(frozen=True)
 class SheetTotals:
-    """What the driver loads and brings back on one route."""
+    """What the driver delivers and brings back on one route over the whole day."""
 
     stops: int
+    trips: int
     cylinders: str
     empties: str
     kg: int
+    fullest_trip: str
     km: float
 
 
@@ -53,18 +63,16 @@ def _environment() -> jinja2.Environment:
 
 
 def _sheet_context(data: PlanData) -> list[dict[str, Any]]:
-    """One dict per route with the header, the stops and the totals."""
+    """One dict per route with the header, the itinerary and the day's totals."""
     labels = route_labels(data)
     stops_all = data.stops()
     sheets = []
     for i, r in enumerate(data.routes().to_dict("records"), 1):
         vid = int(r["vehicle_id"])
-        table = stop_table(data, vid)
         raw = stops_all[stops_all["vehicle_id"] == vid]
-        numbers = dict(zip(raw["sequence"], raw["order_number"], strict=True))
-        empties = {f"empties_{kg}kg": int(raw[f"empties_{kg}kg"].sum()) for kg in SIZE_CLASSES_KG}
-        brk = r.get("break_start_s")
-        has_break = brk is not None and not pd.isna(brk) and int(r.get("break_s") or 0) > 0
+        trips = 1 if pd.isna(r.get("trips", 1)) else int(r.get("trips", 1))
+        first_trip = raw[raw["trip"] == 1] if "trip" in raw.columns else raw
+        brk = break_window(r)
         sheets.append(
             {
                 "label": labels[vid],
@@ -72,33 +80,22 @@ def _sheet_context(data: PlanData) -> list[dict[str, Any]]:
                 "driver": r["driver_name"] or "",
                 "driver_phone": r["driver_phone"] or "",
                 "vehicle": r["vehicle_name"],
+                "vehicle_type": vehicle_type_text(r["vehicle_type"]),
                 "plate": r["vehicle_plate"] or "",
                 "start": hhmm(r["start_s"]),
                 "end": hhmm(r["end_s"]),
-                "break_text": (
-                    f"{hhmm(int(brk))} ({int(r['break_s']) // 60} min)" if has_break else ""
-                ),
-                "stops": [
-                    {
-                        "seq": row["Seq"],
-                        "arrival": row["Arrival"],
-                        "window": row["Window"],
-                        "customer": row["Customer"],
-                        "code": row["Code"],
-                        "order": numbers.get(row["Seq"], ""),
-                        "address": row["Address"],
-                        "phone": row["Phone"],
-                        "deliver": row["Deliver"],
-                        "empties": row["Empties"],
-                        "notes": row["Notes"],
-                    }
-                    for row in table.to_dict("records")
-                ],
+                "break_text": f"{hhmm(brk[0])}–{hhmm(brk[1])}" if brk else "",
+                # What to load before leaving: the first trip's cylinders (later trips'
+                # loads are on their reload rows).
+                "first_load": cylinders_text(cylinder_totals(first_trip), "qty_"),
+                "rows": route_itinerary(data, vid),
                 "totals": SheetTotals(
                     stops=int(r["n_stops"]),
-                    cylinders=cylinders_text(r, "load_"),
-                    empties=cylinders_text(empties, "empties_"),
+                    trips=trips,
+                    cylinders=cylinders_text(cylinder_totals(raw), "qty_"),
+                    empties=cylinders_text(cylinder_totals(raw, "empties_"), "empties_"),
                     kg=int(r["load_kg"]),
+                    fullest_trip=fullest_trip_text(r),
                     km=round(float(r["distance_m"]) / 1000, 1),
                 ),
             }
@@ -125,6 +122,7 @@ def render_route_sheets(data: PlanData) -> dict[str, str]:
     common = {
         "day": data.day.isoformat(),
         "plan_title": data.title,
+        "draft_notice": data.draft_notice,
         "redacted": data.redacted,
         "depot": data.depot.name if data.depot else "",
         "printed": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),

@@ -1,5 +1,6 @@
 """Builders for the report tests: a hand-built plan (two routes, five stops, one unserved
-order) and a small database with a saved plan.
+order; the truck takes a break between stops, the motorcycle reloads once at the depot)
+and a small database with a saved plan.
 
 One customer is named like an XSS payload so every output is checked for escaping, and
 one has a real-looking Chinese name and mobile number so redaction can be checked.
@@ -13,6 +14,7 @@ import shutil
 import pandas as pd
 
 from luckygas.optimize.result import (
+    RELOAD_COLUMNS,
     ROUTE_COLUMNS,
     STOP_COLUMNS,
     UNASSIGNED_COLUMNS,
@@ -28,14 +30,14 @@ WANG_PHONE = "0912-345-678"
 SIZES = (50, 20, 16, 10, 4)
 
 
-def _stop(vid, seq, oid, cid, name, lat, lng, arr, qty, empties=None, notes=""):
+def _stop(vid, seq, oid, cid, name, lat, lng, arr, qty, empties=None, notes="", trip=1):
     row = {
         "vehicle_id": vid, "sequence": seq, "order_id": oid, "customer_id": cid,
         "customer_name": name, "address": f"台東市中華路{oid}號", "lat": lat, "lng": lng,
         "arrival_s": arr, "wait_s": 0, "start_s": arr, "departure_s": arr + 600,
         "service_s": 600, "window_start_s": 8 * 3600, "window_end_s": 12 * 3600,
         "distance_from_prev_m": 1500, "travel_from_prev_s": 240, "priority": "normal",
-        "notes": notes,
+        "notes": notes, "trip": trip,
     }  # fmt: skip
     for kg in SIZES:
         row[f"qty_{kg}kg"] = qty.get(kg, 0)
@@ -44,8 +46,19 @@ def _stop(vid, seq, oid, cid, name, lat, lng, arr, qty, empties=None, notes=""):
     return row
 
 
+#: The motorcycle's reload: back at the depot 09:20, out again 09:30 for trip 2.
+MOTO_RELOAD = (9 * 3600 + 1200, 9 * 3600 + 1800)
+#: The truck's break, between its second stop (leaves 09:10) and third (arrives 09:30).
+TRUCK_BREAK = (9 * 3600 + 600, 900)
+
+
 def make_result() -> PlanResult:
-    """Two routes from the Taitung depot; customer 3 has a hostile name."""
+    """Two routes from the Taitung depot; customer 3 has a hostile name.
+
+    The truck (one trip, 138 kg) breaks 09:10–09:25. The motorcycle (capacity 60 kg)
+    delivers 88 kg in two trips: 1×20kg 2×4kg, reload, then 1×20kg 4×10kg; so its
+    largest single-trip load per size (``load_20kg`` = 1) differs from the day's total (2).
+    """
     stops = pd.DataFrame(
         [
             _stop(1, 1, 101, 1, WANG, 22.7560, 121.1450, 8 * 3600 + 900, {20: 2}, {20: 2}),
@@ -53,24 +66,26 @@ def make_result() -> PlanResult:
                   notes="後門 <b>卸貨</b>"),
             _stop(1, 3, 103, 3, HOSTILE, 22.7650, 121.1400, 9 * 3600 + 1800, {16: 3}),
             _stop(2, 1, 104, 4, "鹿野民宿", 22.9120, 121.1370, 8 * 3600 + 2400, {20: 1, 4: 2}),
-            _stop(2, 2, 105, 5, "關山麵店", 23.0460, 121.1630, 10 * 3600, {10: 4}, {10: 3}),
+            _stop(2, 2, 105, 5, "關山麵店", 23.0460, 121.1630, 10 * 3600, {20: 1, 10: 4},
+                  {10: 3}, trip=2),
         ],
         columns=STOP_COLUMNS,
     )  # fmt: skip
     routes = pd.DataFrame(
         [
-            {"vehicle_id": 1, "vehicle_name": "Truck A", "vehicle_type": "truck",
+            {"vehicle_id": 1, "vehicle_name": "Truck A", "vehicle_type": "light_truck",
              "driver_name": "陳大同", "start_s": 8 * 3600, "end_s": 10 * 3600 + 1200,
              "n_stops": 3, "distance_m": 12_300, "drive_s": 2400, "service_s": 1800, "wait_s": 0,
-             "break_start_s": None, "break_s": 0, "load_kg": 138, "load_50kg": 1,
-             "load_20kg": 2, "load_16kg": 3, "load_10kg": 0, "load_4kg": 0,
-             "utilisation_kg": 0.138, "cost": 1123.0},
+             "break_start_s": TRUCK_BREAK[0], "break_s": TRUCK_BREAK[1], "load_kg": 138,
+             "load_50kg": 1, "load_20kg": 2, "load_16kg": 3, "load_10kg": 0, "load_4kg": 0,
+             "utilisation_kg": 0.138, "cost": 3327.0, "trips": 1, "max_trip_kg": 138},
+            # Its break slot (12:00) falls after it is back (11:00): no part of its day.
             {"vehicle_id": 2, "vehicle_name": "Moto B", "vehicle_type": "motorcycle",
              "driver_name": "林小華", "start_s": 8 * 3600, "end_s": 11 * 3600,
              "n_stops": 2, "distance_m": 61_000, "drive_s": 6000, "service_s": 1200, "wait_s": 0,
-             "break_start_s": 12 * 3600, "break_s": 3600, "load_kg": 68, "load_50kg": 0,
+             "break_start_s": 12 * 3600, "break_s": 3600, "load_kg": 88, "load_50kg": 0,
              "load_20kg": 1, "load_16kg": 0, "load_10kg": 4, "load_4kg": 2,
-             "utilisation_kg": 0.68, "cost": 610.0},
+             "utilisation_kg": 1.0, "cost": 610.0, "trips": 2, "max_trip_kg": 60},
         ],
         columns=ROUTE_COLUMNS,
     )  # fmt: skip
@@ -83,14 +98,15 @@ def make_result() -> PlanResult:
     )  # fmt: skip
     kpis = {
         "vehicles_used": 2, "vehicles_available": 3, "orders": 6, "served": 5, "unassigned": 1,
-        "distance_km": 73.3, "driving_h": 2.33, "working_h": 5.33, "kg_delivered": 206,
-        "on_time_pct": 100.0, "cost": 1733.0, "objective": 1800.0,
+        "distance_km": 73.3, "driving_h": 2.33, "working_h": 5.33, "kg_delivered": 226,
+        "on_time_pct": 100.0, "cost": 3937.0, "objective": 4000.0, "trips": 3,
     }  # fmt: skip
+    reloads = pd.DataFrame([(2, 2, *MOTO_RELOAD)], columns=RELOAD_COLUMNS)
     run = RunRecord(
         solver="ortools", params={"time_limit_s": 5}, seed=7, time_limit_s=5.0,
         fingerprint="abc123", wall_s=1.2, status="FEASIBLE", objective=180000, solutions=3,
     )  # fmt: skip
-    return PlanResult(routes, stops, unassigned, kpis, run)
+    return PlanResult(routes, stops, unassigned, kpis, run, reloads)
 
 
 def make_plan_data() -> PlanData:
@@ -102,8 +118,8 @@ def make_plan_data() -> PlanData:
         columns=["customer_id", "customer_code", "phone", "zone_code"],
     )  # fmt: skip
     drivers = pd.DataFrame(
-        [(1, "ABC-1234", "0922-111-333"), (2, "XYZ-987", "")],
-        columns=["vehicle_id", "vehicle_plate", "driver_phone"],
+        [(1, "ABC-1234", "0922-111-333", 1000.0), (2, "XYZ-987", "", 60.0)],
+        columns=["vehicle_id", "vehicle_plate", "driver_phone", "capacity_kg"],
     )
     return PlanData(
         day=DAY,

@@ -27,6 +27,7 @@ def test_workbook_round_trip(plan_data, tmp_path):
         assert list(got["arrival"]) == [_t(s) for s in want["arrival_s"]]
         assert list(got["window_end"]) == [_t(s) for s in want["window_end_s"]]
         assert list(got["qty_20kg"]) == list(want["qty_20kg"])
+        assert list(got["trip"]) == list(want["trip"])
     assert HOSTILE in set(sheets["R1 Truck A"]["customer_name"])
     assert list(sheets["Unassigned"]["Order"]) == ["O-106"]
     assert "Cost (TWD)" in set(sheets["Summary"].iloc[:, 0])
@@ -44,6 +45,17 @@ def test_csv_round_trip(plan_data, tmp_path):
     )
     assert list(secs) == list(want["arrival_s"])
     assert WANG_PHONE in set(got["phone"])
+    assert list(got["trip"]) == [1, 1, 1, 1, 2]  # the motorcycle's second stop is trip 2
+
+
+def test_summary_sheet_shows_day_totals_and_fullest_trip(plan_data, tmp_path):
+    """The workbook's route summary gives trips, the day's cylinders and the fullest trip."""
+    path = write_plan_workbook(plan_data, tmp_path / "plan.xlsx")
+    summary = pd.read_excel(path, sheet_name="Summary", header=None).astype(str)
+    moto = summary[summary.iloc[:, 1] == "Moto B"].iloc[0].tolist()
+    assert "2" in moto  # trips
+    assert "2×20kg 4×10kg 2×4kg" in moto  # delivered over the day, not the fullest trip
+    assert "60/60 kg (100\u00a0%)" in moto
 
 
 def test_formula_like_names_stay_text(plan_data, tmp_path):
@@ -56,7 +68,9 @@ def test_formula_like_names_stay_text(plan_data, tmp_path):
     path = write_plan_workbook(data, tmp_path / "plan.xlsx")
     from openpyxl import load_workbook
 
-    cell = load_workbook(path)["R1 Truck A"]["F2"]
+    ws = load_workbook(path)["R1 Truck A"]
+    col = [c.value for c in ws[1]].index("customer_name") + 1
+    cell = ws.cell(row=2, column=col)
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 
 

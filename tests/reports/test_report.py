@@ -5,6 +5,7 @@ One full export (papermill + nbconvert, ~6 s) is shared by every test in this mo
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -65,10 +66,69 @@ def test_report_content(report):
                  "Route map", "Truck A", "Moto B", "ABC-1234", "陳大同", WANG, WANG_PHONE,
                  "Unserved orders", "NO_COORDINATES", "無座標商店", "Scenario: no moto",
                  "the motorcycle is in the workshop", "Δ", "Run record",
-                 "fingerprint"):  # fmt: skip
+                 "fingerprint", "DRAFT — not published", "light truck", "Trips",
+                 "Cylinders delivered", "Fullest trip", "<th>Trip</th>"):  # fmt: skip
         assert text in html, text
+    assert "light_truck" not in html.split("</style>")[-1]
     assert "load_plan_data(" not in html and "import datetime" not in html  # inputs hidden
     assert ESCAPED in html and f">{HOSTILE}<" not in html
+
+
+def test_report_hides_heading_anchor_links(report):
+    """nbconvert's '¶' permalinks next to headings are hidden in the shared report."""
+    html = report[0].read_text(encoding="utf-8")
+    assert "anchor-link" in html  # nbconvert still emits them ...
+    assert re.search(r"\.anchor-link\s*\{\s*display:\s*none", html)  # ... and they are hidden
+
+
+def test_report_stops_use_order_numbers(report, planned_db):
+    """The stop tables name orders by their printed number, as on paper."""
+    url, plan_id = planned_db
+    engine = make_engine(url)
+    with Session(engine) as s:
+        data = load_plan_data(s, DAY, plan_id=plan_id)
+    engine.dispose()
+    html = report[0].read_text(encoding="utf-8")
+    numbers = [data.order_numbers[int(o)] for o in data.result.stops["order_id"]]
+    assert numbers and all(n in html for n in numbers)
+
+
+def test_empty_day_is_refused(planned_db, tmp_path, capsys):
+    """A day with no orders and no plan is a one-line error and a non-zero exit, not a
+    report of 0 orders; nothing is written."""
+    from luckygas.cli import main
+
+    url, _ = planned_db
+    out = tmp_path / "empty.html"
+    with pytest.raises(ReportError, match=r"^no orders and no plan for 2030-01-01$"):
+        write_report("2030-01-01", database_url=url, output=out)
+    code = main(["--db", url, "report", "--date", "2030-01-01", "--output", str(out),
+                 "--sheets", str(tmp_path / "sheets")])  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert code != 0 and err == "luckygas: error: no orders and no plan for 2030-01-01"
+    assert not out.exists() and not (tmp_path / "sheets").exists()
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_bar_only_on_a_terminal(planned_db, tmp_path, monkeypatch, tty):
+    """By default papermill's 'Executing' bar shows only when stderr is a terminal, so logs
+    and pipes stay clean."""
+    url, _ = planned_db
+    seen = {}
+
+    class Stderr(io.StringIO):
+        def isatty(self) -> bool:
+            return tty
+
+    def fake_execute(params, executed, *, progress, **kw):
+        seen["progress"] = progress
+        raise ReportError("stop here")
+
+    monkeypatch.setattr(report_mod.sys, "stderr", Stderr())
+    monkeypatch.setattr(report_mod, "execute_report_notebook", fake_execute)
+    with pytest.raises(ReportError, match="stop here"):
+        write_report(DAY, database_url=url, output=tmp_path / "x.html")
+    assert seen["progress"] is tty
 
 
 def test_redacted_sections_hold_no_names_or_phones(planned_db):

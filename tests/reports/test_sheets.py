@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -28,10 +29,59 @@ def test_route_sheet_content(plan_data, tmp_path):
     for text in ("陳大同", "0922-111-333", "Truck A", "ABC-1234", "08:00", "10:20",
                  "08:15", WANG, "T000001", "O-101", "台東市中華路101號", WANG_PHONE,
                  "08:00–12:00", "2×20kg", "1×50kg", "3×16kg", "後門 &lt;b&gt;卸貨&lt;/b&gt;",
-                 "1×50kg 2×20kg 3×16kg", "138 kg", "12.3 km"):  # fmt: skip
+                 "1×50kg 2×20kg 3×16kg (138 kg)", "12.3 km", "138/1,000 kg"):  # fmt: skip
         assert text in sheet, text
     assert sheet.count('class="stop"') == 3
     assert "@page" in sheet and "A4" in sheet and "break-after: page" in sheet
+    assert "light truck" in sheet and "light_truck" not in sheet
+
+
+def _rows(html: str) -> list[str]:
+    """The text of each body row of the stop table, in order."""
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", "<tr" + tr)).strip()
+            for tr in body.split("<tr")[1:]]  # fmt: skip
+
+
+def test_motorcycle_sheet_shows_the_reload_between_its_trips(plan_data, tmp_path):
+    """A driver making two trips sees 'back to depot, reload' with times and what to load,
+    between the last stop of trip 1 and the first of trip 2."""
+    sheet = write_route_sheets(None, plan_data, tmp_path)[3].read_text(encoding="utf-8")
+    rows = _rows(sheet)
+    assert len(rows) == 3
+    assert rows[0].startswith("1 08:40") and rows[2].startswith("2 10:00")
+    assert "Back to depot, reload (09:20–09:30)" in rows[1] and "trip 2: 1×20kg 4×10kg" in rows[1]
+    assert "Lunch break" not in sheet  # its break slot (12:00) is after it is back (11:00)
+    assert "1×20kg 2×4kg" in sheet  # load at start: trip 1 only
+
+
+def test_truck_sheet_shows_the_break_in_its_place(plan_data, tmp_path):
+    """The lunch break is a row between the stops it falls between, with its times."""
+    rows = _rows(write_route_sheets(None, plan_data, tmp_path)[2].read_text(encoding="utf-8"))
+    assert [r.split()[0] for r in rows] == ["1", "2", "09:10", "3"]
+    assert "Lunch break (09:10–09:25)" in rows[2]
+
+
+def test_sheet_totals_are_the_days_not_one_trips(plan_data, tmp_path):
+    """The footer's cylinders are what the route delivers all day (sum over its stops),
+    next to the empties; the fullest single trip is shown against capacity."""
+    sheet = write_route_sheets(None, plan_data, tmp_path)[3].read_text(encoding="utf-8")
+    totals = sheet.split('class="totals"', 1)[1]
+    assert "2×20kg 4×10kg 2×4kg (88 kg)" in totals  # route load_20kg is 1 (the fullest trip)
+    assert "3×10kg" in totals  # empties
+    assert "60/60 kg (100\u00a0%)" in totals and "2 trips" in totals
+
+
+def test_draft_plans_say_so_on_every_sheet(plan_data, tmp_path):
+    """Sheets of an unpublished plan carry 'DRAFT — not published' at the top; a published
+    plan's do not."""
+    import dataclasses
+
+    pages = write_route_sheets(None, plan_data, tmp_path / "d")
+    assert all("DRAFT — not published" in p.read_text(encoding="utf-8") for p in pages)
+    published = dataclasses.replace(plan_data, plan_status="published")
+    pages = write_route_sheets(None, published, tmp_path / "p")
+    assert not any("DRAFT" in p.read_text(encoding="utf-8") for p in pages)
 
 
 def test_sheets_escape_and_redact(plan_data, tmp_path):
