@@ -75,9 +75,16 @@ def _plan(args: argparse.Namespace) -> int:
             print(f"Plan for {day:%Y-%m-%d (%a)}: {len(problem.orders)} orders")
             print(result.summary())
             if len(result.unassigned):
+                numbers = dict(
+                    session.execute(
+                        select(m.Order.id, m.Order.number).where(
+                            m.Order.id.in_([int(i) for i in result.unassigned["order_id"]])
+                        )
+                    ).all()
+                )
                 print("\nNot served:")
                 for u in result.unassigned.itertuples(index=False):
-                    print(f"  order {u.order_id} {u.customer_name}: {u.reason}")
+                    print(f"  {numbers.get(u.order_id, u.order_id)} {u.customer_name}: {u.reason}")
             if not args.no_save:
                 plan = save_plan(session, problem, result, name=args.name)
                 print(f"\nSaved draft plan {plan.id} '{plan.name}'.")

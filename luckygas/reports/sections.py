@@ -170,9 +170,13 @@ def scenario_html(comparison: ScenarioComparison) -> str:
 
 
 def plan_map_for(data: PlanData) -> Any:
-    """The route map of :func:`luckygas.maps.plan_map` with the depot and contacts."""
+    """The route map of :func:`luckygas.maps.plan_map` with the depot and contacts.
+
+    It opens on the town, where most stops are, with the whole day (rural lines up to
+    60 km out) in an inset; the layer list and zoom still reach everything.
+    """
     from luckygas.maps import plan_map
 
     depot = (data.depot.lat, data.depot.lng) if data.depot else None
     customers = data.contacts.rename(columns={"customer_code": "code"})
-    return plan_map(data.result, depot=depot, customers=customers)
+    return plan_map(data.result, depot=depot, customers=customers, focus="city")
