@@ -81,9 +81,17 @@ def _print_report(report, show: int) -> None:
 
 
 def _fail(exc) -> CommandError:
-    frame = exc.frame()
-    print(frame.to_string(index=False, max_colwidth=100), file=sys.stderr)
-    n = len(frame)
+    """File-level problems as one line each; a table only for row/column problems."""
+    lines = exc.lines()
+    table = exc.display_frame()
+    if not len(table) and len(lines) == 1:
+        # Not found, unreadable, no such sheet: one clear line says it all.
+        return CommandError(f"{lines[0]}; nothing was imported")
+    for line in lines:
+        print(line, file=sys.stderr)
+    if len(table):
+        print(table.to_string(index=False, max_colwidth=100), file=sys.stderr)
+    n = len(exc.problems)
     return CommandError(f"{n} problem{'s' if n != 1 else ''} found; nothing was imported")
 
 

@@ -218,7 +218,7 @@ def _create(args: argparse.Namespace) -> int:
     from luckygas import models as m
     from luckygas.db import make_engine, session_scope
     from luckygas.scenarios import AddVehicles, Scenario
-    from luckygas.scenarios.store import save_scenario
+    from luckygas.scenarios.store import describe_changes, save_scenario
 
     kw: dict[str, Any] = {}
     kw["remove_vehicle_types"] = dict(_type_count("--remove-type", t) for t in args.remove_type)
@@ -283,7 +283,7 @@ def _create(args: argparse.Namespace) -> int:
                 save_scenario(session, sc, replace=args.replace)
             except (ValueError, TypeError) as exc:
                 raise CommandError(str(exc)) from None
-            print(f"Saved scenario {sc.name!r}: {sc.describe()}")
+            print(f"Saved scenario {sc.name!r}: {describe_changes(sc)}")
     finally:
         engine.dispose()
     return 0
@@ -301,7 +301,7 @@ def _solver_value(text: str) -> Any:
 def _list(args: argparse.Namespace) -> int:
     from luckygas.db import make_engine, session_scope
     from luckygas.scenarios import PRESETS
-    from luckygas.scenarios.store import list_scenarios
+    from luckygas.scenarios.store import describe_changes, list_scenarios
 
     engine = make_engine(args.database_url)
     try:
@@ -314,7 +314,9 @@ def _list(args: argparse.Namespace) -> int:
     else:
         df["created_at"] = df["created_at"].map(lambda t: f"{t:%Y-%m-%d %H:%M}")
         print(df.to_string(index=False))
-    print("\nBuilt in: " + ", ".join(f"{n} ({s.describe()})" for n, s in PRESETS.items()))
+    print("\nBuilt-in scenarios:")
+    for name, sc in PRESETS.items():
+        print(f"  {name}: {sc.description} {describe_changes(sc)}")
     return 0
 
 
@@ -390,7 +392,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         with session_scope(engine, user=args.user) as session:
             problem, scenarios, results = _solve_named(args, session, args.names)
-            print(compare_kpis(results, baseline=None).to_string())
+            print(_kpi_table(compare_kpis(results, baseline=None, problem=problem)).to_string())
             if args.no_save:
                 return 0
             for sc in scenarios:
@@ -412,19 +414,20 @@ def _compare(args: argparse.Namespace) -> int:
     engine = make_engine(args.database_url)
     try:
         with session_scope(engine, user=args.user) as session:
-            _, _, results = _solve_named(args, session, names)
+            problem, _, results = _solve_named(args, session, names)
     finally:
         engine.dispose()
-    table = compare_kpis(results, baseline=args.baseline)
-    print(table.T.to_string())
+    table = compare_kpis(results, baseline=args.baseline, problem=problem)
+    print(_kpi_table(table).T.to_string())
     base = results[args.baseline]
     for name, res in results.items():
         if name == args.baseline:
             continue
+        print(f"\n{_tradeoff_sentence(name, args.baseline, table)}")
         diff = order_diff(base, res, moved_min=args.moved_min)
         counts = diff_summary(diff)
         shown = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "no order changed"
-        print(f"\n{name} vs {args.baseline}: {shown}")
+        print(f"{name} vs {args.baseline}, orders: {shown}")
         if args.orders and not diff.empty:
             cols = [
                 "order_id",
@@ -437,6 +440,45 @@ def _compare(args: argparse.Namespace) -> int:
             ]
             print(diff[cols].to_string(index=False))
     return 0
+
+
+#: Column headers for printed KPI tables.
+_LABELS: dict[str, str] = {
+    "served": "served",
+    "unassigned": "unserved",
+    "cost": "route cost (TWD)",
+    "unserved_penalty": "unserved penalty (TWD)",
+    "cost_incl_unserved": "cost incl. unserved (TWD)",
+}
+
+
+def _kpi_table(table: Any) -> Any:
+    """``compare_kpis`` output with served/unserved and both costs first, readable names."""
+    first = ["served", "unassigned", "cost", "unserved_penalty", "cost_incl_unserved"]
+    cols = [c for c in first if c in table.columns]
+    cols += [f"Δ {c}" for c in first if f"Δ {c}" in table.columns]
+    cols += [c for c in table.columns if c not in cols]
+    labels = _LABELS | {f"Δ {k}": f"Δ {v}" for k, v in _LABELS.items()}
+    return table[cols].rename(columns=labels)
+
+
+def _tradeoff_sentence(name: str, baseline: str, table: Any) -> str:
+    """The cost difference in words, with the orders it serves or drops."""
+    d_cost = float(table.at[name, "Δ cost"])
+    d_unserved = int(table.at[name, "Δ unassigned"])
+    d_total = float(table.at[name, "Δ cost_incl_unserved"])
+    if abs(d_cost) < 0.5:
+        text = f"{name} vs {baseline}: same route cost"
+    else:
+        cheaper = "cheaper" if d_cost < 0 else "dearer"
+        text = f"{name} vs {baseline}: route cost {abs(d_cost):,.0f} TWD {cheaper}"
+    if d_unserved > 0:
+        text += f" but {d_unserved:,} more order{'s' if d_unserved != 1 else ''} unserved"
+    elif d_unserved < 0:
+        text += f" and {-d_unserved:,} more order{'s' if d_unserved != -1 else ''} served"
+    else:
+        text += ", same orders served"
+    return f"{text}; cost incl. unserved {d_total:+,.0f} TWD"
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -462,7 +504,18 @@ def _sweep(args: argparse.Namespace) -> int:
         )
     except (ValueError, RuntimeError) as exc:
         raise CommandError(str(exc)) from None
-    print(df.drop(columns=["setting", "scenario"]).to_string(index=False))
+    from luckygas.scenarios.compare import suggested_point, with_unserved_cost
+
+    shown = with_unserved_cost(df).drop(columns=["setting", "scenario"])
+    first = ["value", "served", "unassigned", "cost", "cost_incl_unserved"]
+    shown = shown[first + [c for c in shown.columns if c not in first]]
+    print(shown.rename(columns=_LABELS).to_string(index=False))
+    best = suggested_point(df)
+    print(
+        f"Suggested {args.setting} = {best['value']}: serves {int(best['served']):,} orders, "
+        f"{int(best['unassigned']):,} unserved, route cost {float(best['cost']):,.0f} TWD "
+        "(fewest unserved orders first, then the cheapest)"
+    )
     if args.csv:
         df.to_csv(args.csv, index=False)
         print(f"Wrote {args.csv}")

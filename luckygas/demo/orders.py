@@ -151,11 +151,31 @@ def _forecast_orders(
                 qty=tuple(int(q) for q in customers.swap[i]),
                 source=OrderSource.FORECAST,
                 is_optional=True,
-                notes=f"預測約 {max(days, 0.0):.1f} 天後低於安全存量",
+                notes=forecast_note(days),
                 details={"days_to_refill": round(max(days, 0.0), 1)},
             )
         )
     return out
+
+
+def forecast_note(days_to_need: float) -> str:
+    """A dispatcher's note for a forecast refill, in whole days (never "0.0 天").
+
+    Parameters
+    ----------
+    days_to_need
+        Days until the stock falls below the customer's safety level (negative: already).
+
+    Returns
+    -------
+    str
+        E.g. ``預估今日低於安全存量`` or ``預估 3 天內低於安全存量``.
+    """
+    if days_to_need < 0.5:
+        return "預估今日低於安全存量"
+    if days_to_need < 1.5:
+        return "預估明日低於安全存量"
+    return f"預估 {round(days_to_need)} 天內低於安全存量"
 
 
 def order_kg(drafts: list[OrderDraft]) -> float:

@@ -7,19 +7,24 @@
 the set would have been empty had the customer kept burning at that realised rate:
 ``L + K * (N - L) / (K - r)``. Because deliveries in history happen when the gas is
 low, this is a short extrapolation past ``N`` (``r`` kg at the realised rate), and it is
-defined the same way for every method. Intervals with nothing burnt are left out.
+defined the same way for every method. Intervals with nothing burnt are left out. The
+*actual dry* time adds the customer's reserve bank ``R`` (備用量, not exchanged):
+``L + (K + R) * (N - L) / (K - r)``; without a reserve it is the run-out. (A customer
+who dipped into the reserve before ``N`` returns ``r = 0`` and burnt more than ``K``,
+so for them the realised rate is a lower bound and the dry time a late estimate.)
 
 **Scores, per cut-off and method.**
 
-* ``mae_days`` / ``bias_days``: mean absolute / signed error of the predicted days left
-  (from the start of T to the run-out) against the actual; ``mae_due_days`` restricts
-  this to customers actually running out within ``due_within_days`` (the ones a
-  planner acts on).
+* ``mae_days`` / ``bias_days``: mean absolute / signed error of the predicted days
+  until dry (from the start of T) against the actual dry time; ``mae_due_days``
+  restricts this to customers actually going dry within ``due_within_days`` (the ones
+  a planner acts on). Both methods are scored on the dry time because both decide on
+  it (the naive method has always added the reserve).
 * Decisions for day T, among customers open on T: a customer *needed* a delivery on T
-  if the actual run-out comes before midday of their next delivery chance after T.
+  if the actual dry time comes before midday of their next delivery chance after T.
   ``prevented`` = needed and proposed (required) for T; ``missed`` = needed but not
-  proposed, i.e. a run-out the method would have let happen; ``early_trips`` = proposed
-  but not needed; ``early_days`` = mean days of gas left at those early trips.
+  proposed, i.e. a dry customer the method would have let happen; ``early_trips`` =
+  proposed but not needed; ``early_days`` = mean days until dry at those early trips.
 
 The naive method proposes a customer for T when its recommended date (depletion - 3
 days, clipped to T) is T. Its depletion date is the day *after* its day-by-day loop
@@ -78,19 +83,40 @@ def default_cutoffs(
     return sorted(out)
 
 
-def actual_runouts(deliveries: pd.DataFrame, cutoff: object) -> pd.DataFrame:
+def actual_runouts(
+    deliveries: pd.DataFrame, cutoff: object, customers: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The actual run-out around ``cutoff`` for each customer (see the module docstring).
+
+    Parameters
+    ----------
+    deliveries
+        The delivery history.
+    cutoff
+        The planning day T.
+    customers
+        Optional master data with ``customer_id`` and ``reserve_kg`` (default: no reserve).
 
     Returns
     -------
     DataFrame
         Indexed by ``customer_id``: ``last_day``, ``next_day``, ``used_kg``,
-        ``actual_days_left`` (float days from the start of the cut-off day).
+        ``actual_days_left`` and ``actual_days_to_dry`` (float days from the start of
+        the cut-off day to the run-out of the working cylinders / to dry).
     """
-    return _actual_from_refills(prepare_refills(deliveries), to_day(cutoff))
+    return _actual_from_refills(prepare_refills(deliveries), to_day(cutoff), _reserve(customers))
 
 
-def _actual_from_refills(refills: pd.DataFrame, t: np.datetime64) -> pd.DataFrame:
+def _reserve(customers: pd.DataFrame | None) -> pd.Series:
+    if customers is None or "reserve_kg" not in customers:
+        return pd.Series(dtype=float)
+    frame = customers.set_index("customer_id") if "customer_id" in customers else customers
+    return frame["reserve_kg"].astype(float).fillna(0.0)
+
+
+def _actual_from_refills(
+    refills: pd.DataFrame, t: np.datetime64, reserve: pd.Series | None = None
+) -> pd.DataFrame:
     day = refills["day"].to_numpy().astype("datetime64[D]")
     before = refills[day < t].groupby("customer_id").tail(1).set_index("customer_id")
     after = refills[day >= t].groupby("customer_id").head(1).set_index("customer_id")
@@ -100,13 +126,17 @@ def _actual_from_refills(refills: pd.DataFrame, t: np.datetime64) -> pd.DataFram
     span = (nxt - last).astype(float)
     used = both["delivered_kg_last"].to_numpy() - both["residual_kg_next"].to_numpy()
     ok = used > 0
-    offset = both["delivered_kg_last"].to_numpy()[ok] * span[ok] / used[ok]
+    kg = both["delivered_kg_last"].to_numpy()[ok]
+    spare = (reserve if reserve is not None else pd.Series(dtype=float)).reindex(both.index)
+    spare = spare.fillna(0.0).to_numpy(dtype=float)[ok]
+    elapsed = (t - last[ok]).astype(float)
     return pd.DataFrame(
         {
             "last_day": last[ok],
             "next_day": nxt[ok],
             "used_kg": used[ok],
-            "actual_days_left": offset - (t - last[ok]).astype(float),
+            "actual_days_left": kg * span[ok] / used[ok] - elapsed,
+            "actual_days_to_dry": (kg + spare) * span[ok] / used[ok] - elapsed,
         },
         index=both.index[ok],
     )
@@ -148,10 +178,11 @@ def backtest(
     params = params or ProposalParams()
     cutoffs = list(cutoffs) if cutoffs is not None else default_cutoffs(deliveries)
     refills = prepare_refills(deliveries)
+    reserve = _reserve(customers)
     details = []
     for cutoff in tqdm(cutoffs, desc="backtest", disable=not progress):
         details.append(
-            _one_cutoff(deliveries, refills, customers, to_day(cutoff), calendar, params)
+            _one_cutoff(deliveries, refills, reserve, customers, to_day(cutoff), calendar, params)
         )
     detail = pd.concat(details, ignore_index=True)
     table = _score(detail, ["cutoff"], due_within_days)
@@ -162,12 +193,13 @@ def backtest(
 def _one_cutoff(
     deliveries: pd.DataFrame,
     refills: pd.DataFrame,
+    reserve: pd.Series,
     customers: pd.DataFrame,
     t: np.datetime64,
     calendar: DeliveryCalendar | None,
     params: ProposalParams,
 ) -> pd.DataFrame:
-    actual = _actual_from_refills(refills, t)
+    actual = _actual_from_refills(refills, t, reserve)
     ours = assess_customers(deliveries, customers, t, calendar=calendar, params=params)
     naive = naive_forecast(deliveries, customers, t)
     ids = actual.index.intersection(ours.index[ours["base_kg_day"].notna()])
@@ -180,9 +212,11 @@ def _one_cutoff(
             "cutoff": pd.Timestamp(t),
             "customer_id": ids,
             "actual_days_left": actual["actual_days_left"].to_numpy(),
+            "actual_days_to_dry": actual["actual_days_to_dry"].to_numpy(),
             "chance_days": chance,
             "open_today": ours["open_today"].to_numpy(dtype=bool),
             "forecast_days_left": ours["days_left"].to_numpy(dtype=float),
+            "forecast_days_to_dry": ours["dry_days_left"].to_numpy(dtype=float),
             "forecast_kind": ours["kind"].to_numpy(),
             "naive_days_left": (depletion - t).astype(float) - 0.5,
             "naive_today": naive["recommended_date"].to_numpy().astype("datetime64[D]") == t,
@@ -194,7 +228,8 @@ def _score(detail: pd.DataFrame, by: list[str], due_within: float) -> pd.DataFra
     rows = []
     groups = detail.groupby(by) if by else [((), detail)]
     for key, g in groups:
-        actual = g["actual_days_left"].to_numpy()
+        # Decisions and errors are on the dry time: running onto a reserve is no run-out.
+        actual = g["actual_days_to_dry"].to_numpy()
         due = actual <= due_within
         open_today = g["open_today"].to_numpy()
         needed = open_today & (actual < g["chance_days"].to_numpy() + 0.5)
@@ -203,7 +238,8 @@ def _score(detail: pd.DataFrame, by: list[str], due_within: float) -> pd.DataFra
             "naive": g["naive_today"].to_numpy(),
         }
         for method in METHODS:
-            err = g[f"{method}_days_left"].to_numpy() - actual
+            predicted = "forecast_days_to_dry" if method == "forecast" else "naive_days_left"
+            err = g[predicted].to_numpy() - actual
             proposed = proposals[method] & open_today
             early = proposed & ~needed
             row = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))

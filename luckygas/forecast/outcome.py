@@ -79,9 +79,7 @@ def forecast_outcome(session: Session, day: dt.date, plan_id: int | None = None)
         ),
         session.connection(),
     )
-    out = orders.merge(served, on="order_id", how="left").merge(
-        skipped, on="order_id", how="left"
-    )
+    out = orders.merge(served, on="order_id", how="left").merge(skipped, on="order_id", how="left")
     out["planned"] = "not in plan"
     out.loc[out["vehicle"].notna(), "planned"] = "served"
     out.loc[out["reason"].notna(), "planned"] = "not served"

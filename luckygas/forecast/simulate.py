@@ -169,7 +169,9 @@ def simulate_history(params: SimulationParams | None = None) -> SyntheticHistory
             "rest_weekdays": "",
             "closed_on_holidays": False,
             "postpone_days": rng.integers(1, 8, n),
-            "reserve_kg": p.reserve_share * capacity,
+            # The whole set is exchanged here (the trigger share is no separate bank), so
+            # there is no reserve to count on after the working cylinders run out.
+            "reserve_kg": np.zeros(n),
             "same_day": False,
         }
     )

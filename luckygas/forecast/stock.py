@@ -1,12 +1,14 @@
 """Gas left now and the run-out date, from the last refill and the consumption model.
 
-After a refill the exchanged cylinders are full, holding the kg just delivered (a
-reserve bank on a switch-over valve, if any, is not counted: running onto the reserve
-is what an alarm reports and what a refill should prevent). From then on the set drains
-at ``base_kg_day * seasonal factor(day)``; the run-out date is the day that drain
-reaches the delivered kg. The band comes from the model's relative spread: the early
-edge assumes the customer burns ``exp(z * rel_sd)`` times faster, the late edge that
-much slower.
+After a refill the exchanged (working) cylinders are full, holding the kg just
+delivered. From then on they drain at ``base_kg_day * seasonal factor(day)``; the
+*run-out* date is the day that drain reaches the delivered kg. That is when a set with a
+reserve bank on a switch-over valve (備用量, ``reserve_kg``) switches onto the reserve,
+the alarm trips and a refill is *due*; the customer is not dry yet. The *dry* date adds
+the reserve: the day the working kg plus the reserve are gone. For sets without a
+reserve the two dates are the same. The band comes from the model's relative spread: the
+early edge assumes the customer burns ``exp(z * rel_sd)`` times faster, the late edge
+that much slower.
 """
 
 from __future__ import annotations
@@ -59,8 +61,8 @@ def gas_left(
         The day to report for (default ``model.as_of``), at the start of that day.
     customers
         Optional master data keyed by ``customer_id``; its ``capacity_kg`` (the owned
-        set) and ``reserve_kg`` (a reserve bank on a switch-over valve, not exchanged)
-        are passed through for display.
+        set) is passed through for display and its ``reserve_kg`` (a reserve bank on a
+        switch-over valve, not exchanged) gives the dry date.
     z
         Width of the band in relative standard deviations. Default 1.
     horizon_days
@@ -74,8 +76,10 @@ def gas_left(
         ``reserve_kg``,
         ``days_left``, ``days_left_early``, ``days_left_late`` (float days from the
         start of ``as_of`` to the run-out and its band edges; negative if already out),
-        ``runout_date``, ``runout_early``, ``runout_late`` (``datetime64[D]``) and
-        ``band_days`` (half-width of the band, days) plus the model columns.
+        ``runout_date``, ``runout_early``, ``runout_late`` (``datetime64[D]``),
+        ``band_days`` (half-width of the band, days), ``dry_days_left``,
+        ``dry_days_left_early``, ``dry_date`` and ``dry_early`` (the same with the reserve
+        counted; equal to the run-out without a reserve) plus the model columns.
     """
     day = to_day(as_of) if as_of is not None else model.as_of
     rates = model.rates[model.rates["base_kg_day"].gt(0)].copy()
@@ -90,8 +94,16 @@ def gas_left(
     kg = rates["last_kg"].to_numpy(dtype=float)
     spread = np.exp(z * rates["rel_sd"].to_numpy(dtype=float))
     group = rates["profile"].to_numpy() if "profile" in rates else np.full(len(rates), "")
+    frame = None
+    if customers is not None:
+        frame = customers.set_index("customer_id") if "customer_id" in customers else customers
+    for col in ("capacity_kg", "reserve_kg"):
+        values = frame[col] if frame is not None and col in frame else pd.Series(dtype=float)
+        rates[col] = values.reindex(rates.index).astype(float).fillna(0.0)
+    dry_kg = kg + rates["reserve_kg"].to_numpy(dtype=float)
     used = np.zeros(len(rates))
-    offsets = {name: np.zeros(len(rates)) for name in ("days_left", "early", "late")}
+    names = ("days_left", "early", "late", "dry", "dry_early")
+    offsets = {name: np.zeros(len(rates)) for name in names}
     for key in np.unique(group):
         mine = group == key
         factors = np.asarray(model.profile_for(str(key)).factors)
@@ -100,25 +112,26 @@ def gas_left(
         offsets["days_left"][mine] = _offset(cum, i0[mine], kg[mine] / base[mine])
         offsets["early"][mine] = _offset(cum, i0[mine], kg[mine] / (base[mine] * spread[mine]))
         offsets["late"][mine] = _offset(cum, i0[mine], kg[mine] * spread[mine] / base[mine])
+        offsets["dry"][mine] = _offset(cum, i0[mine], dry_kg[mine] / base[mine])
+        offsets["dry_early"][mine] = _offset(
+            cum, i0[mine], dry_kg[mine] / (base[mine] * spread[mine])
+        )
     rates["gas_left_kg"] = np.maximum(kg - used, 0.0)
     since = (day - last).astype(np.int64)
     rates["days_left"] = offsets["days_left"] - since
     rates["days_left_early"] = offsets["early"] - since
     rates["days_left_late"] = offsets["late"] - since
+    rates["dry_days_left"] = offsets["dry"] - since
+    rates["dry_days_left_early"] = offsets["dry_early"] - since
     for name, col in (("days_left", "runout_date"), ("early", "runout_early"),
-                      ("late", "runout_late")):  # fmt: skip
+                      ("late", "runout_late"), ("dry", "dry_date"),
+                      ("dry_early", "dry_early")):  # fmt: skip
         off = offsets[name]
         finite = np.isfinite(off)
         dates = np.full(len(off), np.datetime64("NaT"), dtype="datetime64[D]")
         dates[finite] = last[finite] + np.floor(off[finite]).astype(np.int64)
         rates[col] = dates
     rates["band_days"] = (offsets["late"] - offsets["early"]) / 2
-    frame = None
-    if customers is not None:
-        frame = customers.set_index("customer_id") if "customer_id" in customers else customers
-    for col in ("capacity_kg", "reserve_kg"):
-        values = frame[col] if frame is not None and col in frame else pd.Series(dtype=float)
-        rates[col] = values.reindex(rates.index).astype(float).fillna(0.0)
     # The share of the exchanged (working) set still left: what an alarm would watch.
     rates["pct_left"] = 100 * rates["gas_left_kg"] / rates["last_kg"]
     return rates

@@ -244,6 +244,8 @@ def _order_input(row: pd.Series, day: dt.date) -> OrderInput:
         "rate_kg_day": round(float(row.get("rate_kg_day", np.nan)), 2),
         "confidence": round(float(row.get("confidence", np.nan)), 2),
         "next_chance": _iso(row.get("next_chance")),
+        "reserve_kg": round(float(row.get("reserve_kg", np.nan)), 1),
+        "dry_date": _iso(row.get("dry_date")),
     }
     details = {k: v for k, v in details.items() if not (isinstance(v, float) and np.isnan(v))}
     return OrderInput(

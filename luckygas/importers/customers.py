@@ -188,6 +188,34 @@ def import_customers(
     return ImportReport("customers", table.file, dry_run, report_rows, parsed.notes)
 
 
+#: Columns without which an English-template file cannot be imported.
+TEMPLATE_REQUIRED: tuple[str, ...] = tuple(c.name for c in L.CUSTOMER_TEMPLATE if c.required)
+
+
+def detect_layout(columns: Iterable[Any]) -> str | None:
+    """Which customer layout a file's headers are in.
+
+    Parameters
+    ----------
+    columns
+        The file's headers.
+
+    Returns
+    -------
+    str or None
+        ``"workbook"`` (the real Chinese workbook), ``"template"`` (English headers) or
+        ``None`` when the file has headers of neither. The layout with more of its headers
+        present wins, so a template file lacking ``code`` is still read as a template and
+        told that ``code`` is missing, not that ``客戶`` is.
+    """
+    have = {str(c).strip() for c in columns}
+    workbook = len(have & set(L.WORKBOOK_COLUMNS))
+    template = len(have & {c.name for c in L.CUSTOMER_TEMPLATE})
+    if workbook == 0 and template == 0:
+        return None
+    return "workbook" if workbook >= template else "template"
+
+
 def parse_customers(table: Table) -> ParsedCustomers:
     """Validate a customer table (either layout) into canonical records.
 
@@ -197,17 +225,20 @@ def parse_customers(table: Table) -> ParsedCustomers:
         With every problem found.
     """
     log = table.log()
-    columns = set(table.frame.columns)
-    if "客戶" in columns:
+    layout = detect_layout(table.frame.columns)
+    if layout == "workbook":
         parsed = _parse_workbook(table, log)
-    elif "code" in columns:
+    elif layout == "template":
         parsed = _parse_template(table, log)
     else:
-        require_columns(
-            table,
-            L.WORKBOOK_REQUIRED,
-            log,
-            hint="expected the customer workbook (客戶資料) or the English template (code, ...)",
+        # Neither layout's headers: one file-level problem beats a list of "missing" columns
+        # in a layout the user may never have meant.
+        headers = ", ".join(str(c) for c in list(table.frame.columns)[:8]) or "none"
+        log.add(
+            "no customer columns recognised; expected the customer workbook "
+            f"(headers {', '.join(L.WORKBOOK_REQUIRED)}, ...) or the English template "
+            f"(headers {', '.join(TEMPLATE_REQUIRED)}, ...; see `luckygas template customers`); "
+            f"the file has: {headers}"
         )
         parsed = None
     log.raise_if_any()
@@ -222,7 +253,9 @@ def parse_customers(table: Table) -> ParsedCustomers:
 
 def _parse_workbook(table: Table, log: ProblemLog) -> ParsedCustomers | None:
     frame = table.frame
-    require_columns(table, L.WORKBOOK_REQUIRED, log)
+    require_columns(
+        table, L.WORKBOOK_REQUIRED, log, hint=f"the customer workbook ({L.WORKBOOK_SHEET}) needs it"
+    )
     if log:
         return None
     n = len(frame)
@@ -382,8 +415,12 @@ def _workbook_equipment(
 
 def _parse_template(table: Table, log: ProblemLog) -> ParsedCustomers | None:
     frame = table.frame
-    required = [c.name for c in L.CUSTOMER_TEMPLATE if c.required]
-    require_columns(table, required, log)
+    require_columns(
+        table,
+        TEMPLATE_REQUIRED,
+        log,
+        hint="the English template needs it (see `luckygas template customers`)",
+    )
     if log:
         return None
     n = len(frame)

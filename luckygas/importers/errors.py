@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +66,25 @@ def problems_frame(problems: Iterable[ImportProblem]) -> pd.DataFrame:
     )
 
 
+def display_problems(problems: Iterable[ImportProblem]) -> pd.DataFrame:
+    """Problems as a table to print: blanks instead of ``None``/``<NA>``.
+
+    Columns that are blank on every row (``sheet`` for CSV files, ``value`` when no cell
+    is quoted) are left out, so the table shows only what helps find the problem.
+    """
+    frame = problems_frame(problems)
+    if frame.empty:
+        return frame
+    shown = pd.DataFrame(
+        {
+            c: ["" if pd.isna(v) else str(v) for v in frame[c]]  # pd.isna covers None and <NA>
+            for c in frame.columns
+        }
+    )
+    keep = [c for c in shown.columns if c in ("file", "reason") or (shown[c] != "").any()]
+    return shown[keep]
+
+
 class ImportFailed(Exception):
     """Validation found problems; nothing was written.
 
@@ -85,8 +105,28 @@ class ImportFailed(Exception):
         """The problems as a table (see :func:`problems_frame`)."""
         return problems_frame(self.problems)
 
+    @property
+    def file_problems(self) -> tuple[ImportProblem, ...]:
+        """Problems about the whole file (not found, unreadable, wrong sheet...)."""
+        return tuple(p for p in self.problems if p.row is None and p.column is None)
+
+    @property
+    def cell_problems(self) -> tuple[ImportProblem, ...]:
+        """Problems about a row, a column or a cell."""
+        return tuple(p for p in self.problems if p.row is not None or p.column is not None)
+
+    def lines(self) -> list[str]:
+        """One line per file-level problem: ``file [sheet]: reason``."""
+        return [str(p) for p in self.file_problems]
+
+    def display_frame(self) -> pd.DataFrame:
+        """Row/column problems for people (see :func:`display_problems`)."""
+        return display_problems(self.cell_problems)
+
     def _repr_html_(self) -> str:  # pragma: no cover - notebook display
-        return self.frame().to_html(index=False, escape=True)
+        head = "".join(f"<p><b>{html.escape(line)}</b></p>" for line in self.lines())
+        table = self.display_frame()
+        return head + (table.to_html(index=False, escape=True) if len(table) else "")
 
 
 #: Longest cell text quoted back in a problem; enough to recognise, short enough to print.

@@ -32,7 +32,7 @@ from luckygas.domain import SIZE_CLASSES_KG, OrderStatus, Priority
 from luckygas.importers import layouts as L
 from luckygas.importers.errors import ImportFailed, ProblemLog
 from luckygas.importers.parsing import date_of, parse_number, parse_roc_date, parse_window
-from luckygas.importers.readers import ReadOptions, Table, read_table, require_columns
+from luckygas.importers.readers import ReadOptions, Table, read_table
 from luckygas.importers.report import ImportReport, empty_rows
 from luckygas.models import Customer, Order
 
@@ -140,9 +140,20 @@ def parse_orders(table: Table, log: ProblemLog, session: Session) -> list[OrderR
     ImportFailed
         Every problem found (the ones already in ``log`` included).
     """
+    table_in = table
     frame = table.frame.rename(columns={k: v for k, v in L.ORDER_ALIASES.items()})
     table = Table(frame, table.file, table.sheet, table.encoding, table.problems)
-    require_columns(table, ("customer_code", "date"), log)
+    chinese = any(c in L.ORDER_ALIASES for c in table_in.frame.columns)
+    for name in ("customer_code", "date"):
+        if name not in frame.columns:
+            # Name the column in the layout the file is in: a Chinese-header file is told
+            # 日期 is missing, not 'date'.
+            aliases = [k for k, v in L.ORDER_ALIASES.items() if v == name]
+            shown = "/".join(aliases) if chinese else name
+            log.add(
+                f"missing column {shown!r} (accepted headers: {name}, {', '.join(aliases)})",
+                column=aliases[0] if chinese else name,
+            )
     if not any(c in frame.columns for c in QTY_COLUMNS):
         log.add(
             f"missing quantity columns; give at least one of {', '.join(QTY_COLUMNS)}",

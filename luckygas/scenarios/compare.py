@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -10,22 +11,94 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from luckygas.optimize.problem import RoutingProblem
     from luckygas.optimize.result import PlanResult
 
-#: KPIs shown by :func:`compare_kpis`, in order (keys of ``PlanResult.kpis``).
+#: KPIs shown by :func:`compare_kpis`, in order. All but the last two are keys of
+#: ``PlanResult.kpis``; served/unserved sit next to the costs so that a cheaper plan that
+#: drops orders is seen as such.
 KPI_COLUMNS: tuple[str, ...] = (
     "vehicles_available",
     "vehicles_used",
     "orders",
-    "served",
-    "unassigned",
     "distance_km",
     "driving_h",
     "working_h",
     "kg_delivered",
     "on_time_pct",
+    "served",
+    "unassigned",
     "cost",
+    "unserved_penalty",
+    "cost_incl_unserved",
 )
+
+#: Readable names of the cost and service KPIs, for printed tables.
+KPI_LABELS: dict[str, str] = {
+    "served": "served orders",
+    "unassigned": "unserved orders",
+    "cost": "route cost (TWD)",
+    "unserved_penalty": "unserved penalty (TWD)",
+    "cost_incl_unserved": "cost incl. unserved (TWD)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class UnservedCost:
+    """What leaving an order unserved costs, in TWD, when plans are compared.
+
+    Route cost alone makes a plan that drops orders look cheaper; adding these amounts
+    puts the dropped orders back into the comparison. The defaults are the solver's own
+    drop penalties (:class:`~luckygas.optimize.problem.SolverParams`), so the comparison
+    weighs an unserved order as the optimiser did.
+
+    Parameters
+    ----------
+    required_twd
+        A required order (normal, urgent or emergency) left unserved. Default 10,000.
+    optional_twd
+        An optional (forecast) order left unserved, when the order carries no penalty
+        of its own. Default 200.
+    """
+
+    required_twd: float = 10_000.0
+    optional_twd: float = 200.0
+
+    def __post_init__(self) -> None:
+        if self.required_twd < 0 or self.optional_twd < 0:
+            raise ValueError("UnservedCost: amounts must be >= 0.")
+
+
+def unserved_penalty(
+    result: PlanResult, problem: RoutingProblem | None = None, costs: UnservedCost | None = None
+) -> float:
+    """TWD charged for the plan's unserved orders (see :class:`UnservedCost`).
+
+    Parameters
+    ----------
+    result
+        The plan.
+    problem
+        The day's problem, to tell optional orders (and their own penalties) from
+        required ones; without it every unserved order counts as required.
+    costs
+        The amounts (default :class:`UnservedCost`).
+
+    Returns
+    -------
+    float
+    """
+    costs = costs or UnservedCost()
+    orders = {o.id: o for o in problem.orders} if problem is not None else {}
+    total = 0.0
+    for oid in result.unassigned["order_id"]:
+        order = orders.get(int(oid))
+        if order is None or not order.optional:
+            total += costs.required_twd
+        else:
+            total += costs.optional_twd if order.penalty is None else float(order.penalty)
+    return round(total, 2)
+
 
 #: Values of the ``change`` column of :func:`order_diff`.
 CHANGES: tuple[str, ...] = (
@@ -42,7 +115,11 @@ CHANGES: tuple[str, ...] = (
 
 
 def compare_kpis(
-    results: Mapping[str, PlanResult], baseline: str | None = "baseline"
+    results: Mapping[str, PlanResult],
+    baseline: str | None = "baseline",
+    *,
+    problem: RoutingProblem | None = None,
+    unserved_cost: UnservedCost | None = None,
 ) -> pd.DataFrame:
     """KPIs per scenario plus the difference from the baseline.
 
@@ -52,6 +129,13 @@ def compare_kpis(
         ``{scenario name: PlanResult}``, e.g. from :func:`~luckygas.scenarios.run_scenarios`.
     baseline
         Name of the reference scenario; ``None`` gives the KPIs only.
+    problem
+        The day's (baseline) problem: optional orders left unserved are then charged
+        their own, small penalty instead of the required-order amount.
+    unserved_cost
+        TWD per unserved order (default :class:`UnservedCost`): ``unserved_penalty`` is
+        their sum and ``cost_incl_unserved`` = ``cost`` + ``unserved_penalty``, the
+        figure to compare plans that serve different numbers of orders by.
 
     Returns
     -------
@@ -69,7 +153,14 @@ def compare_kpis(
         raise ValueError(
             f"compare_kpis: baseline {baseline!r} is not among the results ({', '.join(results)})."
         )
-    rows = {name: {k: r.kpis.get(k) for k in KPI_COLUMNS} for name, r in results.items()}
+    rows = {}
+    for name, r in results.items():
+        row = {k: r.kpis.get(k) for k in KPI_COLUMNS}
+        row["unserved_penalty"] = unserved_penalty(r, problem, unserved_cost)
+        row["cost_incl_unserved"] = round(
+            float(r.kpis.get("cost") or 0.0) + row["unserved_penalty"], 2
+        )
+        rows[name] = row
     df = pd.DataFrame.from_dict(rows, orient="index", columns=list(KPI_COLUMNS))
     df.index.name = "scenario"
     df = df.apply(pd.to_numeric)
@@ -203,6 +294,32 @@ def diff_summary(diff: pd.DataFrame) -> pd.Series:
     return diff["change"].value_counts().reindex(list(CHANGES), fill_value=0)
 
 
+def with_unserved_cost(sweep_df: pd.DataFrame, costs: UnservedCost | None = None) -> pd.DataFrame:
+    """A sweep table with ``unserved_penalty`` and ``cost_incl_unserved`` added.
+
+    A sweep keeps counts, not the orders, so every unserved order is charged the
+    required-order amount (optional orders are rarely left out by a larger fleet).
+    """
+    costs = costs or UnservedCost()
+    out = sweep_df.copy()
+    out["unserved_penalty"] = out["unassigned"].astype(float) * costs.required_twd
+    out["cost_incl_unserved"] = (out["cost"].astype(float) + out["unserved_penalty"]).round(2)
+    return out
+
+
+def suggested_point(sweep_df: pd.DataFrame) -> pd.Series:
+    """The sweep row to suggest: fewest unserved orders, then lowest route cost.
+
+    Serving the orders comes first, so a value that saves route cost by dropping
+    orders is never suggested; among values that serve equally many, the cheapest wins
+    (beyond it, more capacity only adds cost).
+    """
+    if sweep_df.empty:
+        raise ValueError("suggested_point: the sweep has no rows.")
+    order = sweep_df.sort_values(["unassigned", "cost", "value"], kind="stable")
+    return order.iloc[0]
+
+
 def tradeoff_chart(sweep_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Cost and km against the swept value, with unserved orders on a second axis.
 
@@ -248,7 +365,7 @@ def tradeoff_chart(sweep_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
     )
     un.set_ylabel("unserved orders", color="tab:red")
     un.set_ylim(bottom=0, top=max(1, int(df["unassigned"].max())) * 1.2)
-    best = df.sort_values(["unassigned", "cost"]).iloc[0]
+    best = suggested_point(df)
     ax.scatter(
         [float(best["value"])],
         [best["cost"]],

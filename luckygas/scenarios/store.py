@@ -117,13 +117,58 @@ def resolve_scenarios(
     return out
 
 
+def _count_of(n: int, kind: str) -> str:
+    words = kind.replace("_", " ")
+    return f"{n} {words}{'s' if n != 1 else ''}"
+
+
+def describe_changes(scenario: Scenario) -> str:
+    """The scenario's changes as a sentence, e.g. ``"Remove 1 light truck."``.
+
+    :meth:`Scenario.describe` is terse and prints dicts as Python; this is for people.
+    """
+    parts = []
+    for key, value in scenario.to_changes().items():
+        if key == "remove_vehicle_types":
+            parts.append("remove " + ", ".join(_count_of(n, t) for t, n in value.items()))
+        elif key == "vehicle_counts":
+            parts.append("fleet of " + ", ".join(_count_of(n, t) for t, n in value.items()))
+        elif key == "add_vehicles":
+            parts.append("add " + ", ".join(_count_of(a["count"], a["type"]) for a in value))
+        elif key in ("remove_vehicle_ids", "remove_vehicle_names"):
+            parts.append("remove vehicles " + ", ".join(str(v) for v in value))
+        elif key == "extra_orders":
+            parts.append(f"add {len(value)} extra order{'s' if len(value) != 1 else ''}")
+        elif key == "demand_multiplier":
+            parts.append(f"every order × {value:g}")
+        elif key == "window_widen_min":
+            parts.append(f"time windows widened by {value} min on each side")
+        elif key == "speed_factor":
+            parts.append(f"driving speed × {value:g}")
+        elif key == "service_time_factor":
+            parts.append(f"service time × {value:g}")
+        elif key.endswith("_min") and isinstance(value, int):
+            words = key.removesuffix("_min").replace("_", " ")
+            if key.endswith(("start_min", "end_min", "earliest_min", "latest_min")):
+                parts.append(f"{words} {value // 60:02d}:{value % 60:02d}")  # a clock time
+            else:
+                parts.append(f"{words} {value} min")
+        elif isinstance(value, dict):
+            inner = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items())
+            parts.append(f"{key.replace('_', ' ')}: {inner}")
+        else:
+            parts.append(f"{key.replace('_', ' ')} {value}")
+    text = "; ".join(parts) or "no change"
+    return text[0].upper() + text[1:] + "."
+
+
 def list_scenarios(session: Session) -> pd.DataFrame:
     """Stored scenarios: ``name, description, changes (one line), created_by, created_at``."""
     rows = session.scalars(select(m.Scenario).order_by(m.Scenario.name))
     data = []
     for r in rows:
         try:
-            what = Scenario.from_changes(r.name, r.changes or {}).describe()
+            what = describe_changes(Scenario.from_changes(r.name, r.changes or {}))
         except ValueError as exc:
             what = f"INVALID: {exc}"
         data.append(

@@ -119,3 +119,20 @@ def test_motorcycle_only_orders_fit_one_motorcycle_load(full_demo):
             and all(o[col] <= v[f"cap_{size}kg"] for size, col in SIZE_COLS.items())
             for v in motos
         ), (o["number"], kg)
+
+
+def test_forecast_notes_read_like_a_dispatcher_wrote_them(full_demo):
+    """Forecast order notes say today/tomorrow/N days in whole days, never '0.0 天'."""
+    notes = full_demo.orders.loc[full_demo.orders["is_optional"], "notes"]
+    assert len(notes) > 0
+    assert notes.str.fullmatch(r"預估(今日|明日| \d+ 天內)低於安全存量").all()
+    assert not notes.str.contains(r"\d\.\d").any()
+
+
+def test_forecast_note_wording_by_days():
+    """Below half a day is today, below a day and a half tomorrow, else rounded days."""
+    from luckygas.demo.orders import forecast_note
+
+    assert forecast_note(-1.0) == forecast_note(0.0) == "預估今日低於安全存量"
+    assert forecast_note(1.2) == "預估明日低於安全存量"
+    assert forecast_note(2.6) == "預估 3 天內低於安全存量"

@@ -71,8 +71,27 @@ def test_closed_days_after_d_make_a_customer_required():
     assert out.at[1, "kind"] == "required" and out.at[1, "priority"] == "normal"
     assert out.at[1, "next_chance"] == pd.Timestamp("2026-12-04")
     assert "(closed Wed, closed Thu)" in out.at[1, "reason"]
-    assert "runs out 2026-12-04" in out.at[1, "reason"]
+    assert "runs out 12-04" in out.at[1, "reason"]
     assert out.at[2, "kind"] == "optional"
+
+
+def test_reason_says_next_chance_is_the_fallback_after_the_planning_day():
+    """The reason says 'if not served on 12-01, next chance 12-02', not a bare later date."""
+    out = _propose(_history({1: 9}), _customers([1]))
+    reason = out.at[1, "reason"]
+    assert "if not served on 12-01, next chance 12-02" in reason
+    assert "next delivery chance" not in reason
+
+
+def test_a_reserve_bank_makes_an_empty_working_set_optional_not_required():
+    """Working cylinders out but 40 kg reserve left: due (optional, weight 1), not urgent."""
+    hist = _history({1: 11, 2: 11})
+    out = _propose(hist, _customers([1, 2], reserve_kg=[40.0, 0.0]))
+    assert out.at[1, "kind"] == "optional" and out.at[1, "penalty_weight"] == 1.0
+    assert "working cylinders out since about 11-30" in out.at[1, "reason"]
+    assert "40 kg reserve lasts to about 12-10" in out.at[1, "reason"]
+    assert out.at[2, "kind"] == "required" and out.at[2, "priority"] == "urgent"
+    assert out.at[1, "dry_date"] == pd.Timestamp("2026-12-10")
 
 
 def test_holiday_closure_counts_for_customers_closed_on_holidays():

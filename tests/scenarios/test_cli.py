@@ -45,7 +45,9 @@ def test_create_and_list(db_day, capsys):
     }
     assert _cli(db_day, "list") == 0
     out = capsys.readouterr().out
-    assert "no_moto" in out and "tester" in out and "Built in: baseline" in out
+    assert "no_moto" in out and "tester" in out and "Built-in scenarios:" in out
+    assert "one_truck_fewer: One four-wheeled vehicle in the workshop. Remove 1 light truck." in out
+    assert "{" not in out  # no Python dict reprs for people to decode
 
 
 def test_create_rejects_bad_input(db_day, capsys):
@@ -77,7 +79,9 @@ def test_run_compare_and_sweep(db_day, capsys, tmp_path):
     assert "Saved draft plan" in out and "'scenario no_moto'" in out
     assert _cli(db_day, "compare", "no_moto", "--orders", *common) == 0
     out = capsys.readouterr().out
-    assert "Δ unassigned" in out and "became_unserved 1" in out and "NO_COMPATIBLE_VEHICLE" in out
+    assert "Δ unserved" in out and "became_unserved 1" in out and "NO_COMPATIBLE_VEHICLE" in out
+    assert "cost incl. unserved (TWD)" in out
+    assert "but 1 more order unserved; cost incl. unserved +" in out
     csv, png = tmp_path / "s.csv", tmp_path / "s.png"
     assert (
         _cli(
@@ -98,5 +102,7 @@ def test_run_compare_and_sweep(db_day, capsys, tmp_path):
         == 0
     )
     assert csv.read_text().count("\n") == 4 and png.stat().st_size > 1000
+    out = capsys.readouterr().out
+    assert "cost incl. unserved (TWD)" in out and "Suggested fleet_size = " in out
     assert _cli(db_day, "run", "ghost", *common) == 1
     assert "Unknown scenario(s) ['ghost']" in capsys.readouterr().err

@@ -119,6 +119,71 @@ def test_compare_kpis_hand_computed():
     assert "Δ cost" not in compare_kpis({"baseline": BASE}, baseline=None).columns
 
 
+def test_cost_incl_unserved_charges_dropped_orders():
+    """A plan 4,000 TWD cheaper that drops 2 required orders costs 16,000 more in total."""
+    base = _result([(1, 10, 1, 9 * 3600), (2, 10, 2, 10 * 3600)], cost=10_000.0)
+    fewer = _result([], [(1, "FLEET_FULL"), (2, "FLEET_FULL")], cost=6_000.0)
+    df = compare_kpis({"baseline": base, "fewer": fewer})
+    assert df.loc["fewer", "Δ cost"] == -4_000
+    assert df.loc["fewer", "unserved_penalty"] == 20_000
+    assert df.loc["fewer", "cost_incl_unserved"] == 26_000
+    assert df.loc["fewer", "Δ cost_incl_unserved"] == 16_000
+    cols = list(df.columns)
+    assert cols.index("unassigned") + 1 == cols.index("cost")  # unserved sits next to cost
+
+
+def test_unserved_optional_orders_cost_their_own_penalty():
+    """With the problem given, a skipped forecast order costs its small penalty, not 10,000."""
+    from types import SimpleNamespace
+
+    from luckygas.scenarios.compare import UnservedCost, unserved_penalty
+
+    plan = _result([], [(1, "FLEET_FULL"), (2, "FLEET_FULL"), (3, "FLEET_FULL")])
+    orders = [
+        SimpleNamespace(id=1, optional=False, penalty=None),
+        SimpleNamespace(id=2, optional=True, penalty=None),
+        SimpleNamespace(id=3, optional=True, penalty=150),
+    ]
+    problem = SimpleNamespace(orders=orders)
+    assert unserved_penalty(plan, problem) == 10_000 + 200 + 150
+    assert unserved_penalty(plan) == 30_000  # without the problem: all count as required
+    assert unserved_penalty(plan, problem, UnservedCost(required_twd=5_000)) == 5_350
+    with pytest.raises(ValueError, match="must be >= 0"):
+        UnservedCost(required_twd=-1)
+
+
+def test_sweep_suggestion_never_prefers_dropping_orders():
+    """Two trucks are cheaper but drop 5 orders: the suggestion is the cheapest full service."""
+    from luckygas.scenarios.compare import suggested_point, with_unserved_cost
+
+    sweep = pd.DataFrame(
+        {
+            "setting": "fleet_size",
+            "value": [2, 3, 4],
+            "served": [25, 30, 30],
+            "unassigned": [5, 0, 0],
+            "cost": [9_000.0, 12_000.0, 13_500.0],
+        }
+    )
+    assert suggested_point(sweep)["value"] == 3
+    priced = with_unserved_cost(sweep)
+    assert list(priced["cost_incl_unserved"]) == [59_000.0, 12_000.0, 13_500.0]
+
+
+def test_changes_read_as_a_sentence():
+    """Built-in and stored scenarios describe their changes in words, not Python dicts."""
+    from luckygas.scenarios import PRESETS
+    from luckygas.scenarios.store import describe_changes
+
+    assert describe_changes(PRESETS["one_truck_fewer"]) == "Remove 1 light truck."
+    assert describe_changes(PRESETS["baseline"]) == "No change."
+    assert describe_changes(PRESETS["later_start"]) == "Shift start 09:00."
+    two = Scenario("x", demand_multiplier=1.3, window_widen_min=30)
+    assert (
+        describe_changes(two) == "Every order × 1.3; time windows widened by 30 min on each side."
+    )
+
+
 def test_compare_kpis_needs_its_baseline():
     """A missing baseline is named in the error, with the available scenarios."""
     with pytest.raises(ValueError, match=r"'baseline' is not among the results \(x\)"):

@@ -30,7 +30,9 @@ def test_save_and_load_round_trip(db_session):
     assert row.changes == {"demand_multiplier": 1.3, "window_widen_min": 30}
     assert load_scenario(db_session, "cold snap") == sc
     listed = list_scenarios(db_session)
-    assert listed.loc[0, "changes"] == "demand × 1.3; windows ± min 30"
+    assert listed.loc[0, "changes"] == (
+        "Every order × 1.3; time windows widened by 30 min on each side."
+    )
 
 
 def test_duplicate_names_need_replace(db_session):
