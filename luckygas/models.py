@@ -221,9 +221,7 @@ class Customer(Audited, Base):
     customer_type: Mapped[CustomerType] = mapped_column(default=CustomerType.COMMERCIAL)
     pricing_method: Mapped[PricingMethod] = mapped_column(default=PricingMethod.CYLINDER)
     payment_method: Mapped[PaymentMethod] = mapped_column(default=PaymentMethod.CASH)
-    vehicle_requirement: Mapped[VehicleRequirement] = mapped_column(
-        default=VehicleRequirement.CAR
-    )
+    vehicle_requirement: Mapped[VehicleRequirement] = mapped_column(default=VehicleRequirement.CAR)
     time_preference: Mapped[TimePreference] = mapped_column(default=TimePreference.ALL_DAY)
     # ISO weekday digits the customer is closed, e.g. "7" (Sunday) or "23" (Tue and Wed).
     rest_weekdays: Mapped[str] = mapped_column(String(7), default="")

@@ -109,9 +109,11 @@ def _print_table(proposals, day: dt.date, top: int, pd) -> None:
         left_kg=lambda f: f["gas_left_kg"].round(0).astype(int),
         kg_day=lambda f: f["rate_kg_day"].round(1),
         weight=lambda f: f["penalty_weight"].round(2),
-        runout=lambda f: pd.to_datetime(f["runout_date"]).dt.strftime("%m-%d"),
+        working_out=lambda f: pd.to_datetime(f["runout_date"]).dt.strftime("%m-%d"),
+        dry=lambda f: pd.to_datetime(f["dry_date"]).dt.strftime("%m-%d"),
     )
-    cols = ["code", "short_name", "kind", "priority", "weight", "left_kg", "kg_day", "runout",
-            "qty_50kg", "qty_20kg", "qty_16kg", "qty_10kg", "qty_4kg", "reason"]  # fmt: skip
+    cols = ["code", "short_name", "kind", "priority", "weight", "left_kg", "kg_day",
+            "working_out", "dry", "qty_50kg", "qty_20kg", "qty_16kg", "qty_10kg", "qty_4kg",
+            "reason"]  # fmt: skip
     with pd.option_context("display.width", 200, "display.max_colwidth", 90):
         print(view[cols].to_string(index=False))

@@ -32,6 +32,8 @@ KPI_LABELS: dict[str, str] = {
     "kg_delivered": "Delivered (kg)",
     "on_time_pct": "On time (%)",
     "cost": "Cost (TWD)",
+    "unserved_penalty": "Penalty for unserved orders (TWD)",
+    "cost_incl_unserved": "Cost incl. unserved (TWD)",
 }
 #: How vehicle types (:class:`~luckygas.domain.VehicleType` values) are printed.
 VEHICLE_TYPE_LABELS: dict[str, str] = {

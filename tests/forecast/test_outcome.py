@@ -16,17 +16,34 @@ def _setup(s):
     depot = m.Depot(code="TT", name="Depot", lat=22.7553, lng=121.1504)
     s.add(depot)
     s.flush()
-    truck = m.Vehicle(plate="TRK-1", name="Truck 1", vehicle_type=VehicleType.LIGHT_TRUCK,
-                      depot_id=depot.id, cap_20kg=10, max_kg=400)
+    truck = m.Vehicle(
+        plate="TRK-1",
+        name="Truck 1",
+        vehicle_type=VehicleType.LIGHT_TRUCK,
+        depot_id=depot.id,
+        cap_20kg=10,
+        max_kg=400,
+    )
     s.add(truck)
     for code, name in (("1400001", "麵店"), ("1400002", "自助餐"), ("1400003", "早餐店")):
         s.add(m.Customer(code=code, short_name=name, lat=22.76, lng=121.14))
     s.flush()
     phone = create_order(s, customer_code="1400001", delivery_date=DAY, quantities={20: 1})
-    served = create_order(s, customer_code="1400002", delivery_date=DAY, quantities={20: 1},
-                          source=OrderSource.FORECAST)
-    skipped = create_order(s, customer_code="1400003", delivery_date=DAY, quantities={20: 1},
-                           source=OrderSource.FORECAST, is_optional=True)
+    served = create_order(
+        s,
+        customer_code="1400002",
+        delivery_date=DAY,
+        quantities={20: 1},
+        source=OrderSource.FORECAST,
+    )
+    skipped = create_order(
+        s,
+        customer_code="1400003",
+        delivery_date=DAY,
+        quantities={20: 1},
+        source=OrderSource.FORECAST,
+        is_optional=True,
+    )
     return truck, phone, served, skipped
 
 
@@ -42,14 +59,28 @@ def test_forecast_orders_served_or_skipped_in_the_plan(db_session):
     """After planning, each forecast order is served (with its vehicle) or skipped with a reason."""
     truck, phone, served, skipped = _setup(db_session)
     plan = m.Plan(plan_date=DAY, name="p")
-    route = m.PlanRoute(route_no=1, vehicle_id=truck.id, start_s=28800, end_s=30000,
-                        distance_m=1000, break_start_s=None)
+    route = m.PlanRoute(
+        route_no=1,
+        vehicle_id=truck.id,
+        start_s=28800,
+        end_s=30000,
+        distance_m=1000,
+        break_start_s=None,
+    )
     for seq, order in enumerate((phone, served), start=1):
-        route.stops.append(m.PlanStop(order_id=order.id, sequence=seq, arrival_s=29000,
-                                      start_s=29000, departure_s=29300))
+        route.stops.append(
+            m.PlanStop(
+                order_id=order.id, sequence=seq, arrival_s=29000, start_s=29000, departure_s=29300
+            )
+        )
     plan.routes.append(route)
-    plan.unassigned.append(m.PlanUnassigned(order_id=skipped.id, reason_code="OPTIONAL_SKIPPED",
-                                            reason="costs more than its penalty"))
+    plan.unassigned.append(
+        m.PlanUnassigned(
+            order_id=skipped.id,
+            reason_code="OPTIONAL_SKIPPED",
+            reason="costs more than its penalty",
+        )
+    )
     db_session.add(plan)
     db_session.flush()
     out = forecast_outcome(db_session, DAY).set_index("short_name")
