@@ -305,6 +305,10 @@ class SolverParams:
         ``large_day_pyvrp_share`` of the time limit and OR-Tools improves them in the
         rest: on the demo day this beats OR-Tools' own first solution at the same total
         time and returns a plan at 2 s (benchmarks/README_planning.md). 0 disables it.
+    seed_workers
+        PyVRP seeding on a large day (or with ``pyvrp_seed_s``) runs this many seeds at
+        once, one per process, and keeps the best repaired plan (both cores of the
+        machine; 1 = this process only).
     fallback_greedy
         If the time limit expires before OR-Tools found any first solution (a large day
         on a loaded machine), use a nearest-neighbour construction with reloads instead
@@ -327,8 +331,9 @@ class SolverParams:
     small_day_orders: int = 25
     small_day_pyvrp_iterations: int = 100
     large_day_orders: int = 100
-    large_day_pyvrp_share: float = 0.0
+    large_day_pyvrp_share: float = 0.5
     fallback_greedy: bool = True
+    seed_workers: int = 2
 
     def __post_init__(self) -> None:
         if not self.time_limit_s > 0:
@@ -339,6 +344,8 @@ class SolverParams:
             raise ValueError(
                 "SolverParams: expected 0 <= large_day_pyvrp_share < 1 and large_day_orders >= 0."
             )
+        if self.seed_workers < 1:
+            raise ValueError("SolverParams: expected seed_workers >= 1.")
         if self.small_day_orders < 0 or self.small_day_pyvrp_iterations < 0:
             raise ValueError(
                 "SolverParams: expected small_day_orders and small_day_pyvrp_iterations >= 0."

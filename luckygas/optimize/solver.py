@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 import ortools
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from luckygas.optimize import insertion
 from luckygas.optimize.model import NumModel, RawSolution
 from luckygas.optimize.problem import RoutingProblem, SolverParams
 from luckygas.optimize.result import PlanResult, RunRecord, build_result
@@ -37,6 +38,12 @@ AUTO_LARGE_FIRST_SOLUTION = "LOCAL_CHEAPEST_INSERTION"
 # GREEDY_ABOVE_ORDERS orders, use greedy.
 GREEDY_SECONDS_PER_ORDER = 0.02
 GREEDY_ABOVE_ORDERS = 300
+# Nested-search time limit per model node (see _search_params); measured: completing the
+# greedy start of a 1,000-order day (1,200 nodes, 57 breaks) takes 0.4-2 s.
+LNS_MS_PER_NODE = 2
+# Share of the time limit kept for the insertion post-pass (at most POST_PASS_MAX_S).
+POST_PASS_SHARE = 0.08
+POST_PASS_MAX_S = 2.0
 
 
 def auto_first_solution(n_nodes: int) -> str:
@@ -63,8 +70,22 @@ def _search_params(
         # wall-clock limit; make it irrelevant.
         sp.solution_limit = params.solution_limit
         sp.lns_time_limit.FromSeconds(3600)
+    else:
+        # The same limit bounds the nested search that completes a warm start (cumuls,
+        # breaks). With breaks on 1,000+ nodes that takes longer than the 100 ms default,
+        # and the search then fails at once (ROUTING_FAIL) from a perfectly valid start.
+        sp.lns_time_limit.FromMilliseconds(max(100, LNS_MS_PER_NODE * n_nodes))
     sp.time_limit.FromMilliseconds(int(params.time_limit_s * 1000))
     return sp
+
+
+def _deadline(params: SolverParams, seconds: float) -> float:
+    """``perf_counter`` deadline for the Python passes; none in deterministic mode.
+
+    The passes are bounded by their own candidate limits, so without a clock they still
+    end, and the same input then gives the same plan.
+    """
+    return float("inf") if params.deterministic else time.perf_counter() + seconds
 
 
 def _status_name(routing: pywrapcp.RoutingModel) -> str:
@@ -82,6 +103,7 @@ def solve_numeric(
     locked: Mapping[int, Sequence[int]] | None = None,
     *,
     small_day: bool = False,
+    post_pass: bool = True,
 ) -> RawSolution:
     """Build the OR-Tools model for ``model`` and search.
 
@@ -100,6 +122,10 @@ def solve_numeric(
     locked
         ``{vehicle_index: [node, ...]}``: these nodes must open that vehicle's route in
         this order (NextVar chain from the start, vehicle fixed, visit mandatory).
+    post_pass
+        After the search, insert dropped orders by cheapest feasible insertion (with a
+        reload if needed) and keep the result if it is better (``POST_PASS_SHARE`` of
+        the time limit is kept for it).
     small_day
         Apply the small-day stop rule (see :class:`SolverParams`): greedy descent from
         the given start, or GLS limited to ``20 × customers`` solutions without one.
@@ -116,36 +142,8 @@ def solve_numeric(
     if n_veh == 0:
         return RawSolution([], [], [], [], [], 0, "NO_VEHICLES", 0, time.perf_counter() - t0)
 
-    # Arc costs and transits are registered as matrices/vectors (evaluated in C++), so no
-    # Python closure exists that could capture the wrong loop variable (domain.md §4.3).
-    cost_cb = {k: routing.RegisterTransitMatrix(m) for k, m in model.cost_matrices.items()}
-    time_cb = {k: routing.RegisterTransitMatrix(m) for k, m in model.time_matrices.items()}
-    for v, veh in enumerate(model.vehicles):
-        routing.SetArcCostEvaluatorOfVehicle(cost_cb[veh.cost_key], v)
-        routing.SetFixedCostOfVehicle(veh.fixed_cost, v)
-
-    _add_capacities(model, manager, routing)
-
-    routing.AddDimensionWithVehicleTransits(
-        [time_cb[veh.time_key] for veh in model.vehicles], model.horizon, model.horizon, False, TIME
-    )
-    tdim = routing.GetDimensionOrDie(TIME)
-    _add_windows(model, manager, routing, tdim)
-    _add_vehicle_times(model, routing, tdim)
-    _add_breaks(model, manager, routing, tdim)
-    if model.span_cost:
-        tdim.SetGlobalSpanCostCoefficient(model.span_cost)
-
+    tdim = _build(model, manager, routing)
     solver = routing.solver()
-    for node in range(1, model.n_nodes):
-        idx = manager.NodeToIndex(node)
-        allowed = model.allowed[node]
-        if allowed is not None:
-            routing.VehicleVar(idx).SetValues([-1, *allowed])
-        penalty = model.penalties[node]
-        if penalty is not None:
-            # Reload nodes have penalty 0: unused reloads cost nothing.
-            routing.AddDisjunction([idx], penalty)
     locked = dict(locked or {})
     for v, nodes in locked.items():
         prev = routing.Start(v)
@@ -205,6 +203,20 @@ def solve_numeric(
         if params.first_solution == "auto"
         else params.first_solution
     )
+    # Warm starts are repaired and completed in Python first (exact simulation of every
+    # rule, cheapest insertion with a reload when needed): one OR-Tools read instead of
+    # one per trimmed node, and the orders a seed left out are back in.
+    post_s = (
+        0.0
+        if small_day or not post_pass
+        else min(POST_PASS_MAX_S, POST_PASS_SHARE * params.time_limit_s)
+    )
+    if initial_routes is not None and not locked and model.n_nodes > 1:
+        initial_routes = insertion.repair_and_fill(
+            model, initial_routes, _deadline(params, max(0.05, post_s))
+        )
+    left = params.time_limit_s - (time.perf_counter() - t0) - post_s
+    sp.time_limit.FromMilliseconds(max(50, int(left * 1000)))
     routing.CloseModelWithParameters(sp)
     start = None
     if initial_routes is not None:
@@ -245,13 +257,72 @@ def solve_numeric(
             fb.wall_s = time.perf_counter() - t0
             fb.solutions += count[0]
             return fb
+    filled = None
+    if solution is not None and post_s > 0 and not locked and post_pass:
+        filled = _post_pass(model, manager, routing, solution, _deadline(params, post_s))
     raw = _extract(model, manager, routing, tdim, solution, count[0], t0)
     raw.status = status
+    if filled is not None:
+        alt = _read_fresh(model, params, filled)
+        if alt is not None and (raw.objective is None or alt.objective < raw.objective):
+            alt.solutions, alt.wall_s = raw.solutions + 1, time.perf_counter() - t0
+            raw = alt
     raw.seeded = seeded
     raw.first_solution = first
     if progress is not None:
         progress(raw.wall_s, None if raw.objective is None else float(raw.objective))
     return raw
+
+
+def _build(
+    model: NumModel, manager: pywrapcp.RoutingIndexManager, routing: pywrapcp.RoutingModel
+) -> pywrapcp.RoutingDimension:
+    """Every Lucky Gas rule of ``model`` as OR-Tools costs, dimensions and disjunctions."""
+    # Arc costs and transits are registered as matrices/vectors (evaluated in C++), so no
+    # Python closure exists that could capture the wrong loop variable (domain.md §4.3).
+    cost_cb = {k: routing.RegisterTransitMatrix(m) for k, m in model.cost_matrices.items()}
+    time_cb = {k: routing.RegisterTransitMatrix(m) for k, m in model.time_matrices.items()}
+    for v, veh in enumerate(model.vehicles):
+        routing.SetArcCostEvaluatorOfVehicle(cost_cb[veh.cost_key], v)
+        routing.SetFixedCostOfVehicle(veh.fixed_cost, v)
+
+    _add_capacities(model, manager, routing)
+
+    routing.AddDimensionWithVehicleTransits(
+        [time_cb[veh.time_key] for veh in model.vehicles], model.horizon, model.horizon, False, TIME
+    )
+    tdim = routing.GetDimensionOrDie(TIME)
+    _add_windows(model, manager, routing, tdim)
+    _add_vehicle_times(model, routing, tdim)
+    _add_breaks(model, manager, routing, tdim)
+    if model.span_cost:
+        tdim.SetGlobalSpanCostCoefficient(model.span_cost)
+
+    for node in range(1, model.n_nodes):
+        idx = manager.NodeToIndex(node)
+        allowed = model.allowed[node]
+        if allowed is not None:
+            routing.VehicleVar(idx).SetValues([-1, *allowed])
+        penalty = model.penalties[node]
+        if penalty is not None:
+            # Reload nodes have penalty 0: unused reloads cost nothing.
+            routing.AddDisjunction([idx], penalty)
+    return tdim
+
+
+def accepts_routes(model: NumModel, routes: Sequence[Sequence[int]]) -> bool:
+    """True if OR-Tools accepts node ``routes`` (one list per vehicle) exactly as given.
+
+    The reference for :class:`luckygas.optimize.insertion.RouteSimulator`: both must
+    agree on which routes are feasible.
+    """
+    manager = pywrapcp.RoutingIndexManager(model.n_nodes, max(len(model.vehicles), 1), 0)
+    routing = pywrapcp.RoutingModel(manager)
+    _build(model, manager, routing)
+    routing.CloseModelWithParameters(_search_params(SolverParams(), model.n_nodes))
+    padded = [list(routes[v]) if v < len(routes) else [] for v in range(len(model.vehicles))]
+    idx = [[manager.NodeToIndex(x) for x in r] for r in padded]
+    return routing.ReadAssignmentFromRoutes(idx, True) is not None
 
 
 def _add_capacities(
@@ -386,6 +457,58 @@ def _read_routes(
             accepted[v] = accepted[v] + rest[:lo]
             rest = rest[lo + 1 :]
     return routing.ReadAssignmentFromRoutes(to_idx(accepted), True)
+
+
+def _read_fresh(
+    model: NumModel, params: SolverParams, routes: list[list[int]]
+) -> RawSolution | None:
+    """``routes`` as a solution of a fresh routing model, or None if OR-Tools rejects them.
+
+    A routing model that has solved from an assignment rejects every later read, hence
+    the fresh model. The read is a small search under the model's time limit: give it
+    room (0.6 s for 1,200 nodes with breaks, measured), or a valid plan is rejected.
+    """
+    t0 = time.perf_counter()
+    manager = pywrapcp.RoutingIndexManager(model.n_nodes, max(len(model.vehicles), 1), 0)
+    routing = pywrapcp.RoutingModel(manager)
+    tdim = _build(model, manager, routing)
+    sp = _search_params(params, model.n_nodes)
+    sp.time_limit.FromMilliseconds(max(1000, 5 * model.n_nodes))
+    routing.CloseModelWithParameters(sp)
+    idx = [[manager.NodeToIndex(x) for x in r] for r in routes]
+    start = routing.ReadAssignmentFromRoutes(idx, True)
+    if start is None:
+        return None
+    return _extract(model, manager, routing, tdim, start, 1, t0)
+
+
+def _post_pass(
+    model: NumModel,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    solution: pywrapcp.Assignment,
+    deadline: float,
+) -> list[list[int]] | None:
+    """Dropped orders inserted (with a reload if needed) by cheapest feasible insertion.
+
+    GLS moves one node at a time, so an order that needs a reload trip to fit stays out
+    for long; this pass tries every position (and reload placement) directly. Returns
+    the new node routes, or None if nothing could be inserted.
+    """
+    routes: list[list[int]] = []
+    for v in range(routing.vehicles()):
+        nodes, idx = [], solution.Value(routing.NextVar(routing.Start(v)))
+        while not routing.IsEnd(idx):
+            nodes.append(manager.IndexToNode(idx))
+            idx = solution.Value(routing.NextVar(idx))
+        routes.append(nodes)
+    visited = {x for r in routes for x in r}
+    if all(i in visited or model.is_reload(i) for i in range(1, model.n_nodes)):
+        return None
+    sim = insertion.RouteSimulator(model)
+    filled = insertion.insert_unrouted(sim, routes, deadline)
+    filled = insertion.insert_with_ejection(sim, filled, deadline)
+    return None if filled == routes else filled
 
 
 def _drops_customers(model: NumModel, raw: RawSolution) -> bool:
@@ -535,7 +658,7 @@ def solve(
                 params.small_day_pyvrp_iterations,
             )
         else:
-            seed_routes = seeding.pyvrp_routes(model, seed_s, params.seed)
+            seed_routes = seeding.best_pyvrp_routes(model, seed_s, params.seed, params.seed_workers)
         if seed_routes is not None:
             init_nodes, seed_label = seed_routes, "pyvrp"
     if plannable:
