@@ -82,6 +82,24 @@ UNASSIGNED_COLUMNS = [
 ]
 
 
+#: OR-Tools search statuses in words an analyst reads (the raw name stays in the run record).
+STATUS_TEXT: dict[str, str] = {
+    "ROUTING_SUCCESS": "search finished",
+    "ROUTING_OPTIMAL": "proven optimal",
+    "ROUTING_PARTIAL_SUCCESS_LOCAL_OPTIMUM_NOT_REACHED": "stopped at the time limit",
+    "ROUTING_FAIL": "no plan found",
+    "ROUTING_FAIL_TIMEOUT": "no plan found in the time limit",
+    "ROUTING_INFEASIBLE": "no plan satisfies the constraints",
+    "NOTHING_TO_PLAN": "nothing to plan",
+    "NO_VEHICLES": "no vehicles available",
+}
+
+
+def status_text(status: str) -> str:
+    """The solver status in plain words (unknown statuses are returned as they are)."""
+    return STATUS_TEXT.get(status, status.replace("_", " ").lower())
+
+
 @dataclass
 class RunRecord:
     """How a plan was produced (enough to reproduce or audit it)."""
@@ -126,7 +144,7 @@ class PlanResult:
             f"{k['vehicles_used']}/{k['vehicles_available']} "
             f"vehicles; {k['distance_km']:.1f} km, {k['driving_h']:.1f} h driving, "
             f"{k['working_h']:.1f} h working, {k['kg_delivered']} kg, cost {k['cost']:.0f} TWD "
-            f"[{self.run.status}, {self.run.wall_s:.1f} s]",
+            f"[{status_text(self.run.status)}, {self.run.wall_s:.1f} s]",
         ]
         for r in self.routes.itertuples():
             trips = int(getattr(r, "trips", 1) or 1)

@@ -22,6 +22,7 @@ import ipywidgets as W
 import pandas as pd
 
 from luckygas.maps import plan_map
+from luckygas.optimize.result import status_text
 from luckygas.widgets.planning_controls import PlanningControls
 from luckygas.widgets.render import (
     figure_png,
@@ -333,7 +334,8 @@ class PlanningPanel(PlanningControls, W.VBox):
         self.status.value = (
             f"{k['served']}/{k['orders']} orders on {k['vehicles_used']} routes, "
             f"{k['distance_km']:.1f} km, cost {k['cost']:,.0f} TWD"
-            f" · {len(self.pins)} moved, {locks} stops locked · [{html.escape(result.run.status)}]"
+            f" · {len(self.pins)} moved, {locks} stops locked"
+            f" · [{html.escape(status_text(result.run.status))}]"
         )
         self.save_button.disabled = False
 
