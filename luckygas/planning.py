@@ -128,7 +128,7 @@ def solve_progress_bar(
 
     def callback(elapsed_s: float, best_cost: float | None) -> None:
         if best_cost is not None:
-            bar.set_postfix_str(f"best cost {best_cost:,.0f}", refresh=False)
+            bar.set_postfix_str(f"objective {best_cost:,.0f} TWD", refresh=False)
         advance_to(elapsed_s)
 
     try:

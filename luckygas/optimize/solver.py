@@ -609,7 +609,8 @@ def solve(
     params
         Search settings; defaults to ``SolverParams()``.
     progress
-        Optional ``progress(elapsed_s, best_cost)`` callback.
+        Optional ``progress(elapsed_s, best_cost)`` callback; ``best_cost`` is the
+        objective in TWD: route costs plus the penalties of orders left unserved.
     initial_routes
         ``{vehicle_id: [order_id, ...]}`` warm start (e.g. yesterday's or the
         published plan). Orders that are no longer plannable are skipped.
@@ -631,6 +632,8 @@ def solve(
     from luckygas.optimize import explain, prepare, seeding
 
     params = params or SolverParams()
+    if progress is not None:
+        progress = _in_twd(progress)
     t0 = time.perf_counter()
     prep = prepare.prepare(problem, params, locked=locked)
     init_nodes = prep.routes_to_nodes(initial_routes) if initial_routes else None
@@ -713,3 +716,13 @@ def solve(
         first_solution=raw.first_solution,
     )
     return build_result(problem, prep, raw, unassigned, run)
+
+
+def _in_twd(progress: ProgressFn) -> ProgressFn:
+    """Report the objective in TWD (the model counts integer cents)."""
+    from luckygas.optimize.prepare import COST_SCALE
+
+    def report(elapsed_s: float, best: float | None) -> None:
+        progress(elapsed_s, None if best is None else best / COST_SCALE)
+
+    return report

@@ -294,7 +294,10 @@ class PlanningPanel(PlanningControls, W.VBox):
         self.progress_log.append((float(elapsed_s), best_cost))
         self.progress.value = min(float(elapsed_s), self.progress.max)
         if best_cost is not None:
-            self.status.value = f"Optimizing… best cost so far {best_cost:,.0f} TWD"
+            self.status.value = (
+                f"Optimizing… objective so far {best_cost:,.0f} TWD"
+                " (route cost + penalties of unserved orders)"
+            )
 
     def render_charts(self) -> None:
         """Draw the timeline and load charts of the current plan (if not drawn yet).

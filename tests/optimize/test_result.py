@@ -65,11 +65,11 @@ def test_result_columns_and_kpis() -> None:
 
 
 def test_progress_callback_called_at_start_and_end() -> None:
-    """progress gets (elapsed, None) first and (elapsed, final objective) last."""
+    """progress gets (elapsed, None) first and (elapsed, final objective in TWD) last."""
     calls: list[tuple[float, float | None]] = []
     res = solve(_day(), FAST, progress=lambda t, c: calls.append((t, c)))
     assert calls[0][1] is None and len(calls) >= 3
-    assert calls[-1][1] == res.run.objective
+    assert calls[-1][1] == res.kpis["objective"] == res.run.objective / 100
 
 
 def test_checker_catches_a_broken_plan() -> None:
