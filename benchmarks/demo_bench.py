@@ -50,7 +50,11 @@ def plain_insert_seconds(source: Path, target: Path) -> float:
     dst.execute("PRAGMA foreign_keys=ON")
     for sql in schema:
         dst.execute(sql)
-    order = [t for t in ("users", "depots", "zones", "cylinder_types", "holidays") if t in data]
+    # Parents before children, as the models declare them (sqlite_master's order changes
+    # when a migration rebuilds a table).
+    from luckygas.models import Base
+
+    order = [t.name for t in Base.metadata.sorted_tables if t.name in data]
     order += [t for t in tables if t not in order]
     t0 = time.perf_counter()
     dst.execute("BEGIN")
