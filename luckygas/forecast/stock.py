@@ -6,9 +6,15 @@ delivered. From then on they drain at ``base_kg_day * seasonal factor(day)``; th
 reserve bank on a switch-over valve (備用量, ``reserve_kg``) switches onto the reserve,
 the alarm trips and a refill is *due*; the customer is not dry yet. The *dry* date adds
 the reserve: the day the working kg plus the reserve are gone. For sets without a
-reserve the two dates are the same. The band comes from the model's relative spread: the
-early edge assumes the customer burns ``exp(z * rel_sd)`` times faster, the late edge
-that much slower.
+reserve the two dates are the same. The band comes from the model's relative spread,
+widened by a timing term: the early edge assumes the customer burns ``exp(z * sd)``
+times faster, the late edge that much slower, where ``sd = sqrt(rel_sd**2 +
+(timing_sd_days / cycle_days)**2)`` and ``cycle_days`` is how long the full set (working
+plus reserve) lasts at the base rate. The spread of interval rates alone says a 6-day
+customer is known to within a day; but the day on which the gas actually goes is also
+shaken by things a rate does not see (the daily noise in the days since the last
+refill, the hour of a delivery, a closed day), which are a roughly fixed number of days
+whatever the cycle, so they matter most for short cycles.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ def gas_left(
     as_of: object | None = None,
     customers: pd.DataFrame | None = None,
     z: float = 1.0,
+    timing_sd_days: float = 0.0,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
 ) -> pd.DataFrame:
     """Estimated gas left on ``as_of`` and the run-out date with its band.
@@ -65,6 +72,9 @@ def gas_left(
         switch-over valve, not exchanged) gives the dry date.
     z
         Width of the band in relative standard deviations. Default 1.
+    timing_sd_days
+        Standard deviation, in days, of the timing noise added (in quadrature, relative
+        to the cycle) to the rate spread. Default 0 (the rate spread alone).
     horizon_days
         Run-outs beyond ``as_of + horizon_days`` are NaT.
 
@@ -79,7 +89,8 @@ def gas_left(
         ``runout_date``, ``runout_early``, ``runout_late`` (``datetime64[D]``),
         ``band_days`` (half-width of the band, days), ``dry_days_left``,
         ``dry_days_left_early``, ``dry_date`` and ``dry_early`` (the same with the reserve
-        counted; equal to the run-out without a reserve) plus the model columns.
+        counted; equal to the run-out without a reserve), ``band_sd`` (the relative
+        spread the band uses) plus the model columns.
     """
     day = to_day(as_of) if as_of is not None else model.as_of
     rates = model.rates[model.rates["base_kg_day"].gt(0)].copy()
@@ -92,7 +103,6 @@ def gas_left(
     i_now = int((day - start).astype(np.int64))
     base = rates["base_kg_day"].to_numpy(dtype=float)
     kg = rates["last_kg"].to_numpy(dtype=float)
-    spread = np.exp(z * rates["rel_sd"].to_numpy(dtype=float))
     group = rates["profile"].to_numpy() if "profile" in rates else np.full(len(rates), "")
     frame = None
     if customers is not None:
@@ -101,6 +111,9 @@ def gas_left(
         values = frame[col] if frame is not None and col in frame else pd.Series(dtype=float)
         rates[col] = values.reindex(rates.index).astype(float).fillna(0.0)
     dry_kg = kg + rates["reserve_kg"].to_numpy(dtype=float)
+    band_sd = np.hypot(rates["rel_sd"].to_numpy(dtype=float), timing_sd_days * base / dry_kg)
+    rates["band_sd"] = band_sd
+    spread = np.exp(z * band_sd)
     used = np.zeros(len(rates))
     names = ("days_left", "early", "late", "dry", "dry_early")
     offsets = {name: np.zeros(len(rates)) for name in names}

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from luckygas.forecast import actual_runouts, backtest, default_cutoffs
+from luckygas.forecast import ProposalParams, actual_runouts, backtest, default_cutoffs
 from tests.forecast.forecast_helpers import as_frame, refill_rows
 
 
@@ -33,13 +33,28 @@ def test_backtest_table_has_both_methods_per_cutoff(result):
     assert (t["prevented"] + t["missed"] == t["needed"]).all()
 
 
-def test_forecast_beats_naive_on_error_and_early_trips(result):
-    """Our dry-date error is smaller, we catch most dry-outs, with fewer wasted early trips."""
+def test_forecast_beats_naive_on_error_and_missed_dry_outs(result):
+    """Our dry-date error is smaller and we miss fewer dry-outs, at a bounded price in trips."""
     s = result.summary.set_index("method")
     assert s.at["forecast", "mae_days"] < s.at["naive", "mae_days"]
     assert s.at["forecast", "mae_due_days"] < s.at["naive", "mae_due_days"]
-    assert s.at["forecast", "prevented"] >= 0.75 * s.at["forecast", "needed"]
-    assert s.at["forecast", "early_trips"] < s.at["naive", "early_trips"]
+    assert s.at["forecast", "missed"] < s.at["naive", "missed"]
+    assert s.at["forecast", "prevented"] >= 0.9 * s.at["forecast", "needed"]
+    # In this small world the defaults buy their safety with more early trips than the
+    # naive method (89 vs 42 when written); they must not run away.
+    assert s.at["forecast", "early_trips"] <= 2.5 * s.at["naive", "early_trips"]
+
+
+def test_narrow_band_trades_missed_dry_outs_for_early_trips(history, result):
+    """Without the timing term and with a narrower band: fewer early trips, more misses."""
+    cutoffs = default_cutoffs(history.deliveries, n=4)
+    narrow = ProposalParams(z=0.5, timing_sd_days=0.0)
+    s = backtest(
+        history.deliveries, history.customers, cutoffs, params=narrow, progress=False
+    ).summary.set_index("method")
+    wide = result.summary.set_index("method")
+    assert s.at["forecast", "early_trips"] < wide.at["forecast", "early_trips"]
+    assert s.at["forecast", "missed"] > wide.at["forecast", "missed"]
 
 
 def test_reserve_bank_counts_towards_the_actual_dry_date():

@@ -30,7 +30,7 @@ def demo_engine(tmp_path_factory):
 
 
 def test_backtest_on_demo_history_beats_the_naive_method(demo_engine):
-    """On the demo's history we date dry-outs better and waste fewer trips than before."""
+    """On the demo's history we date dry-outs better and catch more of them than before."""
     with Session(demo_engine) as s:
         deliveries, customers = load_deliveries(s), load_customers(s)
         calendar = load_calendar(s)
@@ -38,8 +38,11 @@ def test_backtest_on_demo_history_beats_the_naive_method(demo_engine):
     result = backtest(deliveries, customers, cutoffs, calendar=calendar, progress=False)
     s = result.summary.set_index("method")
     assert s.at["forecast", "mae_due_days"] < s.at["naive", "mae_due_days"]
-    assert s.at["forecast", "early_trips"] < s.at["naive", "early_trips"]
-    assert s.at["forecast", "prevented"] >= 0.6 * s.at["forecast", "needed"]
+    assert s.at["forecast", "prevented"] >= s.at["naive", "prevented"]
+    assert s.at["forecast", "prevented"] >= 0.85 * s.at["forecast", "needed"]
+    # The price: more early trips than the naive method here (66 vs 32 when written, on
+    # only 17 dry-outs; see benchmarks/README.md for the full demo's frontier).
+    assert s.at["forecast", "early_trips"] <= 2.5 * s.at["naive", "early_trips"]
 
 
 def test_demo_day_proposals_skip_customers_with_open_orders(demo_engine):

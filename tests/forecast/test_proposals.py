@@ -47,7 +47,14 @@ def _customers(ids, **overrides) -> pd.DataFrame:
     return frame
 
 
+#: These tests are about the rules (required / optional / nothing), so they use a narrow
+#: band without the timing term, which would make a 10-day customer with 3 days left
+#: required (see ``test_timing_noise_makes_short_cycles_required_sooner``).
+RULES = ProposalParams(z=0.5, timing_sd_days=0.0)
+
+
 def _propose(history, customers, **kwargs):
+    kwargs.setdefault("params", RULES)
     model = estimate_consumption(history, D, customers=customers, profile=SeasonalProfile.flat())
     return propose_refills(history, customers, D, model=model, **kwargs).set_index("customer_id")
 
@@ -92,6 +99,13 @@ def test_a_reserve_bank_makes_an_empty_working_set_optional_not_required():
     assert "40 kg reserve lasts to about 12-10" in out.at[1, "reason"]
     assert out.at[2, "kind"] == "required" and out.at[2, "priority"] == "urgent"
     assert out.at[1, "dry_date"] == pd.Timestamp("2026-12-10")
+
+
+def test_timing_noise_makes_short_cycles_required_sooner():
+    """By default a 10-day customer with 3 days of gas left is required for D, not optional."""
+    out = _propose(_history({1: 7}), _customers([1]), params=ProposalParams())
+    assert out.at[1, "kind"] == "required"
+    assert _propose(_history({1: 7}), _customers([1])).at[1, "kind"] == "optional"
 
 
 def test_holiday_closure_counts_for_customers_closed_on_holidays():

@@ -45,6 +45,21 @@ def test_share_left_is_of_the_exchanged_set_and_reserve_passes_through():
     assert stock.at[1, "gas_left_kg"] == pytest.approx(20, rel=0.02)
 
 
+def test_timing_noise_widens_short_cycles_more_than_long_ones():
+    """A fixed two days of timing noise matters for a 5-day cycle, hardly for a 50-day one."""
+    short = refill_rows(1, ["2025-01-01", "2025-01-06", "2025-01-11", "2025-01-16"], kg20=1)
+    long_ = refill_rows(2, ["2024-10-13", "2024-12-02", "2025-01-21"], kg20=5)
+    model = estimate_consumption(
+        as_frame(short + long_), "2025-01-22", profile=SeasonalProfile.flat()
+    )
+    plain = gas_left(model, z=1.0)
+    timed = gas_left(model, z=1.0, timing_sd_days=2.0)
+    assert (timed["band_sd"] > plain["band_sd"]).all()
+    growth = timed["band_sd"] / plain["band_sd"]
+    assert growth.at[1] > 1.5 * growth.at[2]
+    assert timed.at[1, "days_left_early"] < plain.at[1, "days_left_early"]
+
+
 def test_winter_burns_faster_than_summer():
     """With a seasonal profile the same stock lasts fewer days in January than in July."""
     winter = SeasonalProfile((1.3, 1.2, 1, 1, 1, 0.7, 0.7, 0.7, 1, 1, 1, 1.3))
