@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--top", type=int, default=15, help="rows of the table to print (default 15)")
     p.add_argument(
-        "--z", type=float, default=None, help="width of the run-out band in sd (default 0.5)"
+        "--z", type=float, default=None, help="width of the run-out band in sd (default 1.0)"
     )
 
 
