@@ -29,6 +29,11 @@ from dataclasses import dataclass
 from luckygas.optimize.model import NumModel
 
 _INF = 1 << 62
+# Candidates checked per order, cheapest first. A full trip of its own (reload, order,
+# back) is among the dearest insertions, so a cap of a few hundred missed it: on the demo
+# day a 60 kg motorcycle-only order had ~1,300 candidates and its only feasible ones
+# (a new trip at the end of a route) came after the first 400. A check costs ~50 us.
+MAX_CHECKS = 5000
 
 
 def _earliest(t: int, wins: Sequence[tuple[int, int]]) -> int:
@@ -237,7 +242,7 @@ def insert_unrouted(
     routes: list[list[int]],
     deadline: float,
     pair_span: int = 12,
-    max_checks: int = 400,
+    max_checks: int = MAX_CHECKS,
 ) -> list[list[int]]:
     """Cheapest feasible insertion of every customer not in ``routes``, costliest drop first.
 
@@ -270,8 +275,8 @@ def insert_unrouted(
             ]
         cands.sort(key=lambda x: x[0])
         pen = model.penalties[node]
-        for d, v, nr in cands[:max_checks]:
-            if pen is not None and d >= pen:
+        for k, (d, v, nr) in enumerate(cands[:max_checks]):
+            if (pen is not None and d >= pen) or (k % 64 == 63 and time.perf_counter() > deadline):
                 break
             if sim.feasible(v, nr):
                 routes[v] = nr
@@ -286,6 +291,7 @@ def _best_insertion(
     vehicles: Sequence[int],
     pair_span: int,
     max_checks: int,
+    deadline: float = float("inf"),
 ) -> tuple[int, int, list[int]] | None:
     """Cheapest feasible (delta, vehicle, new route) for ``node``, or None."""
     cands: list[tuple[int, int, list[int]]] = []
@@ -294,7 +300,9 @@ def _best_insertion(
         spare = [r for r in sim.vehicles[v].reloads if r not in used]
         cands += [(d, v, nr) for d, nr in _candidates(sim, v, routes[v], node, spare, pair_span)]
     cands.sort(key=lambda x: x[0])
-    for d, v, nr in cands[:max_checks]:
+    for k, (d, v, nr) in enumerate(cands[:max_checks]):
+        if k % 64 == 63 and time.perf_counter() > deadline:
+            break
         if sim.feasible(v, nr):
             return d, v, nr
     return None
@@ -306,7 +314,7 @@ def insert_with_ejection(
     deadline: float,
     near: int = 15,
     pair_span: int = 12,
-    max_checks: int = 200,
+    max_checks: int = MAX_CHECKS,
 ) -> list[list[int]]:
     """Insert each unrouted customer by moving one nearby routed customer elsewhere.
 
@@ -339,13 +347,19 @@ def insert_with_ejection(
             v = where[e]
             trial = [list(r) for r in routes]
             trial[v] = tidy(sim, [x for x in trial[v] if x != e])
-            got = _best_insertion(sim, trial, node, [v], pair_span, max_checks)
+            got = _best_insertion(sim, trial, node, [v], pair_span, max_checks, deadline)
             if got is None:
                 continue
             trial[v] = got[2]
             ea = model.allowed[e]
             back = _best_insertion(
-                sim, trial, e, ea if ea is not None else range(n_veh), pair_span, max_checks
+                sim,
+                trial,
+                e,
+                ea if ea is not None else range(n_veh),
+                pair_span,
+                max_checks,
+                deadline,
             )
             if back is None:
                 continue

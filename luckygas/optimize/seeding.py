@@ -277,16 +277,29 @@ def best_pyvrp_routes(
 ) -> list[list[int]] | None:
     """PyVRP with ``workers`` seeds in parallel, each repaired; the best plan wins.
 
-    On the demo day PyVRP's result varies a lot with the seed (one seed in three leaves
-    a far evening order out), so a second seed on the second core is worth more than a
-    longer run of one. Each plan is made feasible and completed by
+    See :func:`pyvrp_starts`, whose first plan this is (None if there is none).
+    """
+    starts = pyvrp_starts(model, seconds, seed, workers)
+    return starts[0] if starts else None
+
+
+def pyvrp_starts(
+    model: NumModel, seconds: float, seed: int = 0, workers: int = 2
+) -> list[list[list[int]]]:
+    """PyVRP with ``workers`` seeds in parallel, each repaired; the plans best first.
+
+    On the demo day PyVRP's plan stops improving after about 1 s but varies a lot with
+    the seed, and so does the plan OR-Tools reaches from it, so a second seed on the
+    second core is worth more than a longer run of one (the solver searches from both
+    on a large day). Each plan is made feasible and completed by
     :func:`luckygas.optimize.insertion.repair_and_fill` before the comparison. Falls
     back to one seed in this process if a worker process cannot be started.
 
     Returns
     -------
-    list[list[int]] | None
-        Node routes per vehicle, or None if PyVRP is unavailable or failed.
+    list[list[list[int]]]
+        Node routes per vehicle for each seed that succeeded, best score first (empty if
+        PyVRP is unavailable or failed).
     """
     results: list[list[list[int]] | None] = []
     children = []
@@ -316,14 +329,12 @@ def best_pyvrp_routes(
             proc.join(timeout=1)
             if proc.is_alive():
                 proc.kill()
-    best: list[list[int]] | None = None
-    best_score = None
-    for routes in results:
+    scored: list[tuple[int, int, list[list[int]]]] = []
+    for k, routes in enumerate(results):
         if routes is None:
             continue
         deadline = time.perf_counter() + max(0.2, 0.05 * seconds)
         fixed = insertion.repair_and_fill(model, routes, deadline)
-        score = plan_score(model, fixed)
-        if best_score is None or score < best_score:
-            best, best_score = fixed, score
-    return best
+        scored.append((plan_score(model, fixed), k, fixed))
+    scored.sort(key=lambda x: x[:2])
+    return [fixed for _, _, fixed in scored]

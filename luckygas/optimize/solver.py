@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 
@@ -22,6 +23,8 @@ from luckygas.optimize.problem import RoutingProblem, SolverParams
 from luckygas.optimize.result import PlanResult, RunRecord, build_result
 
 TIME = "Time"
+# Phase timings (model build, repair, search, post-pass) at DEBUG level: the time profile.
+_LOG = logging.getLogger(__name__)
 SOLVER_NAME = f"ortools {ortools.__version__}"
 # Measured on the 56 Solomon instances (benchmarks/README_vrptw.md): with GLS at 1-10 s,
 # PARALLEL_CHEAPEST_INSERTION gives a lower average gap than PATH_CHEAPEST_ARC.
@@ -44,6 +47,9 @@ LNS_MS_PER_NODE = 2
 # Share of the time limit kept for the insertion post-pass (at most POST_PASS_MAX_S).
 POST_PASS_SHARE = 0.08
 POST_PASS_MAX_S = 2.0
+# GLS penalty factor of the second-core search when both cores start from the same plan
+# (OR-Tools' default is 0.1; on the demo day 0.05 ended elsewhere, 0.2 at the same plan).
+OTHER_GLS_LAMBDA = 0.05
 
 
 def auto_first_solution(n_nodes: int) -> str:
@@ -104,6 +110,7 @@ def solve_numeric(
     *,
     small_day: bool = False,
     post_pass: bool = True,
+    gls_lambda: float | None = None,
 ) -> RawSolution:
     """Build the OR-Tools model for ``model`` and search.
 
@@ -126,6 +133,8 @@ def solve_numeric(
         After the search, insert dropped orders by cheapest feasible insertion (with a
         reload if needed) and keep the result if it is better (``POST_PASS_SHARE`` of
         the time limit is kept for it).
+    gls_lambda
+        Guided local search's penalty factor instead of OR-Tools' default (0.1).
     small_day
         Apply the small-day stop rule (see :class:`SolverParams`): greedy descent from
         the given start, or GLS limited to ``20 × customers`` solutions without one.
@@ -154,6 +163,8 @@ def solve_numeric(
             prev = idx
 
     sp = _search_params(params, model.n_nodes)
+    if gls_lambda is not None:
+        sp.guided_local_search_lambda_coefficient = gls_lambda
     if (
         initial_routes is None
         and params.first_solution == "auto"
@@ -215,7 +226,8 @@ def solve_numeric(
         initial_routes = insertion.repair_and_fill(
             model, initial_routes, _deadline(params, max(0.05, post_s))
         )
-    left = params.time_limit_s - (time.perf_counter() - t0) - post_s
+    t_built = time.perf_counter()
+    left = params.time_limit_s - (t_built - t0) - post_s
     sp.time_limit.FromMilliseconds(max(50, int(left * 1000)))
     routing.CloseModelWithParameters(sp)
     start = None
@@ -229,6 +241,7 @@ def solve_numeric(
     else:
         solution = routing.SolveWithParameters(sp)
     status = _status_name(routing)
+    t_searched = time.perf_counter()
     timed_out = time.perf_counter() - t0 >= 0.9 * params.time_limit_s
     if (
         params.fallback_greedy
@@ -269,6 +282,15 @@ def solve_numeric(
             raw = alt
     raw.seeded = seeded
     raw.first_solution = first
+    _LOG.debug(
+        "solve_numeric: build+repair %.2f s, search %.2f s (%d solutions), post-pass+read "
+        "%.2f s, post-pass %s",
+        t_built - t0,
+        t_searched - t_built,
+        count[0],
+        time.perf_counter() - t_searched,
+        "kept" if raw.solutions > count[0] else "not kept",
+    )
     if progress is not None:
         progress(raw.wall_s, None if raw.objective is None else float(raw.objective))
     return raw
@@ -652,6 +674,7 @@ def solve(
         params.large_day_pyvrp_share * params.time_limit_s if large else 0
     )
     seed_label = ""
+    other_start: list[list[int]] | None = None
     if plannable and init_nodes is None and (seed_s > 0 or small):
         if small:  # a bounded number of iterations: a few ms, and reproducible
             seed_routes = seeding.pyvrp_routes(
@@ -661,15 +684,22 @@ def solve(
                 params.small_day_pyvrp_iterations,
             )
         else:
-            seed_routes = seeding.best_pyvrp_routes(model, seed_s, params.seed, params.seed_workers)
+            starts = seeding.pyvrp_starts(model, seed_s, params.seed, params.seed_workers)
+            seed_routes = starts[0] if starts else None
+            if large and not locked_nodes and len(starts) > 1:
+                other_start = starts[1]
         if seed_routes is not None:
             init_nodes, seed_label = seed_routes, "pyvrp"
+    _LOG.debug("solve: prepare+seed %.2f s (seed %r)", time.perf_counter() - t0, seed_label)
     if plannable:
         # The time limit covers the whole solve: OR-Tools gets what preparation and
         # seeding left (an explicit pyvrp_seed_s is extra time, as before).
         spent = time.perf_counter() - t0 if not params.pyvrp_seed_s else 0.0
         search = dataclasses.replace(params, time_limit_s=max(params.time_limit_s - spent, 0.05))
-        raw = solve_numeric(model, search, progress, init_nodes, locked_nodes, small_day=small)
+        if other_start is not None:
+            raw = _two_searches(model, search, progress, init_nodes, other_start)  # type: ignore[arg-type]
+        else:
+            raw = solve_numeric(model, search, progress, init_nodes, locked_nodes, small_day=small)
         if seed_label and raw.first_solution == "initial routes":
             raw.first_solution = seed_label
         if small and seed_label and _drops_customers(model, raw):
@@ -716,6 +746,44 @@ def solve(
         first_solution=raw.first_solution,
     )
     return build_result(problem, prep, raw, unassigned, run)
+
+
+def _two_searches(
+    model: NumModel,
+    params: SolverParams,
+    progress: ProgressFn | None,
+    start: list[list[int]],
+    other: list[list[int]],
+) -> RawSolution:
+    """OR-Tools from ``start`` here and from ``other`` on the second core; the better wins.
+
+    GLS on a large day depends a lot on its start (demo day, 10 s: 20,760-21,130 TWD from
+    the repaired plans of different PyVRP seeds), and after the seeding the second core
+    is idle. If both starts are the same plan, the child varies GLS's penalty factor
+    instead (``OTHER_GLS_LAMBDA``) so that the two searches still differ.
+    """
+    from luckygas.optimize import parallel
+
+    gls_lambda = OTHER_GLS_LAMBDA if other == start else None
+    child = parallel.start_forked(
+        lambda: solve_numeric(model, params, None, other, gls_lambda=gls_lambda)
+    )
+    raw = solve_numeric(model, params, progress, start)
+    if child is None:
+        return raw
+    alt = child.result(timeout_s=params.time_limit_s + 5.0)
+    if (
+        alt is not None
+        and alt.objective is not None
+        and (raw.objective is None or alt.objective < raw.objective)
+    ):
+        alt.solutions += raw.solutions
+        if progress is not None:
+            progress(raw.wall_s, float(alt.objective))
+        return alt
+    if alt is not None:
+        raw.solutions += alt.solutions
+    return raw
 
 
 def _in_twd(progress: ProgressFn) -> ProgressFn:

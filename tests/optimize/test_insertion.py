@@ -13,7 +13,7 @@ from luckygas.optimize.seeding import best_pyvrp_routes, plan_score
 from luckygas.optimize.solver import _search_params, accepts_routes
 from luckygas.optimize.synthetic import synthetic_day
 
-from .helpers import H, order, problem, vehicle
+from .helpers import H, line_matrix, order, problem, vehicle
 
 TWO = {50: 0, 20: 2, 16: 0, 10: 0, 4: 0}
 
@@ -68,6 +68,32 @@ def test_insertion_adds_an_order_with_the_reload_it_needs() -> None:
     out = ins.insert_unrouted(sim, start, deadline=float("inf"))
     assert 5 in out[0] and all(r in out[0] for r in reloads)
     assert sim.feasible(0, out[0]) and accepts_routes(model, out)
+
+
+def test_order_needing_a_trip_of_its_own_is_found_behind_cheaper_places() -> None:
+    """A full load that fits only as a new trip is inserted, however many cheaper places fail.
+
+    Regression: the demo day left a 60 kg motorcycle-only order out because its only
+    feasible places (a trip of its own) came after the 400 cheapest, all infeasible.
+    """
+    n = 20
+    cap = {50: 0, 20: 2, 16: 0, 10: 0, 4: 0}
+    orders = [order(i) for i in range(1, n + 1)] + [order(n + 1, km=n, demand={20: 2})]
+    one = vehicle(1, capacity=cap, max_trips=n, reload_s=300, shift_end_s=23 * H)
+    p = problem(orders, [one], matrix=line_matrix(n))
+    prep = prepare(p, SolverParams())
+    model = prep.model
+    node = {o.id: i for i, o in enumerate(prep.node_orders) if o}
+    reloads = [i for i in range(model.n_nodes) if model.is_reload(i)]
+    full: list[int] = []  # trips of two 20 kg orders each: the vehicle is always full
+    for k in range(n // 2):
+        full += [reloads[k - 1]] if k else []
+        full += [node[2 * k + 1], node[2 * k + 2]]
+    sim = ins.RouteSimulator(model)
+    assert sim.feasible(0, full)
+    assert node[n + 1] not in ins.insert_unrouted(sim, [full], float("inf"), max_checks=400)[0]
+    out = ins.insert_unrouted(sim, [full], float("inf"))
+    assert node[n + 1] in out[0] and sim.feasible(0, out[0]) and accepts_routes(model, out)
 
 
 def test_make_feasible_trims_an_overloaded_route() -> None:

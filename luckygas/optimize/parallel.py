@@ -1,0 +1,77 @@
+"""Run one call in a forked process (the machine's second core) while this one works.
+
+The call is inherited by the child through ``fork`` (copy-on-write: the model is not
+pickled); only its result travels back through a pipe, so it must be picklable. Where
+``fork`` is unavailable, or inside a daemonic worker (scenario runs), nothing is started
+and the caller simply works alone.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+_TASK: Callable[[], Any] | None = None
+
+
+def _child(send: Connection) -> None:
+    """Worker process: run the inherited task, send its result (None if it failed)."""
+    task = _TASK
+    try:
+        try:
+            out = None if task is None else task()
+        except Exception:  # the parent falls back to its own result
+            out = None
+        send.send(out)
+    finally:
+        send.close()
+
+
+@dataclass
+class Forked:
+    """A call running in a child process; :meth:`result` collects it."""
+
+    proc: BaseProcess
+    recv: Connection
+
+    def result(self, timeout_s: float) -> Any:
+        """The call's result, or None if it failed or took longer than ``timeout_s``."""
+        try:
+            return self.recv.recv() if self.recv.poll(timeout_s) else None
+        except (EOFError, OSError):  # a failed worker only costs its result
+            return None
+        finally:
+            self.recv.close()
+            self.proc.join(timeout=1)
+            if self.proc.is_alive():
+                self.proc.kill()
+                self.proc.join(timeout=1)
+
+
+def start_forked(task: Callable[[], Any]) -> Forked | None:
+    """Start ``task()`` in a forked child; None if no child could be started.
+
+    Parameters
+    ----------
+    task
+        A callable without arguments; its return value must be picklable.
+    """
+    if "fork" not in mp.get_all_start_methods():
+        return None
+    global _TASK
+    ctx = mp.get_context("fork")
+    _TASK = task
+    try:
+        recv, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(send,), daemon=True)
+        proc.start()
+        send.close()
+        return Forked(proc, recv)
+    except Exception:  # e.g. inside a daemonic worker: no children allowed
+        return None
+    finally:
+        _TASK = None
