@@ -15,6 +15,7 @@ from luckygas.optimize.adapter import build_problem, merge_windows
 from luckygas.optimize.persist import PlanSaveError, load_plan, save_plan
 from luckygas.orders import create_order
 from luckygas.planning import next_delivery_day, plan_day
+from tests.factories import add_depot, add_motorcycle, add_truck
 
 DAY = dt.date(2026, 12, 1)  # a Tuesday
 FAST = SolverParams(time_limit_s=1.0, deterministic=True, solution_limit=50)
@@ -40,38 +41,9 @@ def _customer(session, code, name, lat, lng, **kw):
 def day_db(db_session):
     """A depot, a truck with a driver, a motorcycle, and five customers with orders."""
     s = db_session
-    depot = m.Depot(code="TT", name="Taitung depot", lat=22.7553, lng=121.1504)
-    s.add(depot)
-    s.flush()
-    truck = m.Vehicle(
-        plate="TRK-1",
-        name="Truck 1",
-        vehicle_type=VehicleType.LIGHT_TRUCK,
-        depot_id=depot.id,
-        cap_50kg=4,
-        cap_20kg=20,
-        cap_16kg=10,
-        cap_10kg=10,
-        cap_4kg=10,
-        max_kg=800,
-        fixed_cost=800,
-        cost_per_km=8,
-    )
-    moto = m.Vehicle(
-        plate="MC-1",
-        name="Moto 1",
-        vehicle_type=VehicleType.MOTORCYCLE,
-        depot_id=depot.id,
-        cap_20kg=3,
-        cap_16kg=3,
-        cap_10kg=3,
-        cap_4kg=6,
-        max_kg=80,
-        fixed_cost=300,
-        cost_per_km=2,
-    )
-    s.add_all([truck, moto])
-    s.flush()
+    depot = add_depot(s)
+    truck = add_truck(s, depot)
+    add_motorcycle(s, depot)
     s.add(
         m.Driver(
             name="陳大明",

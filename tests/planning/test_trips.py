@@ -5,36 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 from luckygas import models as m
-from luckygas.domain import VehicleRequirement, VehicleType
+from luckygas.domain import VehicleRequirement
 from luckygas.optimize import SolverParams, check_plan
 from luckygas.optimize.adapter import build_problem
 from luckygas.optimize.persist import load_plan, save_plan
 from luckygas.orders import create_order
 from luckygas.planning import plan_day
+from tests.factories import add_depot, add_motorcycle
 
 DAY = dt.date(2026, 12, 1)
 
 
 def _day(s):
-    depot = m.Depot(code="TT", name="Taitung depot", lat=22.7553, lng=121.1504)
-    s.add(depot)
-    s.flush()
-    moto = m.Vehicle(
-        plate="MC-9",
-        name="Moto 9",
-        vehicle_type=VehicleType.MOTORCYCLE,
-        depot_id=depot.id,
-        cap_20kg=2,
-        cap_16kg=2,
-        cap_10kg=2,
-        cap_4kg=4,
-        max_kg=40,
-        fixed_cost=300,
-        cost_per_km=2,
-        max_trips=4,
-        reload_minutes=10,
-    )
-    s.add(moto)
+    moto = add_motorcycle(
+        s, add_depot(s), plate="MC-9", name="Moto 9", cap_20kg=2, cap_16kg=2, cap_10kg=2,
+        cap_4kg=4, max_kg=40, max_trips=4, reload_minutes=10,
+    )  # fmt: skip
     for k in range(5):
         c = m.Customer(
             code=f"150000{k}",

@@ -113,43 +113,13 @@ def db_day(db_engine):
 
     from luckygas import models as m
     from luckygas.orders import create_order
+    from tests.factories import add_depot, add_motorcycle, add_truck
 
     with Session(db_engine) as s:
         s.info["user"] = "tester"
-        depot = m.Depot(code="TT", name="Taitung depot", lat=22.7553, lng=121.1504)
-        s.add(depot)
-        s.flush()
-        s.add_all(
-            [
-                m.Vehicle(
-                    plate="TRK-1",
-                    name="Truck 1",
-                    vehicle_type=VehicleType.LIGHT_TRUCK,
-                    depot_id=depot.id,
-                    cap_50kg=4,
-                    cap_20kg=20,
-                    cap_16kg=10,
-                    cap_10kg=10,
-                    cap_4kg=10,
-                    max_kg=800,
-                    fixed_cost=800,
-                    cost_per_km=8,
-                ),
-                m.Vehicle(
-                    plate="MC-1",
-                    name="Moto 1",
-                    vehicle_type=VehicleType.MOTORCYCLE,
-                    depot_id=depot.id,
-                    cap_20kg=3,
-                    cap_16kg=3,
-                    cap_10kg=3,
-                    cap_4kg=6,
-                    max_kg=80,
-                    fixed_cost=300,
-                    cost_per_km=2,
-                ),
-            ]
-        )
+        depot = add_depot(s)
+        add_truck(s, depot)
+        add_motorcycle(s, depot)
         customers = [
             ("1400001", "麵店", 22.758, 121.145, VehicleRequirement.EITHER),
             ("1400002", "自助餐", 22.762, 121.120, VehicleRequirement.EITHER),
