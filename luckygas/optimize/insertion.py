@@ -378,3 +378,107 @@ def repair_and_fill(
     n_veh = len(model.vehicles)
     padded = [list(routes[v]) if v < len(routes) else [] for v in range(n_veh)]
     return insert_unrouted(sim, make_feasible(sim, padded), deadline)
+
+
+def _intra_moves(
+    sim: RouteSimulator, v: int, r: list[int], max_seg: int
+) -> list[tuple[int, list[int]]]:
+    """(cost delta, new route) of every improving or-opt and 2-opt move within ``r``."""
+    c = sim.vehicles[v].cost
+    p = [0, *r, 0]
+    n = len(r)
+    out: list[tuple[int, list[int]]] = []
+    fwd = [0] * (n + 2)
+    bwd = [0] * (n + 2)
+    for k in range(n + 1):
+        fwd[k + 1] = fwd[k] + c[p[k]][p[k + 1]]
+        bwd[k + 1] = bwd[k] + c[p[k + 1]][p[k]]
+    # 2-opt: reverse p[i..j] (route positions i-1..j-1).
+    for i in range(1, n):
+        for j in range(i + 1, n + 1):
+            old = c[p[i - 1]][p[i]] + fwd[j] - fwd[i] + c[p[j]][p[j + 1]]
+            new = c[p[i - 1]][p[j]] + bwd[j] - bwd[i] + c[p[i]][p[j + 1]]
+            if new < old:
+                out.append((new - old, [*r[: i - 1], *r[i - 1 : j][::-1], *r[j:]]))
+    # Or-opt: move a segment of 1..max_seg stops elsewhere in the route, either way round.
+    for seg_len in range(1, min(max_seg, n - 1) + 1):
+        for i in range(n - seg_len + 1):
+            a, f, last, b = p[i], p[i + 1], p[i + seg_len], p[i + seg_len + 1]
+            inner = fwd[i + seg_len] - fwd[i + 1]
+            inner_rev = bwd[i + seg_len] - bwd[i + 1]
+            gain = c[a][f] + c[last][b] - c[a][b]
+            rest = r[:i] + r[i + seg_len :]
+            q = [0, *rest, 0]
+            seg = r[i : i + seg_len]
+            for j in range(len(rest) + 1):
+                if j == i:
+                    continue
+                x, y = q[j], q[j + 1]
+                d = c[x][f] + c[last][y] - c[x][y] - gain
+                if d < 0:
+                    out.append((d, [*rest[:j], *seg, *rest[j:]]))
+                if seg_len > 1:
+                    d = c[x][last] + c[f][y] - c[x][y] - gain + inner_rev - inner
+                    if d < 0:
+                        out.append((d, [*rest[:j], *seg[::-1], *rest[j:]]))
+    return out
+
+
+def improve_routes(
+    sim: RouteSimulator, routes: list[list[int]], deadline: float, max_seg: int = 3
+) -> list[list[int]]:
+    """Feasible, strictly cheaper moves until none is left or ``deadline`` passes.
+
+    Moves: 2-opt and or-opt (segments of up to ``max_seg`` stops, either direction)
+    within a route, and relocating one order to another allowed vehicle. Each round
+    applies the cheapest move the simulator accepts. GLS ends its run on a plan
+    that is a local optimum of its *penalised* cost, so a plain descent on the true
+    cost can still find a few moves.
+    """
+    model = sim.model
+    routes = [list(r) for r in routes]
+    n_veh = len(routes)
+    while time.perf_counter() < deadline:
+        moves: list[tuple[int, int, int, list[int], list[int]]] = []
+        for v, r in enumerate(routes):
+            if len(r) > 1:
+                moves += [(d, v, -1, nr, []) for d, nr in _intra_moves(sim, v, r, max_seg)]
+        for u, r in enumerate(routes):
+            # Listing moves is O(orders x vehicles x stops): on 1,000+ orders one round
+            # alone can outlast the reserve, so the clock is checked here too.
+            if time.perf_counter() > deadline:
+                return routes
+            cu = sim.vehicles[u].cost
+            p = [0, *r, 0]
+            for i, node in enumerate(r):
+                if sim.is_reload[node]:
+                    continue
+                a, b = p[i], p[i + 2]
+                gain = cu[a][node] + cu[node][b] - cu[a][b]
+                rest = r[:i] + r[i + 1 :]
+                if not rest:
+                    gain += sim.vehicles[u].fixed
+                allowed = model.allowed[node]
+                for v in allowed if allowed is not None else range(n_veh):
+                    if v == u:
+                        continue
+                    cv = sim.vehicles[v].cost
+                    q = [0, *routes[v], 0]
+                    base = sim.vehicles[v].fixed if not routes[v] else 0
+                    for j in range(len(q) - 1):
+                        d = base + cv[q[j]][node] + cv[node][q[j + 1]] - cv[q[j]][q[j + 1]] - gain
+                        if d < 0:
+                            nv = [*routes[v][:j], node, *routes[v][j:]]
+                            moves.append((d, u, v, tidy(sim, rest), nv))
+        moves.sort(key=lambda m: m[0])
+        for k, (_, u, v, nu, nv) in enumerate(moves):
+            if k % 64 == 63 and time.perf_counter() > deadline:
+                return routes
+            if sim.feasible(u, nu) and (v < 0 or sim.feasible(v, nv)):
+                routes[u] = nu
+                if v >= 0:
+                    routes[v] = nv
+                break
+        else:
+            return routes
+    return routes
