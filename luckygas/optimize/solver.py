@@ -285,6 +285,7 @@ def solve_numeric(
         alt = _read_fresh(model, params, filled)
         if alt is not None and (raw.objective is None or alt.objective < raw.objective):
             alt.solutions, alt.wall_s = raw.solutions + 1, time.perf_counter() - t0
+            alt.status = raw.status  # the search's status; the re-read itself has none
             raw = alt
     raw.seeded = seeded
     raw.first_solution = first

@@ -74,10 +74,11 @@ def problem(
 
 
 def solve_checked(p: RoutingProblem, params: SolverParams = FAST, **kw: object) -> PlanResult:
-    """Solve and assert the independent checker finds no violation."""
+    """Solve and assert the independent checker finds no violation (and a status is told)."""
     res = solve(p, params, **kw)  # type: ignore[arg-type]
     violations = check_plan(p, res, locked=kw.get("locked"))  # type: ignore[arg-type]
     assert violations == [], violations
+    assert res.run.status, "every run reports how the search ended"
     return res
 
 
