@@ -35,9 +35,7 @@ def next_delivery_day(session: Session, after: dt.date | None = None) -> dt.date
     datetime.date or None
         ``None`` when no open orders exist.
     """
-    stmt = select(func.min(m.Order.delivery_date)).where(
-        m.Order.status.in_(PLANNABLE_STATUSES)
-    )
+    stmt = select(func.min(m.Order.delivery_date)).where(m.Order.status.in_(PLANNABLE_STATUSES))
     if after is not None:
         stmt = stmt.where(m.Order.delivery_date >= after)
     return session.scalar(stmt)

@@ -84,26 +84,43 @@ def test_upgrade_keeps_data_of_a_populated_database(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
     upgrade(engine, "0001")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO depots (id, code, name, address, lat, lng, open_min, "
-                          "close_min, created_at, created_by) VALUES (1, 'TT', 'Depot', '', "
-                          "22.75, 121.15, 420, 1200, '2026-01-01', 'x')"))
-        conn.execute(text("INSERT INTO vehicles (id, plate, name, vehicle_type, depot_id, cap_50kg,"
-                          " cap_20kg, cap_16kg, cap_10kg, cap_4kg, max_kg, fixed_cost, cost_per_km,"
-                          " speed_factor, is_active, created_at, created_by) VALUES (1, 'TRK-1', "
-                          "'Truck', 'light_truck', 1, 1, 1, 1, 1, 1, 500, 0, 0, 1, 1, "
-                          "'2026-01-01', 'x')"))
-        conn.execute(text("INSERT INTO plans (id, plan_date, name, status, parameters, "
-                          "solver_version, kpis, run, snapshot, created_at, created_by) VALUES "
-                          "(1, '2026-01-02', 'p', 'draft', '{}', '', '{}', '{}', '{}', "
-                          "'2026-01-01', 'x')"))
-        conn.execute(text("INSERT INTO plan_routes (id, plan_id, route_no, vehicle_id, start_s, "
-                          "end_s, distance_m, drive_s, service_s, wait_s, break_s, load_kg, cost)"
-                          " VALUES (1, 1, 1, 1, 0, 10, 5, 0, 0, 0, 0, 0, 0)"))
+        conn.execute(
+            text(
+                "INSERT INTO depots (id, code, name, address, lat, lng, open_min, "
+                "close_min, created_at, created_by) VALUES (1, 'TT', 'Depot', '', "
+                "22.75, 121.15, 420, 1200, '2026-01-01', 'x')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO vehicles (id, plate, name, vehicle_type, depot_id, cap_50kg,"
+                " cap_20kg, cap_16kg, cap_10kg, cap_4kg, max_kg, fixed_cost, cost_per_km,"
+                " speed_factor, is_active, created_at, created_by) VALUES (1, 'TRK-1', "
+                "'Truck', 'light_truck', 1, 1, 1, 1, 1, 1, 500, 0, 0, 1, 1, "
+                "'2026-01-01', 'x')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO plans (id, plan_date, name, status, parameters, "
+                "solver_version, kpis, run, snapshot, created_at, created_by) VALUES "
+                "(1, '2026-01-02', 'p', 'draft', '{}', '', '{}', '{}', '{}', "
+                "'2026-01-01', 'x')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO plan_routes (id, plan_id, route_no, vehicle_id, start_s, "
+                "end_s, distance_m, drive_s, service_s, wait_s, break_s, load_kg, cost)"
+                " VALUES (1, 1, 1, 1, 0, 10, 5, 0, 0, 0, 0, 0, 0)"
+            )
+        )
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT plate, max_trips, reload_minutes FROM vehicles")).one() \
-            == ("TRK-1", 1, 15)
+        assert conn.execute(
+            text("SELECT plate, max_trips, reload_minutes FROM vehicles")
+        ).one() == ("TRK-1", 1, 15)
         assert conn.execute(text("SELECT vehicle_id, trips FROM plan_routes")).one() == (1, 1)
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()

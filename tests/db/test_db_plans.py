@@ -17,11 +17,24 @@ from tests.db.conftest import DAY, add_customer, add_users, add_vehicle, open_se
 def _plan(session, name, vehicle, orders):
     """A saved plan serving ``orders`` with one route."""
     plan = Plan(plan_date=DAY, name=name)
-    route = PlanRoute(route_no=1, vehicle_id=vehicle.id, start_s=28800, end_s=36000,
-                      distance_m=5000, break_start_s=None)
+    route = PlanRoute(
+        route_no=1,
+        vehicle_id=vehicle.id,
+        start_s=28800,
+        end_s=36000,
+        distance_m=5000,
+        break_start_s=None,
+    )
     for seq, order in enumerate(orders, start=1):
-        route.stops.append(PlanStop(order_id=order.id, sequence=seq, arrival_s=30000 + seq,
-                                    start_s=30000 + seq, departure_s=30300 + seq))
+        route.stops.append(
+            PlanStop(
+                order_id=order.id,
+                sequence=seq,
+                arrival_s=30000 + seq,
+                start_s=30000 + seq,
+                departure_s=30300 + seq,
+            )
+        )
     plan.routes.append(route)
     session.add(plan)
     session.flush()
@@ -56,7 +69,9 @@ def test_publishing_marks_served_orders_planned(engine, day):
         s.commit()
         assert plan.published_by == "boss"
     assert _status(engine, {"one": day["one"], "two": day["two"]}) == {
-        "one": OrderStatus.PLANNED, "two": OrderStatus.PLANNED}
+        "one": OrderStatus.PLANNED,
+        "two": OrderStatus.PLANNED,
+    }
 
 
 def test_publishing_another_plan_supersedes_the_first(engine, day):
@@ -69,7 +84,9 @@ def test_publishing_another_plan_supersedes_the_first(engine, day):
         statuses = dict(s.execute(select(Plan.name, Plan.status)).all())
     assert statuses == {"A": PlanStatus.DRAFT, "B": PlanStatus.PUBLISHED}
     assert _status(engine, {"one": day["one"], "two": day["two"]}) == {
-        "one": OrderStatus.PLANNED, "two": OrderStatus.PENDING}
+        "one": OrderStatus.PLANNED,
+        "two": OrderStatus.PENDING,
+    }
 
 
 def test_dispatcher_cannot_publish(engine, day):
