@@ -323,11 +323,27 @@ def plan_score(model: NumModel, routes: list[list[int]]) -> int:
 _FORKED_MODEL: NumModel | None = None
 
 
+# Share of the seeding time kept for repairing PyVRP's plan (at least REPAIR_MIN_S).
+REPAIR_SHARE = 0.05
+REPAIR_MIN_S = 0.2
+
+
+def _repaired(model: NumModel, seconds: float, seed: int) -> tuple[int, list[list[int]]] | None:
+    """PyVRP for ``seconds`` minus the repair's reserve, then the repair: (score, routes)."""
+    t0 = time.perf_counter()
+    repair_s = min(max(REPAIR_MIN_S, REPAIR_SHARE * seconds), 0.5 * seconds)
+    routes = pyvrp_routes(model, max(seconds - repair_s, 0.01), seed)
+    if routes is None:
+        return None
+    fixed = insertion.repair_and_fill(model, routes, max(t0 + seconds, time.perf_counter() + 0.01))
+    return plan_score(model, fixed), fixed
+
+
 def _child(send: Connection, seconds: float, seed: int) -> None:
-    """Worker process: PyVRP on the model inherited from the parent, routes sent back."""
+    """Worker process: a repaired PyVRP plan of the model inherited from the parent."""
     model = _FORKED_MODEL
     try:
-        send.send(None if model is None else pyvrp_routes(model, seconds, seed))
+        send.send(None if model is None else _repaired(model, seconds, seed))
     finally:
         send.close()
 
@@ -348,12 +364,11 @@ def pyvrp_starts(
 ) -> list[list[list[int]]]:
     """PyVRP with ``workers`` seeds in parallel, each repaired; the plans best first.
 
-    On the demo day PyVRP's plan stops improving after about 1 s but varies a lot with
-    the seed, and so does the plan OR-Tools reaches from it, so a second seed on the
-    second core is worth more than a longer run of one (the solver searches from both
-    on a large day). Each plan is made feasible and completed by
-    :func:`luckygas.optimize.insertion.repair_and_fill` before the comparison. Falls
-    back to one seed in this process if a worker process cannot be started.
+    ``seconds`` covers PyVRP and the repair: each worker makes its own plan feasible and
+    complete (:func:`luckygas.optimize.insertion.repair_and_fill`) in the last
+    ``REPAIR_SHARE`` of it, so the repairs run in parallel too. The plan OR-Tools reaches
+    depends on the start, so the solver searches from the two best on a large day.
+    Falls back to one seed in this process if a worker process cannot be started.
 
     Returns
     -------
@@ -361,7 +376,7 @@ def pyvrp_starts(
         Node routes per vehicle for each seed that succeeded, best score first (empty if
         PyVRP is unavailable or failed).
     """
-    results: list[list[list[int]] | None] = []
+    results: list[tuple[int, list[list[int]]] | None] = []
     children = []
     if workers > 1 and "fork" in mp.get_all_start_methods():
         ctx = mp.get_context("fork")
@@ -378,7 +393,7 @@ def pyvrp_starts(
             pass
         finally:
             _FORKED_MODEL = None
-    results.append(pyvrp_routes(model, seconds, seed))
+    results.append(_repaired(model, seconds, seed))
     for proc, recv in children:
         try:
             results.append(recv.recv() if recv.poll(seconds + 30) else None)
@@ -389,12 +404,6 @@ def pyvrp_starts(
             proc.join(timeout=1)
             if proc.is_alive():
                 proc.kill()
-    scored: list[tuple[int, int, list[list[int]]]] = []
-    for k, routes in enumerate(results):
-        if routes is None:
-            continue
-        deadline = time.perf_counter() + max(0.2, 0.05 * seconds)
-        fixed = insertion.repair_and_fill(model, routes, deadline)
-        scored.append((plan_score(model, fixed), k, fixed))
+    scored = [(r[0], k, r[1]) for k, r in enumerate(results) if r is not None]
     scored.sort(key=lambda x: x[:2])
     return [fixed for _, _, fixed in scored]

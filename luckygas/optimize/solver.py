@@ -692,6 +692,8 @@ def solve(
                 params.small_day_pyvrp_iterations,
             )
         else:
+            if not params.pyvrp_seed_s:  # the share covers preparation too
+                seed_s = max(seed_s - (time.perf_counter() - t0), 0.05)
             starts = seeding.pyvrp_starts(model, seed_s, params.seed, params.seed_workers)
             seed_routes = starts[0] if starts else None
             if large and not locked_nodes and len(starts) > 1:
