@@ -24,15 +24,17 @@ import multiprocessing as mp
 import time
 import warnings
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import Any
 
 import numpy as np
 
 from luckygas.optimize import insertion
 from luckygas.optimize.model import NumModel
 
+ProgressFn = Callable[[float, float | None], None]
 _BIG = 10**9  # "forbidden" arc length, far above any real route
 
 
@@ -119,12 +121,18 @@ class _LunchClock:
 
 
 def pyvrp_routes(
-    model: NumModel, seconds: float, seed: int = 0, iterations: int | None = None
+    model: NumModel,
+    seconds: float,
+    seed: int = 0,
+    iterations: int | None = None,
+    progress: ProgressFn | None = None,
 ) -> list[list[int]] | None:
     """Solve a relaxed copy of ``model`` with PyVRP for ``seconds``.
 
     With ``iterations`` the search stops after that many iterations (reproducible), or
-    at ``seconds`` if that comes first.
+    at ``seconds`` if that comes first. ``progress(elapsed_s, best)`` is called on
+    every better plan PyVRP finds (its cost in model units) and every 0.2 s between
+    (``best`` None); ``elapsed_s`` counts from the start of this call.
 
     Returns
     -------
@@ -266,7 +274,9 @@ def pyvrp_routes(
             # "A penalty parameter has reached its maximum value": expected on a day
             # with more orders than the fleet can serve; the repair handles the result.
             warnings.simplefilter("ignore")
-            res = pyvrp.solve(data, stop=stop, seed=seed, display=False, params=_solve_params())
+            res = pyvrp.solve(
+                data, stop=stop, seed=seed, display=False, params=_solve_params(progress)
+            )
     except Exception:
         return None
     routes: list[list[int]] = [[] for _ in model.vehicles]
@@ -287,16 +297,39 @@ def pyvrp_routes(
     return routes
 
 
-def _solve_params() -> object:
+def _solve_params(progress: ProgressFn | None = None) -> object:
     """PyVRP's settings: its defaults with at most 10 perturbations per iteration.
 
     Measured on the demo day (PyVRP alone, 5 s, 8 seeds, repaired plan): median
     20,392 TWD against 20,500 with the default of 25; 5 and 15 did no better than 10.
+    With ``progress``, the search reports to it (see :func:`pyvrp_routes`).
     """
+    from pyvrp.IteratedLocalSearch import IteratedLocalSearchCallbacks, IteratedLocalSearchParams
     from pyvrp.search import PerturbationParams
     from pyvrp.solve import SolveParams
 
-    return SolveParams(perturbation=PerturbationParams(1, 10))
+    perturbation = PerturbationParams(1, 10)
+    if progress is None:
+        return SolveParams(perturbation=perturbation)
+    report = progress
+    t0 = time.perf_counter()
+
+    class Report(IteratedLocalSearchCallbacks):  # type: ignore[misc]
+        """Passes PyVRP's improvements and the passing time on to ``progress``."""
+
+        last = 0.0
+
+        def on_best(self, best: Any) -> None:
+            cost = best.distance_cost() + best.fixed_vehicle_cost() + best.uncollected_prizes()
+            report(time.perf_counter() - t0, float(cost))
+
+        def on_iteration(self, *_: Any) -> None:
+            now = time.perf_counter()
+            if now - self.last >= 0.2:
+                self.last = now
+                report(now - t0, None)
+
+    return SolveParams(perturbation=perturbation, ils=IteratedLocalSearchParams(callbacks=Report()))
 
 
 def _value(x: object) -> int:
@@ -328,11 +361,13 @@ REPAIR_SHARE = 0.05
 REPAIR_MIN_S = 0.2
 
 
-def _repaired(model: NumModel, seconds: float, seed: int) -> tuple[int, list[list[int]]] | None:
+def _repaired(
+    model: NumModel, seconds: float, seed: int, progress: ProgressFn | None = None
+) -> tuple[int, list[list[int]]] | None:
     """PyVRP for ``seconds`` minus the repair's reserve, then the repair: (score, routes)."""
     t0 = time.perf_counter()
     repair_s = min(max(REPAIR_MIN_S, REPAIR_SHARE * seconds), 0.5 * seconds)
-    routes = pyvrp_routes(model, max(seconds - repair_s, 0.01), seed)
+    routes = pyvrp_routes(model, max(seconds - repair_s, 0.01), seed, progress=progress)
     if routes is None:
         return None
     fixed = insertion.repair_and_fill(model, routes, max(t0 + seconds, time.perf_counter() + 0.01))
@@ -360,7 +395,11 @@ def best_pyvrp_routes(
 
 
 def pyvrp_starts(
-    model: NumModel, seconds: float, seed: int = 0, workers: int = 2
+    model: NumModel,
+    seconds: float,
+    seed: int = 0,
+    workers: int = 2,
+    progress: ProgressFn | None = None,
 ) -> list[list[list[int]]]:
     """PyVRP with ``workers`` seeds in parallel, each repaired; the plans best first.
 
@@ -369,6 +408,7 @@ def pyvrp_starts(
     ``REPAIR_SHARE`` of it, so the repairs run in parallel too. The plan OR-Tools reaches
     depends on the start, so the solver searches from the two best on a large day.
     Falls back to one seed in this process if a worker process cannot be started.
+    ``progress`` follows the seed run in this process (see :func:`pyvrp_routes`).
 
     Returns
     -------
@@ -393,7 +433,7 @@ def pyvrp_starts(
             pass
         finally:
             _FORKED_MODEL = None
-    results.append(_repaired(model, seconds, seed))
+    results.append(_repaired(model, seconds, seed, progress))
     for proc, recv in children:
         try:
             results.append(recv.recv() if recv.poll(seconds + 30) else None)

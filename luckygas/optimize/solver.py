@@ -662,9 +662,9 @@ def solve(
     from luckygas.optimize import explain, prepare, seeding
 
     params = params or SolverParams()
-    if progress is not None:
-        progress = _in_twd(progress)
     t0 = time.perf_counter()
+    if progress is not None:
+        progress = _since(_in_twd(progress), t0)
     prep = prepare.prepare(problem, params, locked=locked)
     init_nodes = prep.routes_to_nodes(initial_routes) if initial_routes else None
     locked_nodes = prep.locks_to_nodes(locked) if locked else None
@@ -694,7 +694,7 @@ def solve(
         else:
             if not params.pyvrp_seed_s:  # the share covers preparation too
                 seed_s = max(seed_s - (time.perf_counter() - t0), 0.05)
-            starts = seeding.pyvrp_starts(model, seed_s, params.seed, params.seed_workers)
+            starts = seeding.pyvrp_starts(model, seed_s, params.seed, params.seed_workers, progress)
             seed_routes = starts[0] if starts else None
             if large and not locked_nodes and len(starts) > 1:
                 other_start = starts[1]
@@ -799,6 +799,19 @@ def _two_searches(
     if alt is not None:
         raw.solutions += alt.solutions
     return raw
+
+
+def _since(progress: ProgressFn, t0: float) -> ProgressFn:
+    """Report the time since ``t0`` (the start of the solve), whoever calls.
+
+    PyVRP and each OR-Tools search count from their own start; the caller's bar follows
+    the whole solve.
+    """
+
+    def report(_elapsed_s: float, best: float | None) -> None:
+        progress(time.perf_counter() - t0, best)
+
+    return report
 
 
 def _in_twd(progress: ProgressFn) -> ProgressFn:
