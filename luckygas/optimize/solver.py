@@ -774,8 +774,9 @@ def _two_searches(
 
     GLS on a large day depends a lot on its start (demo day, 10 s, before the seed saw
     the break: 20,760-21,130 TWD from the repaired plans of different PyVRP seeds), and
-    after the seeding the second core is idle. If both starts are the same plan, the child varies GLS's penalty factor
-    instead (``OTHER_GLS_LAMBDA``) so that the two searches still differ.
+    after the seeding the second core is idle. If both starts are the same plan, the
+    child varies GLS's penalty factor instead (``OTHER_GLS_LAMBDA``) so that the two
+    searches still differ.
     """
     from luckygas.optimize import parallel
 
