@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import func, select
@@ -14,10 +14,9 @@ from luckygas import models as m
 from luckygas.db import release_if_read_only
 from luckygas.domain import OrderStatus
 from luckygas.optimize.adapter import PLANNABLE_STATUSES, build_problem
+from luckygas.optimize.model import ProgressFn
 from luckygas.optimize.problem import RoutingProblem, SolverParams
 from luckygas.optimize.result import PlanResult
-
-ProgressFn = Callable[[float, float | None], None]
 
 
 def next_delivery_day(session: Session, after: dt.date | None = None) -> dt.date | None:

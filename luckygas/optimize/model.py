@@ -7,8 +7,12 @@ benchmark (via ``benchmarks/vrptw.py``).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+
+#: ``progress(elapsed_s, best)``: seconds since the solve started and the best objective
+#: so far (None before the first plan, or when only the time is reported).
+ProgressFn = Callable[[float, float | None], None]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import multiprocessing as mp
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -32,9 +32,8 @@ from typing import Any
 import numpy as np
 
 from luckygas.optimize import insertion
-from luckygas.optimize.model import NumModel
+from luckygas.optimize.model import NumModel, ProgressFn
 
-ProgressFn = Callable[[float, float | None], None]
 _BIG = 10**9  # "forbidden" arc length, far above any real route
 
 

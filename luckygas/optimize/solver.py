@@ -12,13 +12,13 @@ import dataclasses
 import itertools
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import ortools
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from luckygas.optimize import insertion
-from luckygas.optimize.model import NumModel, RawSolution
+from luckygas.optimize.model import NumModel, ProgressFn, RawSolution
 from luckygas.optimize.problem import RoutingProblem, SolverParams
 from luckygas.optimize.result import PlanResult, RunRecord, build_result
 
@@ -58,9 +58,6 @@ OTHER_GLS_LAMBDA = 0.05
 def auto_first_solution(n_nodes: int) -> str:
     """The first-solution strategy ``"auto"`` stands for on a model of ``n_nodes`` nodes."""
     return AUTO_LARGE_FIRST_SOLUTION if n_nodes >= AUTO_LARGE_NODES else AUTO_FIRST_SOLUTION
-
-
-ProgressFn = Callable[[float, float | None], None]
 
 
 def _search_params(
