@@ -14,8 +14,8 @@ Lucky Gas rule exactly. What we give it:
 
 The routes it returns are therefore only a *seed*: they are repaired and completed by
 exact simulation (:mod:`luckygas.optimize.insertion`), then OR-Tools re-checks them
-under every constraint and keeps optimising. :func:`best_pyvrp_routes` runs two seeds
-at once, one in a second process, and keeps the better repaired plan.
+under every constraint and keeps optimising. :func:`pyvrp_starts` runs one seed per core
+(the others in forked processes), each repaired there, and ranks the repaired plans.
 """
 
 from __future__ import annotations
@@ -233,7 +233,8 @@ def pyvrp_routes(
     vtypes = []
     for v, veh in enumerate(model.vehicles):
         # A vehicle whose break is not the one taken out of the clock keeps room for its
-        # own break in the shift instead.
+        # own break in the shift instead; one without a break loses the cut hour too
+        # (its seed is then conservative, never infeasible).
         pause = veh.break_[2] if veh.break_ and veh.break_ != lunch.break_ else 0
         early = lunch.start(veh.start_range[0])
         late = lunch.end(veh.end_range[1])
@@ -384,17 +385,6 @@ def _child(send: Connection, seconds: float, seed: int) -> None:
         send.send(None if model is None else _repaired(model, seconds, seed))
     finally:
         send.close()
-
-
-def best_pyvrp_routes(
-    model: NumModel, seconds: float, seed: int = 0, workers: int = 2
-) -> list[list[int]] | None:
-    """PyVRP with ``workers`` seeds in parallel, each repaired; the best plan wins.
-
-    See :func:`pyvrp_starts`, whose first plan this is (None if there is none).
-    """
-    starts = pyvrp_starts(model, seconds, seed, workers)
-    return starts[0] if starts else None
 
 
 def pyvrp_starts(

@@ -9,7 +9,7 @@ import pytest
 from luckygas.optimize import ServiceTime, SolverParams, check_plan, solve
 from luckygas.optimize import insertion as ins
 from luckygas.optimize.prepare import prepare
-from luckygas.optimize.seeding import best_pyvrp_routes, plan_score
+from luckygas.optimize.seeding import plan_score, pyvrp_starts
 from luckygas.optimize.solver import _search_params, accepts_routes
 from luckygas.optimize.synthetic import synthetic_day
 
@@ -147,8 +147,9 @@ def test_parallel_pyvrp_seed_is_feasible_and_complete() -> None:
     """Two PyVRP seeds (one in a second process), repaired, give routes OR-Tools accepts."""
     p = synthetic_day(40, 8, n_trucks=2, n_motorcycles=1)
     model = prepare(p, SolverParams()).model
-    routes = best_pyvrp_routes(model, 0.3, seed=0, workers=2)
-    assert routes is not None
+    starts = pyvrp_starts(model, 0.3, seed=0, workers=2)
+    assert starts
+    routes = starts[0]
     assert accepts_routes(model, routes)
     served = sum(1 for r in routes for x in r if not model.is_reload(x))
     assert served >= 36
