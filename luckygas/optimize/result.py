@@ -160,6 +160,34 @@ class PlanResult:
 
     __str__ = summary
 
+    def vehicle_routes(self, *, trips: bool = True) -> dict[int, list[int | None]]:
+        """``{vehicle_id: [order_id, ...]}`` in visiting order: the plan as a warm start.
+
+        Parameters
+        ----------
+        trips
+            Put ``None`` between two trips (a return to the depot to reload), so a
+            re-plan that starts from these routes starts from the same trips. With
+            ``False`` only the order ids are listed.
+
+        Returns
+        -------
+        dict
+            One entry per vehicle with a route.
+        """
+        stops = self.stops.sort_values(["vehicle_id", "sequence"])
+        out: dict[int, list[int | None]] = {}
+        for vid, group in stops.groupby("vehicle_id", sort=True):
+            route: list[int | None] = []
+            last_trip = None
+            for oid, trip in zip(group["order_id"], group["trip"], strict=True):
+                if trips and last_trip is not None and int(trip) != last_trip:
+                    route.extend([None] * (int(trip) - last_trip))
+                route.append(int(oid))
+                last_trip = int(trip)
+            out[int(vid)] = route
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict (frames as columns + rows + dtypes)."""
 
