@@ -9,7 +9,7 @@ truncated to one decimal, travel time = distance, objective = total distance, ve
 free up to the fleet limit; compared with ``bks_distance_only.csv``. Everything is scaled
 by 10 to integers, so the numbers are exact.
 
-The benchmark goes through :func:`luckygas.optimize.solver.solve_numeric`, the same
+The benchmark goes through :func:`luckygas.optimize.pipeline.solve_numeric`, the same
 OR-Tools model builder :func:`luckygas.optimize.solve` uses (Solomon's single abstract
 capacity does not map onto cylinder sizes, so we skip the RoutingProblem layer).
 
@@ -115,7 +115,7 @@ def route_cost(model: NumModel, routes: list[list[int]]) -> int:
 def run_one(args: tuple[str, str, float, float, str | None]) -> dict[str, object]:
     path, mode, limit, share, sol_dir = args
     from luckygas.optimize import seeding
-    from luckygas.optimize.solver import solve_numeric
+    from luckygas.optimize.pipeline import solve_numeric
 
     inst = read_solomon(Path(path))
     model = to_model(inst)

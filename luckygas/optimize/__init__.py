@@ -9,6 +9,7 @@ from luckygas.optimize.matrix import HaversineMatrix as HaversineMatrix
 from luckygas.optimize.matrix import MatrixData as MatrixData
 from luckygas.optimize.matrix import TravelMatrix as TravelMatrix
 from luckygas.optimize.matrix import UserMatrix as UserMatrix
+from luckygas.optimize.pipeline import solve as solve
 from luckygas.optimize.problem import Depot as Depot
 from luckygas.optimize.problem import Location as Location
 from luckygas.optimize.problem import Order as Order
@@ -17,18 +18,21 @@ from luckygas.optimize.problem import ServiceTime as ServiceTime
 from luckygas.optimize.problem import SolverParams as SolverParams
 from luckygas.optimize.problem import Vehicle as Vehicle
 from luckygas.optimize.reasons import ReasonCode as ReasonCode
+from luckygas.optimize.replan import MoveRefused as MoveRefused
+from luckygas.optimize.replan import ReplanRefused as ReplanRefused
 from luckygas.optimize.result import PlanResult as PlanResult
 from luckygas.optimize.result import RunRecord as RunRecord
-from luckygas.optimize.solver import solve as solve
 
 __all__ = [
     "Depot",
     "HaversineMatrix",
     "Location",
     "MatrixData",
+    "MoveRefused",
     "Order",
     "PlanResult",
     "ReasonCode",
+    "ReplanRefused",
     "RoutingProblem",
     "RunRecord",
     "ServiceTime",

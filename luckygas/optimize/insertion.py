@@ -12,7 +12,9 @@ the OR-Tools model enforces:
   (conservatively: measured from the earliest start);
 * one driver break per vehicle, taken in a gap between two visits (the gap must hold
   the travel plus the break, the rule ``checker.check_plan`` applies), before the
-  departure or after the return.
+  departure or after the return;
+* locked route prefixes (``model.locked``): no pass moves, removes or inserts before
+  the last locked stop.
 
 Routes built here are only proposals: the solver still reads them into OR-Tools, which
 re-checks everything and trims what it rejects, so a mismatch can cost quality, never
@@ -78,6 +80,9 @@ class RouteSimulator:
         self.service = list(model.service)
         self.windows = list(model.windows)
         self.demands = [list(d) for d in model.demands]
+        #: Per vehicle, how many leading nodes are locked (no move may touch them).
+        self.frozen = [len(model.locked.get(v, ())) for v in range(len(model.vehicles))]
+        self.locked_nodes = {x for nodes in model.locked.values() for x in nodes}
         self.vehicles: list[_VehicleData] = []
         for v, veh in enumerate(model.vehicles):
             self.vehicles.append(
@@ -183,49 +188,59 @@ def make_feasible(sim: RouteSimulator, routes: Sequence[Sequence[int]]) -> list[
     :class:`RouteSimulator`; the nodes left out can be re-inserted elsewhere.
     """
     allowed = sim.model.allowed
+    locked = sim.model.locked
     out: list[list[int]] = []
     for v, route in enumerate(routes):
+        prefix = list(locked.get(v, ()))
+        # A locked prefix opens its route as given; whatever else the route had follows.
+        route = prefix + [x for x in route if x not in sim.locked_nodes]
         if sim.feasible(v, route) and all(
             allowed[x] is None or v in allowed[x]  # type: ignore[operator]
             for x in route
         ):
             out.append(tidy(sim, list(route)))
             continue
-        kept: list[int] = []
-        for node in route:
+        kept: list[int] = list(prefix)
+        for node in route[len(prefix) :]:
             if allowed[node] is not None and v not in allowed[node]:  # type: ignore[operator]
                 continue
             if sim.feasible(v, [*kept, node]) or sim.is_reload[node]:
                 kept.append(node)
         kept = tidy(sim, kept)
-        while kept and not sim.feasible(v, kept):  # a trailing reload made it worse
+        while len(kept) > len(prefix) and not sim.feasible(v, kept):  # a trailing reload
             kept.pop()
         out.append(tidy(sim, kept))
     return out
 
 
-def _candidates(
-    sim: RouteSimulator, v: int, route: list[int], node: int, spare: list[int], pair_span: int
+def candidates(
+    sim: RouteSimulator,
+    v: int,
+    route: list[int],
+    node: int,
+    spare: list[int],
+    pair_span: int = 12,
 ) -> list[tuple[int, list[int]]]:
     """(cost delta, new route) for every insertion of ``node`` (and a reload) into ``route``."""
     c = sim.vehicles[v].cost
     path = [0, *route, 0]
     base = sim.vehicles[v].fixed if not route else 0
+    lo = sim.frozen[v]  # nothing goes before the end of a locked prefix
     out: list[tuple[int, list[int]]] = []
     ins = [
         c[path[p]][node] + c[node][path[p + 1]] - c[path[p]][path[p + 1]]
         for p in range(len(path) - 1)
     ]
-    for p, d in enumerate(ins):
-        out.append((base + d, [*route[:p], node, *route[p:]]))
+    for p in range(lo, len(ins)):
+        out.append((base + ins[p], [*route[:p], node, *route[p:]]))
     if not spare or not route:
         return out
     r = spare[0]
     rins = [
         c[path[q]][r] + c[r][path[q + 1]] - c[path[q]][path[q + 1]] for q in range(len(path) - 1)
     ]
-    for p in range(len(path) - 1):
-        for q in range(max(0, p - pair_span), min(len(path) - 1, p + pair_span + 1)):
+    for p in range(lo, len(path) - 1):
+        for q in range(max(lo, p - pair_span), min(len(path) - 1, p + pair_span + 1)):
             if q == p:  # reload right before the order, in the same gap
                 a, b = path[p], path[p + 1]
                 d = c[a][r] + c[r][node] + c[node][b] - c[a][b]
@@ -270,9 +285,7 @@ def insert_unrouted(
         for v in allowed if allowed is not None else range(n_veh):
             used = set(routes[v])
             spare = [r for r in sim.vehicles[v].reloads if r not in used]
-            cands += [
-                (d, v, nr) for d, nr in _candidates(sim, v, routes[v], node, spare, pair_span)
-            ]
+            cands += [(d, v, nr) for d, nr in candidates(sim, v, routes[v], node, spare, pair_span)]
         cands.sort(key=lambda x: x[0])
         pen = model.penalties[node]
         for k, (d, v, nr) in enumerate(cands[:max_checks]):
@@ -298,7 +311,7 @@ def _best_insertion(
     for v in vehicles:
         used = set(routes[v])
         spare = [r for r in sim.vehicles[v].reloads if r not in used]
-        cands += [(d, v, nr) for d, nr in _candidates(sim, v, routes[v], node, spare, pair_span)]
+        cands += [(d, v, nr) for d, nr in candidates(sim, v, routes[v], node, spare, pair_span)]
     cands.sort(key=lambda x: x[0])
     for k, (d, v, nr) in enumerate(cands[:max_checks]):
         if k % 64 == 63 and time.perf_counter() > deadline:
@@ -339,7 +352,11 @@ def insert_with_ejection(
             break
         allowed = model.allowed[node]
         mine = set(allowed) if allowed is not None else set(range(n_veh))
-        routed = [x for x in where if not sim.is_reload[x] and where[x] in mine]
+        routed = [
+            x
+            for x in where
+            if not sim.is_reload[x] and where[x] in mine and x not in sim.locked_nodes
+        ]
         routed.sort(key=lambda x: cost0[node][x] + cost0[x][node])
         for e in routed[:near]:
             if time.perf_counter() > deadline:
@@ -442,7 +459,12 @@ def improve_routes(
         moves: list[tuple[int, int, int, list[int], list[int]]] = []
         for v, r in enumerate(routes):
             if len(r) > 1:
-                moves += [(d, v, -1, nr, []) for d, nr in _intra_moves(sim, v, r, max_seg)]
+                k = sim.frozen[v]
+                moves += [
+                    (d, v, -1, nr, [])
+                    for d, nr in _intra_moves(sim, v, r, max_seg)
+                    if nr[:k] == r[:k]  # a locked prefix stays as it is
+                ]
         for u, r in enumerate(routes):
             # Listing moves is O(orders x vehicles x stops): on 1,000+ orders one round
             # alone can outlast the reserve, so the clock is checked here too.
@@ -451,7 +473,7 @@ def improve_routes(
             cu = sim.vehicles[u].cost
             p = [0, *r, 0]
             for i, node in enumerate(r):
-                if sim.is_reload[node]:
+                if sim.is_reload[node] or i < sim.frozen[u]:
                     continue
                 a, b = p[i], p[i + 2]
                 gain = cu[a][node] + cu[node][b] - cu[a][b]
@@ -465,7 +487,7 @@ def improve_routes(
                     cv = sim.vehicles[v].cost
                     q = [0, *routes[v], 0]
                     base = sim.vehicles[v].fixed if not routes[v] else 0
-                    for j in range(len(q) - 1):
+                    for j in range(sim.frozen[v], len(q) - 1):
                         d = base + cv[q[j]][node] + cv[node][q[j + 1]] - cv[q[j]][q[j + 1]] - gain
                         if d < 0:
                             nv = [*routes[v][:j], node, *routes[v][j:]]

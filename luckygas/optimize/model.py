@@ -44,6 +44,9 @@ class NumModel:
     depot where that vehicle refills; ``None`` for customers). Reload nodes carry
     ``-capacity`` on every capacity dimension, so the load restarts from zero there; they
     come last, after every customer node, and are optional at no cost.
+
+    ``locked[v]`` is a node prefix that must open vehicle ``v``'s route in this order
+    (stops already dispatched, or locked by the analyst); those visits are mandatory.
     """
 
     n_nodes: int
@@ -60,6 +63,7 @@ class NumModel:
     span_cost: int = 0
     meta: dict[str, object] = field(default_factory=dict)
     reload_vehicle: list[int | None] | None = None
+    locked: dict[int, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = self.n_nodes
@@ -75,6 +79,9 @@ class NumModel:
                 raise ValueError(f"NumModel: {label} must have {n} entries.")
         if self.reload_vehicle is not None and len(self.reload_vehicle) != n:
             raise ValueError(f"NumModel: reload_vehicle must have {n} entries.")
+        for v, nodes in self.locked.items():
+            if not 0 <= v < len(self.vehicles) or any(not 0 < x < n for x in nodes):
+                raise ValueError(f"NumModel: locked prefix of vehicle {v} is out of range.")
         for v in self.vehicles:
             if len(v.capacities) != len(self.dim_names):
                 raise ValueError("NumModel: vehicle capacities must match dim_names.")
@@ -114,3 +121,26 @@ class RawSolution:
     wall_s: float
     seeded: bool = False
     first_solution: str = ""
+
+    @classmethod
+    def empty(
+        cls, model: NumModel, status: str, *, wall_s: float = 0.0, objective: int | None = None
+    ) -> RawSolution:
+        """No routes: every vehicle stays at the depot from its earliest start."""
+        n = len(model.vehicles)
+        at = [v.start_range[0] for v in model.vehicles]
+        return cls(
+            routes=[[] for _ in range(n)],
+            starts=[[] for _ in range(n)],
+            depart=list(at),
+            end=list(at),
+            breaks=[None] * n,
+            objective=objective,
+            status=status,
+            solutions=0,
+            wall_s=wall_s,
+        )
+
+    def served(self, model: NumModel) -> int:
+        """Customer visits (reload nodes not counted)."""
+        return sum(1 for r in self.routes for node in r if not model.is_reload(node))

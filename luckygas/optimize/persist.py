@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from luckygas import models as m
 from luckygas.domain import PlanStatus
+from luckygas.optimize.digest import order_digests
 from luckygas.optimize.problem import RoutingProblem
 from luckygas.optimize.result import PlanResult
 
@@ -31,6 +32,12 @@ class _Rec(dict[str, Any]):
             return self[name]
         except KeyError as exc:
             raise AttributeError(name) from exc
+
+
+#: ``Plan.run`` keys holding the plan's input digests (``{"order_id": digest}``) and
+#: whether optional orders were part of that input.
+RUN_DIGESTS_KEY = "order_digests"
+RUN_OPTIONAL_KEY = "optional_orders"
 
 
 class PlanSaveError(RuntimeError):
@@ -90,6 +97,7 @@ def save_plan(
                     "status": result.run.status,
                     "objective": result.run.objective,
                     "solutions": result.run.solutions,
+                    **_inputs(problem, scenario_id),
                 }
             ),
             snapshot=_json_safe(result.to_dict()),
@@ -182,6 +190,22 @@ def latest_plan(session: Session, day: dt.date, *, published_only: bool = False)
     if published_only:
         stmt = stmt.where(m.Plan.status == PlanStatus.PUBLISHED)
     return session.scalars(stmt.limit(1)).first()
+
+
+def _inputs(problem: RoutingProblem, scenario_id: int | None) -> dict[str, Any]:
+    """What the plan was computed from, order by order (read by :mod:`luckygas.staleness`).
+
+    A what-if scenario's orders are changed on purpose (more demand, wider windows), so
+    comparing them with the database would report every order as edited: they get none.
+    """
+    if scenario_id is not None:
+        return {}
+    return {
+        RUN_DIGESTS_KEY: {str(k): v for k, v in order_digests(problem).items()},
+        # A plan made without optional orders (``--no-optional``) must not turn stale
+        # when a forecast refill is added; one made with them must.
+        RUN_OPTIONAL_KEY: any(o.optional for o in problem.orders),
+    }
 
 
 def _check_references(session: Session, result: PlanResult) -> None:

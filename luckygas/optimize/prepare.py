@@ -7,7 +7,8 @@ data. Money is in integer cents (``COST_SCALE``) so per-km costs survive roundin
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,29 +48,42 @@ class Prepared:
         """Order id -> model node for orders given to the solver."""
         return {o.id: i for i, o in enumerate(self.node_orders) if o is not None}
 
-    def _to_nodes(self, routes: Mapping[int, Sequence[int]], strict: bool) -> dict[int, list[int]]:
+    def _to_nodes(
+        self, routes: Mapping[int, Sequence[int | None]], strict: bool
+    ) -> dict[int, list[int]]:
         node_of = self.node_of()
         vpos = {vid: v for v, vid in enumerate(self.vehicle_ids)}
+        reload_vehicle = self.model.reload_vehicle or []
         out: dict[int, list[int]] = {}
         for vid, oids in routes.items():
             if vid not in vpos:
                 raise ValueError(f"solve: unknown vehicle id {vid} in routes/locks.")
+            v = vpos[vid]
+            # ``None`` marks a return to the depot: it becomes the vehicle's next unused
+            # reload node (a vehicle allowed fewer trips simply merges the extra ones).
+            spare = [i for i, r in enumerate(reload_vehicle) if r == v]
             nodes = []
             for oid in oids:
-                if oid in node_of:
+                if oid is None:
+                    if spare:
+                        nodes.append(spare.pop(0))
+                elif oid in node_of:
                     nodes.append(node_of[oid])
                 elif strict and not any(u.order.id == oid for u in self.unassigned):
                     raise ValueError(f"solve: unknown order id {oid} in locks.")
-            out[vpos[vid]] = nodes
+            out[v] = nodes
         return out
 
-    def routes_to_nodes(self, routes: Mapping[int, Sequence[int]]) -> list[list[int]]:
-        """``{vehicle_id: [order_id]}`` -> node lists per vehicle index."""
+    def routes_to_nodes(self, routes: Mapping[int, Sequence[int | None]]) -> list[list[int]]:
+        """``{vehicle_id: [order_id or None]}`` -> node lists per vehicle index.
+
+        ``None`` (a reload between two trips) becomes one of the vehicle's reload nodes.
+        """
         by_v = self._to_nodes(routes, strict=False)
         return [by_v.get(v, []) for v in range(len(self.vehicle_ids))]
 
-    def locks_to_nodes(self, locked: Mapping[int, Sequence[int]]) -> dict[int, list[int]]:
-        """``{vehicle_id: [order_id]}`` -> ``{vehicle_index: [node]}``."""
+    def locks_to_nodes(self, locked: Mapping[int, Sequence[int | None]]) -> dict[int, list[int]]:
+        """``{vehicle_id: [order_id or None]}`` -> ``{vehicle_index: [node]}``."""
         return self._to_nodes(locked, strict=True)
 
 
@@ -200,7 +214,7 @@ def _penalties(
     problem: RoutingProblem,
     params: SolverParams,
     orders: Sequence[Order],
-    cost: dict[float, list[list[int]]],
+    cost: Mapping[Hashable, list[list[int]]],
     fixed: list[int],
     md_nodes: list[int],
 ) -> list[int | None]:
@@ -257,9 +271,25 @@ def _num_vehicle(
 
 
 def prepare(
-    problem: RoutingProblem, params: SolverParams, locked: Mapping[int, Sequence[int]] | None = None
+    problem: RoutingProblem,
+    params: SolverParams,
+    locked: Mapping[int, Sequence[int | None]] | None = None,
+    start: Mapping[int, Sequence[int | None]] | None = None,
 ) -> Prepared:
-    """Pre-filter and convert ``problem``; see the module docstring."""
+    """Pre-filter and convert ``problem``; see the module docstring.
+
+    Parameters
+    ----------
+    problem, params
+        The day and the search settings.
+    locked
+        ``{vehicle_id: [order_id or None]}`` locked route prefixes: those orders may only
+        go on that vehicle, whatever the type rules say (they are already dispatched).
+    start
+        The plan a re-plan starts from (same shape). With
+        ``params.keep_vehicle_cost > 0`` each order that ends on another vehicle than
+        it has here costs that much more (see :func:`_keep_costs`).
+    """
     located = [o for o in problem.orders if o.location is not None]
     md = (problem.matrix or default_matrix()).build(problem.depot, located)
     md_of_order = {o.id: i + 1 for i, o in enumerate(located)}
@@ -267,7 +297,11 @@ def prepare(
     # Locked (already dispatched) stops stay on their vehicle whatever the type rules say.
     vpos = {v.id: i for i, v in enumerate(problem.vehicles)}
     lock_vehicle = {
-        oid: vpos[vid] for vid, oids in (locked or {}).items() if vid in vpos for oid in oids
+        oid: vpos[vid]
+        for vid, oids in (locked or {}).items()
+        if vid in vpos
+        for oid in oids
+        if oid is not None
     }
     orders = [o for o, _ in keep]
     allowed_v = [[lock_vehicle[o.id]] if o.id in lock_vehicle else a for o, a in keep]
@@ -301,7 +335,7 @@ def prepare(
         demands.append([0] + [1] * n_cust + [0] * len(reload_of))
 
     time_m: dict[object, list[list[int]]] = {}
-    cost_m: dict[float, list[list[int]]] = {}
+    cost_m: dict[Hashable, list[list[int]]] = {}
     vehicles = []
     for vi, v in enumerate(problem.vehicles):
         caps = list(caps_of[vi])
@@ -332,6 +366,10 @@ def prepare(
         list(range(1, n_cust + 1)),
     )
     penalties += [0] * len(reload_of)
+    if start and params.keep_vehicle_cost > 0:
+        vehicles = _keep_costs(
+            vehicles, cost_m, orders, _home_vehicles(problem, start), params, n - n_cust - 1
+        )
     span_cost = round(params.balance_weight * COST_SCALE / 3600)
     model = NumModel(
         n_nodes=n,
@@ -357,3 +395,49 @@ def prepare(
         unassigned,
         [v.id for v in problem.vehicles],
     )
+
+
+def _home_vehicles(
+    problem: RoutingProblem, start: Mapping[int, Sequence[int | None]]
+) -> dict[int, int]:
+    """Order id -> index of the vehicle it has in ``start`` (a pin wins: it is the move)."""
+    vpos = {v.id: i for i, v in enumerate(problem.vehicles)}
+    home = {
+        oid: vpos[vid]
+        for vid, oids in start.items()
+        if vid in vpos
+        for oid in oids
+        if oid is not None
+    }
+    for o in problem.orders:
+        if o.pinned_vehicle_id is not None:
+            home[o.id] = vpos[o.pinned_vehicle_id]
+    return home
+
+
+def _keep_costs(
+    vehicles: list[NumVehicle],
+    cost_m: dict[Hashable, list[list[int]]],
+    orders: Sequence[Order],
+    home: Mapping[int, int],
+    params: SolverParams,
+    n_reloads: int,
+) -> list[NumVehicle]:
+    """Per-vehicle cost matrices that charge ``keep_vehicle_cost`` for a changed vehicle.
+
+    Every visited node has exactly one arc into it, so adding the charge to the arcs
+    into an order's node, on every vehicle but its home one, costs each order that
+    changes vehicle exactly once. OR-Tools and the Python passes both read these
+    matrices, so they agree on the objective with no special case anywhere else.
+    """
+    charge = round(params.keep_vehicle_cost * COST_SCALE)
+    out = []
+    for vi, nv in enumerate(vehicles):
+        extra = np.zeros(1 + len(orders) + n_reloads, dtype=np.int64)
+        for k, o in enumerate(orders, start=1):
+            if o.id in home and home[o.id] != vi:
+                extra[k] = charge
+        key = ("keep", vi, nv.cost_key)
+        cost_m[key] = (np.asarray(cost_m[nv.cost_key], dtype=np.int64) + extra[None, :]).tolist()
+        out.append(dataclasses.replace(nv, cost_key=key))
+    return out

@@ -316,6 +316,10 @@ class SolverParams:
         machine; 1 = this process only). On a large day with two or more, OR-Tools
         then also searches twice at once, from the two best repaired plans, and the
         better result wins.
+    keep_vehicle_cost
+        Re-plans only (a solve given ``initial_routes``): TWD charged for each order
+        that ends on another vehicle than it has in the plan the re-plan starts from,
+        so a small change gives a small diff (0 = off).
     fallback_greedy
         If the time limit expires before OR-Tools found any first solution (a large day
         on a loaded machine), use a nearest-neighbour construction with reloads instead
@@ -341,6 +345,7 @@ class SolverParams:
     large_day_pyvrp_share: float = 0.8
     fallback_greedy: bool = True
     seed_workers: int = 2
+    keep_vehicle_cost: float = 0.0
 
     def __post_init__(self) -> None:
         if not self.time_limit_s > 0:
@@ -363,6 +368,7 @@ class SolverParams:
             "vehicle_fixed_cost_weight",
             "balance_weight",
             "pyvrp_seed_s",
+            "keep_vehicle_cost",
         ):
             if getattr(self, name) < 0:
                 raise ValueError(f"SolverParams: expected {name} >= 0.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from luckygas.optimize.reasons import hhmm
 if TYPE_CHECKING:
     from luckygas.optimize.model import RawSolution
     from luckygas.optimize.prepare import Prepared, Unassigned
-    from luckygas.optimize.problem import RoutingProblem
+    from luckygas.optimize.problem import Order, RoutingProblem
 
 _SIZES = SIZE_CLASSES_KG
 ROUTE_COLUMNS = [
@@ -240,6 +241,43 @@ class PlanResult:
         )
 
 
+def unserved_cost(orders: Sequence[Order], params: Mapping[str, Any]) -> float:
+    """What the unserved ``orders`` cost in TWD, at the nominal drop penalties.
+
+    A normal order counts ``drop_penalty_normal``, a forecast (optional) one
+    ``drop_penalty_optional``, an order with its own penalty that penalty, an urgent one
+    10 and an emergency 100 normal orders. The solver weighs urgent orders far higher
+    (lexicographically, see ``SolverParams.urgent_factor``); these are the figures an
+    analyst can add to route cost to compare two plans that serve different orders.
+    """
+    normal = float(params.get("drop_penalty_normal", 10_000.0))
+    optional = float(params.get("drop_penalty_optional", 200.0))
+    factor = {"urgent": 10.0, "emergency": 100.0}
+    total = 0.0
+    for o in orders:
+        if str(o.priority) in factor:
+            total += factor[str(o.priority)] * normal
+        elif o.penalty is not None:
+            total += float(o.penalty)
+        else:
+            total += optional if o.optional else normal
+    return round(total, 2)
+
+
+def kept_vehicle_pct(stops: pd.DataFrame, start: Mapping[int, Sequence[int | None]]) -> float:
+    """Share (%) of the orders planned in ``start`` that are on the same vehicle now.
+
+    Orders of ``start`` that are not served now count as not kept; 100.0 when ``start``
+    planned nothing.
+    """
+    before = {oid: vid for vid, oids in start.items() for oid in oids if oid is not None}
+    if not before:
+        return 100.0
+    now = dict(zip(stops["order_id"].astype(int), stops["vehicle_id"].astype(int), strict=True))
+    kept = sum(1 for oid, vid in before.items() if now.get(oid) == vid)
+    return round(100.0 * kept / len(before), 1)
+
+
 def _window_used(windows: tuple[tuple[int, int], ...], t: int) -> tuple[int, int]:
     for a, b in windows:
         if a <= t <= b:
@@ -253,8 +291,13 @@ def build_result(
     raw: RawSolution,
     unassigned: list[Unassigned],
     run: RunRecord,
+    start_routes: Mapping[int, Sequence[int | None]] | None = None,
 ) -> PlanResult:
-    """Turn the solver's raw routes into the DataFrames and KPIs."""
+    """Turn the solver's raw routes into the DataFrames and KPIs.
+
+    ``start_routes`` is the plan a re-plan started from (``{vehicle_id: [order_id or None]}``);
+    it gives the ``kept_vehicle_pct`` KPI.
+    """
     from luckygas.optimize.prepare import COST_SCALE
 
     md = prep.md
@@ -408,5 +451,10 @@ def build_result(
         "objective": None if raw.objective is None else raw.objective / COST_SCALE,
     }
     kpis["trips"] = int(routes["trips"].sum())
+    kpis["unserved_cost"] = unserved_cost([u.order for u in unassigned], run.params)
+    kpis["total_cost"] = round(kpis["cost"] + kpis["unserved_cost"], 2)
+    kpis["kept_vehicle_pct"] = (
+        None if start_routes is None else kept_vehicle_pct(stops, start_routes)
+    )
     reloads = pd.DataFrame(reload_rows, columns=RELOAD_COLUMNS).astype("int64")
     return PlanResult(routes, stops, un, kpis, run, reloads)

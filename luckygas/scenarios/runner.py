@@ -33,7 +33,7 @@ def solve_job(problem: RoutingProblem, params: SolverParams) -> PlanResult:
 
     The optimizer's problem objects pickle as they are, so they are submitted directly.
     """
-    from luckygas.optimize.solver import solve
+    from luckygas.optimize.pipeline import solve
 
     return solve(problem, params)
 
@@ -136,7 +136,7 @@ def _bar(total: int, progress: bool, desc: str = "scenarios") -> Any:
 def _run_serial(
     jobs: Mapping[str, tuple[RoutingProblem, SolverParams]], progress: bool
 ) -> dict[str, PlanResult]:
-    from luckygas.optimize.solver import solve
+    from luckygas.optimize.pipeline import solve
 
     out: dict[str, PlanResult] = {}
     with _bar(len(jobs), progress) as bar:

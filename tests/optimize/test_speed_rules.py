@@ -6,8 +6,9 @@ import pytest
 
 from luckygas.optimize import SolverParams, check_plan, solve
 from luckygas.optimize.greedy import greedy_routes
+from luckygas.optimize.pipeline import solve_numeric
 from luckygas.optimize.prepare import prepare
-from luckygas.optimize.solver import auto_first_solution, solve_numeric
+from luckygas.optimize.solver import auto_first_solution
 from luckygas.optimize.synthetic import synthetic_day
 
 
