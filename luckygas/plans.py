@@ -17,9 +17,35 @@ from luckygas import models as m
 from luckygas.audit import PRIVILEGED_ROLES, require_role, session_user
 from luckygas.domain import OrderStatus, PlanStatus
 from luckygas.orders import set_status
+from luckygas.staleness import StalePlanError, plan_changes
 
 
-def publish_plan(session: Session, plan: m.Plan) -> m.Plan:
+def get_plan(session: Session, plan_id: int) -> m.Plan:
+    """The saved plan ``plan_id``.
+
+    Parameters
+    ----------
+    session
+        Open session.
+    plan_id
+        The plan's id.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    LookupError
+        If there is no such plan.
+    """
+    plan = session.get(m.Plan, plan_id)
+    if plan is None:
+        raise LookupError(f"no plan with id {plan_id}")
+    return plan
+
+
+def publish_plan(session: Session, plan: m.Plan, *, allow_stale: bool = False) -> m.Plan:
     """Publish a draft plan (manager or admin only); logged as a ``publish`` action.
 
     Parameters
@@ -28,6 +54,12 @@ def publish_plan(session: Session, plan: m.Plan) -> m.Plan:
         Open session; the changes are flushed, the caller commits.
     plan
         A draft plan.
+    allow_stale
+        Publish even if orders of the day were added, cancelled or edited since the plan
+        was computed (:func:`luckygas.staleness.plan_changes`). By default such a plan is
+        refused: a colleague's new order would silently be left without a route. A plan
+        whose freshness is unknown (saved before plans recorded their orders) is
+        published.
 
     Returns
     -------
@@ -40,10 +72,17 @@ def publish_plan(session: Session, plan: m.Plan) -> m.Plan:
         When the user is not a manager or admin.
     ValueError
         When the plan is already published.
+    StalePlanError
+        When orders changed since the plan and ``allow_stale`` is false (a
+        ``ValueError`` whose message names the orders; ``.changes`` has them).
     """
     require_role(session, *PRIVILEGED_ROLES, action="publish plans")
     if PlanStatus(plan.status) is PlanStatus.PUBLISHED:
         raise ValueError(f"plan {plan.id} ({plan.plan_date} {plan.name!r}) is already published")
+    if not allow_stale:
+        changes = plan_changes(session, plan.id)
+        if changes.is_stale:
+            raise StalePlanError(plan.id, changes)
     served = set(_served_order_ids(session, plan.id))
     for old in session.scalars(
         select(m.Plan).where(

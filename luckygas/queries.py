@@ -18,7 +18,13 @@ from sqlalchemy import Connection, String, and_, case, func, literal, select, ty
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from luckygas.domain import SIZE_CLASSES_KG, WEEKDAY_NAMES, DeliveryOutcome, OrderStatus
+from luckygas.domain import (
+    SIZE_CLASSES_KG,
+    WEEKDAY_NAMES,
+    DeliveryOutcome,
+    OrderStatus,
+    PlanStatus,
+)
 from luckygas.models import (
     AuditLog,
     Customer,
@@ -33,6 +39,7 @@ from luckygas.models import (
     PlanRoute,
     PlanStop,
     PlanUnassigned,
+    Scenario,
     Vehicle,
     ZoneRow,
 )
@@ -549,6 +556,335 @@ def audit_log(
 
 
 # ---------------------------------------------------------------------------
+# Small lookups for the command line and the outputs (they run no SQL of their own)
+# ---------------------------------------------------------------------------
+
+#: Order statuses the planner routes (the same as ``optimize.adapter.PLANNABLE_STATUSES``).
+PLANNABLE_STATUSES: tuple[OrderStatus, ...] = (OrderStatus.PENDING, OrderStatus.PLANNED)
+
+#: Columns of :func:`customer_contacts`.
+CONTACT_COLUMNS = ["customer_id", "customer_code", "phone", "zone_code"]
+
+#: Columns of :func:`plan_vehicle_drivers`.
+DRIVER_COLUMNS = ["vehicle_id", "vehicle_plate", "driver_phone", "capacity_kg"]
+
+
+def vehicle_ids_by_plate(session: SessionOrConnection, plates: Iterable[str]) -> dict[str, int]:
+    """Vehicle ids of the given plates.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    plates
+        Licence plates as printed (``"LG-001"``).
+
+    Returns
+    -------
+    dict[str, int]
+        ``plate -> vehicle id`` for the plates that exist; unknown plates are left out,
+        so the caller can name them.
+    """
+    wanted = sorted(set(plates))
+    if not wanted:
+        return {}
+    rows = _execute(session, select(Vehicle.plate, Vehicle.id).where(Vehicle.plate.in_(wanted)))
+    return {str(plate): int(vid) for plate, vid in rows}
+
+
+def order_numbers(session: SessionOrConnection, order_ids: Iterable[Any]) -> dict[int, str]:
+    """Order numbers (as printed on paper orders) of the given orders.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    order_ids
+        Order ids (numpy integers are fine).
+
+    Returns
+    -------
+    dict[int, str]
+        ``order_id -> number`` (``"20250303-0007"``) for the orders that exist.
+    """
+    ids = sorted({int(i) for i in order_ids})
+    if not ids:
+        return {}
+    rows = _execute(session, select(Order.id, Order.number).where(Order.id.in_(ids)))
+    return {int(i): str(n) for i, n in rows}
+
+
+def order_summaries(session: SessionOrConnection, order_ids: Iterable[Any]) -> pd.DataFrame:
+    """Number, customer, status and day of the given orders, whatever their status.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    order_ids
+        Order ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``order_id, number, customer_name, status, delivery_date`` (datetime64); one row
+        per existing order, sorted by id.
+    """
+    ids = sorted({int(i) for i in order_ids})
+    stmt = (
+        select(
+            Order.id.label("order_id"),
+            Order.number,
+            Customer.short_name.label("customer_name"),
+            _text(Order.status),
+            Order.delivery_date,
+        )
+        .join(Customer, Customer.id == Order.customer_id)
+        .where(Order.id.in_(ids))
+        .order_by(Order.id)
+    )
+    frame = read_frame(session, stmt)
+    frame["delivery_date"] = pd.to_datetime(frame["delivery_date"])
+    return frame
+
+
+def customer_contacts(session: SessionOrConnection, customer_ids: Iterable[Any]) -> pd.DataFrame:
+    """Codes, phones and zones of the given customers.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    customer_ids
+        Customer ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`CONTACT_COLUMNS`, one row per existing customer.
+    """
+    ids = sorted({int(i) for i in customer_ids})
+    if not ids:
+        return pd.DataFrame(columns=CONTACT_COLUMNS)
+    rows = _execute(
+        session,
+        select(Customer.id, Customer.code, Customer.phone, Customer.zone_code).where(
+            Customer.id.in_(ids)
+        ),
+    )
+    return pd.DataFrame([tuple(r) for r in rows], columns=CONTACT_COLUMNS)
+
+
+def plan_vehicle_drivers(session: SessionOrConnection, plan_id: int | None) -> pd.DataFrame:
+    """Plates, driver phones and kg capacity of every vehicle of a saved plan.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    plan_id
+        The saved plan; ``None`` gives an empty frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`DRIVER_COLUMNS`; the capacity is the vehicle's current ``max_kg`` (a
+        plan does not store it).
+    """
+    if plan_id is None:
+        return pd.DataFrame(columns=DRIVER_COLUMNS)
+    rows = _execute(
+        session,
+        select(PlanRoute.vehicle_id, Vehicle.plate, Driver.phone, Vehicle.max_kg)
+        .join(Vehicle, Vehicle.id == PlanRoute.vehicle_id)
+        .outerjoin(Driver, Driver.id == PlanRoute.driver_id)
+        .where(PlanRoute.plan_id == plan_id),
+    )
+    return pd.DataFrame([tuple(r) for r in rows], columns=DRIVER_COLUMNS)
+
+
+def first_depot(session: SessionOrConnection) -> dict[str, Any] | None:
+    """The planning depot (the one with the lowest id; Lucky Gas has one).
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+
+    Returns
+    -------
+    dict or None
+        ``{"name", "lat", "lng", "address"}``; ``None`` in an empty database.
+    """
+    stmt = select(Depot.name, Depot.lat, Depot.lng, Depot.address).order_by(Depot.id).limit(1)
+    row = _execute(session, stmt).first()
+    if row is None:
+        return None
+    return {"name": row.name, "lat": float(row.lat), "lng": float(row.lng), "address": row.address}
+
+
+def plan_header(session: SessionOrConnection, plan_id: int) -> dict[str, Any] | None:
+    """Identity of one saved plan.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    plan_id
+        The plan's id.
+
+    Returns
+    -------
+    dict or None
+        ``{"id", "plan_date"`` (date), ``"name", "status"`` (string value),
+        ``"scenario_id"}``; ``None`` if there is no such plan.
+    """
+    stmt = select(Plan.id, Plan.plan_date, Plan.name, _text(Plan.status), Plan.scenario_id).where(
+        Plan.id == plan_id
+    )
+    row = _execute(session, stmt).first()
+    if row is None:
+        return None
+    return {**row._asdict(), "plan_date": _as_date(row.plan_date)}
+
+
+def plan_inputs(
+    session: SessionOrConnection, plan_ids: Iterable[int]
+) -> dict[int, tuple[dt.date, int | None, dict[str, Any]]]:
+    """Day, scenario and run record of saved plans (what staleness checks compare).
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    plan_ids
+        Plan ids.
+
+    Returns
+    -------
+    dict
+        ``plan_id -> (plan_date, scenario_id, run)`` for the plans that exist; ``run``
+        is the plan's run record (a dict, ``{}`` when none was stored).
+    """
+    ids = sorted({int(i) for i in plan_ids})
+    if not ids:
+        return {}
+    stmt = select(Plan.id, Plan.plan_date, Plan.scenario_id, Plan.run).where(Plan.id.in_(ids))
+    return {
+        int(pid): (_as_date(day), scenario_id, dict(run or {}))
+        for pid, day, scenario_id, run in _execute(session, stmt)
+    }
+
+
+def baseline_plan_id(session: SessionOrConnection, day: dt.date) -> int | None:
+    """The plan of ``day`` the outputs report by default.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    day
+        Delivery date.
+
+    Returns
+    -------
+    int or None
+        The latest *published* plan of the day, else its latest draft; what-if
+        scenario plans are skipped even when newer. ``None`` if the day has no plan.
+    """
+    published = case((Plan.status == PlanStatus.PUBLISHED, 0), else_=1)
+    stmt = (
+        select(Plan.id)
+        .where(Plan.plan_date == day, Plan.scenario_id.is_(None))
+        .order_by(published, Plan.created_at.desc(), Plan.id.desc())
+        .limit(1)
+    )
+    return _execute(session, stmt).scalar()
+
+
+def has_plannable_orders(session: SessionOrConnection, day: dt.date) -> bool:
+    """Whether ``day`` has orders the planner would route (pending or planned).
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    day
+        Delivery date.
+
+    Returns
+    -------
+    bool
+    """
+    stmt = (
+        select(Order.id)
+        .where(Order.delivery_date == day, Order.status.in_(PLANNABLE_STATUSES))
+        .limit(1)
+    )
+    return _execute(session, stmt).first() is not None
+
+
+def has_deliveries(session: SessionOrConnection) -> bool:
+    """Whether the database holds any delivery history.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+
+    Returns
+    -------
+    bool
+    """
+    return _execute(session, select(Delivery.id).limit(1)).first() is not None
+
+
+def scenario_names(session: SessionOrConnection) -> list[str]:
+    """Names of the saved scenarios, sorted.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+
+    Returns
+    -------
+    list[str]
+    """
+    return [
+        str(n) for n in _execute(session, select(Scenario.name).order_by(Scenario.name)).scalars()
+    ]
+
+
+def latest_scenario_plan_id(
+    session: SessionOrConnection, day: dt.date, scenario_id: int
+) -> int | None:
+    """The most recent saved plan of a scenario on ``day``.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    day
+        Delivery date.
+    scenario_id
+        The stored scenario.
+
+    Returns
+    -------
+    int or None
+        ``None`` when the scenario has no saved plan that day.
+    """
+    stmt = (
+        select(Plan.id)
+        .where(Plan.plan_date == day, Plan.scenario_id == scenario_id)
+        .order_by(Plan.created_at.desc(), Plan.id.desc())
+        .limit(1)
+    )
+    return _execute(session, stmt).scalar()
+
+
+# ---------------------------------------------------------------------------
 # Formatting helpers (public: the optimizer adapter and reports use the same text)
 # ---------------------------------------------------------------------------
 
@@ -566,6 +902,12 @@ def format_rest_days(rest_weekdays: str, closed_on_holidays: bool = False) -> st
 # ---------------------------------------------------------------------------
 # Internals
 # ---------------------------------------------------------------------------
+
+
+def _execute(session: SessionOrConnection, stmt: Any) -> Any:
+    """Run ``stmt`` in the session's transaction and return the result."""
+    conn = session.connection() if isinstance(session, Session) else session
+    return conn.execute(stmt)
 
 
 def read_frame(session: SessionOrConnection, stmt: Select) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import Any
 
 from luckygas.cli._common import CommandError, add_command, show_progress
 
@@ -26,6 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add_command(sub, "plans", "list saved plans, or publish one", _plans)
     p.add_argument("--date", type=_date, help="only plans of this date")
     p.add_argument("--publish", type=int, metavar="PLAN_ID", help="publish a draft (manager/admin)")
+    p.add_argument(
+        "--confirm-stale",
+        "--force",
+        dest="confirm_stale",
+        action="store_true",
+        help="publish even though orders changed since the plan was computed",
+    )
 
 
 def _date(text: str) -> dt.date:
@@ -36,9 +44,7 @@ def _date(text: str) -> dt.date:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
-    from luckygas import models as m
+    from luckygas import queries
     from luckygas.db import make_engine, session_scope
     from luckygas.optimize import SolverParams
     from luckygas.optimize.persist import save_plan
@@ -53,14 +59,10 @@ def _plan(args: argparse.Namespace) -> int:
             vehicle_ids = None
             if args.vehicles:
                 plates = [p.strip() for p in args.vehicles.split(",") if p.strip()]
-                found = dict(
-                    session.execute(
-                        select(m.Vehicle.plate, m.Vehicle.id).where(m.Vehicle.plate.in_(plates))
-                    ).all()
-                )
+                found = queries.vehicle_ids_by_plate(session, plates)
                 if unknown := [p for p in plates if p not in found]:
                     raise CommandError(f"unknown vehicle plate(s): {', '.join(unknown)}")
-                vehicle_ids = list(found.values())
+                vehicle_ids = [found[p] for p in dict.fromkeys(plates)]
             params = SolverParams(
                 time_limit_s=args.time_limit, deterministic=args.deterministic, seed=args.seed
             )
@@ -75,13 +77,7 @@ def _plan(args: argparse.Namespace) -> int:
             print(f"Plan for {day:%Y-%m-%d (%a)}: {len(problem.orders)} orders")
             print(result.summary())
             if len(result.unassigned):
-                numbers = dict(
-                    session.execute(
-                        select(m.Order.id, m.Order.number).where(
-                            m.Order.id.in_([int(i) for i in result.unassigned["order_id"]])
-                        )
-                    ).all()
-                )
+                numbers = queries.order_numbers(session, result.unassigned["order_id"])
                 print("\nNot served:")
                 for u in result.unassigned.itertuples(index=False):
                     print(f"  {numbers.get(u.order_id, u.order_id)} {u.customer_name}: {u.reason}")
@@ -96,29 +92,45 @@ def _plan(args: argparse.Namespace) -> int:
 def _plans(args: argparse.Namespace) -> int:
     from luckygas import queries
     from luckygas.db import make_engine, session_scope
+    from luckygas.staleness import plans_changes
 
     engine = make_engine(args.database_url)
     try:
         with session_scope(engine, user=args.user) as session:
             if args.publish is not None:
-                from luckygas import models as m
-                from luckygas.plans import publish_plan
-
-                plan = session.get(m.Plan, args.publish)
-                if plan is None:
-                    raise CommandError(f"no plan with id {args.publish}")
-                publish_plan(session, plan)
-                print(f"Published plan {plan.id} '{plan.name}' for {plan.plan_date}.")
-                return 0
+                return _publish(session, args.publish, confirm_stale=args.confirm_stale)
             frame = queries.plans(session, args.date)
-            print(_plans_table(frame) if len(frame) else "No plans.")
+            if not len(frame):
+                print("No plans.")
+                return 0
+            changes = plans_changes(session, [int(i) for i in frame["id"]])
+            print(_plans_table(frame.assign(changed=frame["id"].map(changes))))
     finally:
         engine.dispose()
     return 0
 
 
-def _plans_table(frame) -> str:
-    """Saved plans as a readable table: one line each, KPIs as columns."""
+def _publish(session: Any, plan_id: int, *, confirm_stale: bool) -> int:
+    """Publish one plan; a stale one only with ``--confirm-stale``."""
+    from luckygas.plans import StalePlanError, get_plan, publish_plan
+
+    try:
+        plan = get_plan(session, plan_id)
+        publish_plan(session, plan, allow_stale=confirm_stale)
+    except LookupError as exc:
+        raise CommandError(str(exc)) from None
+    except StalePlanError as exc:
+        raise CommandError(
+            f"plan {plan_id} not published, it is out of date: "
+            f"{exc.changes.describe()[:-1]}; re-plan the day, or publish it anyway with "
+            "--confirm-stale (or --force)."
+        ) from None
+    print(f"Published plan {plan.id} '{plan.name}' for {plan.plan_date}.")
+    return 0
+
+
+def _plans_table(frame: Any) -> str:
+    """Saved plans as a readable table: one line each, KPIs and staleness as columns."""
     kpis = frame["kpis"].map(lambda k: k or {})
     view = frame.assign(
         date=frame["plan_date"].dt.strftime("%Y-%m-%d"),
@@ -127,7 +139,8 @@ def _plans_table(frame) -> str:
         cost=kpis.map(lambda k: f"{k.get('cost', 0):,.0f}"),
         created=frame["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
         published=frame["published_by"].fillna("").astype(str),
+        **{"changed since": frame["changed"].map(lambda c: c.short())},
     )
     columns = ["id", "date", "name", "status", "routes", "served", "km", "cost", "created_by",
-               "created", "published"]  # fmt: skip
+               "created", "published", "changed since"]  # fmt: skip
     return view[columns].to_string(index=False)

@@ -16,19 +16,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
-from sqlalchemy import case, select
 
-from luckygas.domain import PlanStatus
-from luckygas.models import Customer, Depot, Driver, Order, Plan, PlanRoute, Vehicle
+from luckygas import queries
+from luckygas.queries import CONTACT_COLUMNS, DRIVER_COLUMNS
 from luckygas.reports.redact import redact_frame
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from luckygas.optimize import PlanResult
-
-CONTACT_COLUMNS = ["customer_id", "customer_code", "phone", "zone_code"]
-DRIVER_COLUMNS = ["vehicle_id", "vehicle_plate", "driver_phone", "capacity_kg"]
+    from luckygas.staleness import DayChanges
 
 PlanSource = Literal["saved", "solved", "given"]
 
@@ -68,6 +65,9 @@ class PlanData:
         ``"given"`` (built by the caller).
     redacted
         Whether names and phones are masked.
+    changes
+        How the day's orders changed since a saved plan was computed (``None`` when
+        not checked: the plan was not saved, or was built by the caller).
 
     ``drivers`` may lack ``capacity_kg`` (the vehicle's ``max_kg``); the outputs then
     show the fullest trip's share of capacity without the kg figure.
@@ -84,6 +84,7 @@ class PlanData:
     plan_status: str = ""
     source: PlanSource = "given"
     redacted: bool = False
+    changes: DayChanges | None = None
 
     @property
     def title(self) -> str:
@@ -110,6 +111,17 @@ class PlanData:
         if self.plan_id is not None and not self.is_published:
             return "DRAFT — not published"
         return ""
+
+    @property
+    def stale_notice(self) -> str:
+        """The warning every output prints at the top when orders changed since the plan.
+
+        ``""`` when nothing changed, when freshness is unknown, or when not checked.
+        Names are masked in a redacted copy (the order ids stay).
+        """
+        if self.changes is None or not self.changes.is_stale:
+            return ""
+        return f"OUT OF DATE — {self.changes.describe()} Re-plan the day before dispatching."
 
     def stops(self) -> pd.DataFrame:
         """The plan's stops joined with customer contacts and order numbers."""
@@ -145,29 +157,18 @@ class PlanData:
             contacts=redact_frame(self.contacts),
             drivers=redact_frame(self.drivers),
             redacted=True,
+            changes=_redact_changes(self.changes),
         )
 
 
 def customer_contacts(session: Session, customer_ids: Iterable[int]) -> pd.DataFrame:
     """Codes, phones and zones of the given customers (:data:`CONTACT_COLUMNS`)."""
-    ids = sorted({int(i) for i in customer_ids})
-    if not ids:
-        return pd.DataFrame(columns=CONTACT_COLUMNS)
-    rows = session.execute(
-        select(Customer.id, Customer.code, Customer.phone, Customer.zone_code).where(
-            Customer.id.in_(ids)
-        )
-    ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=CONTACT_COLUMNS)
+    return queries.customer_contacts(session, customer_ids)
 
 
 def order_numbers(session: Session, order_ids: Iterable[int]) -> dict[int, str]:
     """``order_id -> number`` for the given orders."""
-    ids = sorted({int(i) for i in order_ids})
-    if not ids:
-        return {}
-    rows = session.execute(select(Order.id, Order.number).where(Order.id.in_(ids))).all()
-    return {int(i): str(n) for i, n in rows}
+    return queries.order_numbers(session, order_ids)
 
 
 def vehicle_drivers(session: Session, plan_id: int | None) -> pd.DataFrame:
@@ -175,23 +176,15 @@ def vehicle_drivers(session: Session, plan_id: int | None) -> pd.DataFrame:
 
     The capacity is the vehicle's current ``max_kg``; a plan does not store it.
     """
-    if plan_id is None:
-        return pd.DataFrame(columns=DRIVER_COLUMNS)
-    rows = session.execute(
-        select(PlanRoute.vehicle_id, Vehicle.plate, Driver.phone, Vehicle.max_kg)
-        .join(Vehicle, Vehicle.id == PlanRoute.vehicle_id)
-        .outerjoin(Driver, Driver.id == PlanRoute.driver_id)
-        .where(PlanRoute.plan_id == plan_id)
-    ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=DRIVER_COLUMNS)
+    return queries.plan_vehicle_drivers(session, plan_id)
 
 
 def first_depot(session: Session) -> DepotInfo | None:
     """The depot (Lucky Gas has one); ``None`` in an empty database."""
-    depot = session.scalars(select(Depot).order_by(Depot.id).limit(1)).first()
+    depot = queries.first_depot(session)
     if depot is None:
         return None
-    return DepotInfo(depot.name, float(depot.lat), float(depot.lng), depot.address)
+    return DepotInfo(depot["name"], depot["lat"], depot["lng"], depot["address"])
 
 
 def latest_baseline_plan_id(session: Session, day: dt.date) -> int | None:
@@ -201,25 +194,12 @@ def latest_baseline_plan_id(session: Session, day: dt.date) -> int | None:
     (the outputs then say "DRAFT — not published"). Scenario plans are what-ifs and
     are skipped even when newer.
     """
-    published = case((Plan.status == PlanStatus.PUBLISHED, 0), else_=1)
-    return session.scalars(
-        select(Plan.id)
-        .where(Plan.plan_date == day, Plan.scenario_id.is_(None))
-        .order_by(published, Plan.created_at.desc(), Plan.id.desc())
-        .limit(1)
-    ).first()
+    return queries.baseline_plan_id(session, day)
 
 
 def has_orders(session: Session, day: dt.date) -> bool:
     """Whether ``day`` has orders the planner would route (open, not cancelled)."""
-    from luckygas.optimize.adapter import PLANNABLE_STATUSES
-
-    found = session.scalars(
-        select(Order.id)
-        .where(Order.delivery_date == day, Order.status.in_(PLANNABLE_STATUSES))
-        .limit(1)
-    ).first()
-    return found is not None
+    return queries.has_plannable_orders(session, day)
 
 
 def nothing_to_report(day: dt.date) -> str:
@@ -257,9 +237,11 @@ def plan_data_from_result(
     """
     if session is None:
         return PlanData(day=day, result=result, source=source)
+    from luckygas.staleness import plan_changes
+
     customer_ids = [*result.stops["customer_id"], *result.unassigned["customer_id"]]
     order_ids = [*result.stops["order_id"], *result.unassigned["order_id"]]
-    plan = session.get(Plan, plan_id) if plan_id is not None else None
+    plan = queries.plan_header(session, plan_id) if plan_id is not None else None
     return PlanData(
         day=day,
         result=result,
@@ -268,9 +250,12 @@ def plan_data_from_result(
         order_numbers=order_numbers(session, order_ids),
         depot=first_depot(session),
         plan_id=plan_id,
-        plan_name=plan.name if plan else "",
-        plan_status=str(plan.status.value) if plan else "",
+        plan_name=plan["name"] if plan else "",
+        plan_status=plan["status"] if plan else "",
         source=source,
+        changes=plan_changes(session, plan_id)
+        if plan is not None and plan_id is not None
+        else None,
     )
 
 
@@ -313,11 +298,11 @@ def load_plan_data(
     from luckygas.optimize.persist import load_plan
 
     if plan_id is not None:
-        plan = session.get(Plan, plan_id)
+        plan = queries.plan_header(session, plan_id)
         if plan is None:
             raise LookupError(f"plan {plan_id} does not exist.")
-        if plan.plan_date != day:
-            raise LookupError(f"plan {plan_id} is for {plan.plan_date}, not {day}.")
+        if plan["plan_date"] != day:
+            raise LookupError(f"plan {plan_id} is for {plan['plan_date']}, not {day}.")
     else:
         plan_id = latest_baseline_plan_id(session, day)
     if plan_id is not None:
@@ -331,3 +316,10 @@ def load_plan_data(
 
     _problem, result = plan_day(session, day, progress=progress or None)
     return plan_data_from_result(session, day, result, source="solved")
+
+
+def _redact_changes(changes: DayChanges | None) -> DayChanges | None:
+    """The same changes with customer names dropped from the labels (ids stay)."""
+    if changes is None:
+        return None
+    return dataclasses.replace(changes, labels={i: f"#{i}" for i in changes.labels})

@@ -56,10 +56,12 @@ def table_html(df: pd.DataFrame, *, empty: str = "None.", css_class: str = "") -
 
 
 def header_html(data: PlanData, *, scenario: str | None = None) -> str:
-    """Title, plan identity, and notices (draft, solved for the report, redacted)."""
+    """Title, plan identity, and notices (draft, out of date, solved for the report, redacted)."""
     parts = []
     if data.draft_notice:
         parts.append(f"<div class='lg-draft'>{_e(data.draft_notice)}</div>")
+    if data.stale_notice:
+        parts.append(f"<div class='lg-draft lg-stale'>{_e(data.stale_notice)}</div>")
     parts += [
         f"<h1>幸福氣 Lucky Gas — deliveries {_e(data.day.isoformat())}</h1>",
         f"<p>{_e(data.title)}"

@@ -123,6 +123,7 @@ def render_route_sheets(data: PlanData) -> dict[str, str]:
         "day": data.day.isoformat(),
         "plan_title": data.title,
         "draft_notice": data.draft_notice,
+        "stale_notice": data.stale_notice,
         "redacted": data.redacted,
         "depot": data.depot.name if data.depot else "",
         "printed": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
