@@ -13,10 +13,10 @@ import hashlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Connection, Engine, func, insert, inspect, select
+from sqlalchemy import Connection, Engine, Table, func, insert, inspect, select
 
 from luckygas.demo.customers import SIZES, TYPE_CODES, CustomerSet, generate_customers
 from luckygas.demo.fleet import (
@@ -427,7 +427,9 @@ def _customer_rows(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     metrics = customer_metrics(customers, history)
     cal = history.calendar
-    rows, windows, cylinders = [], [], []
+    rows: list[dict[str, Any]] = []
+    windows: list[dict[str, Any]] = []
+    cylinders: list[dict[str, Any]] = []
     flow = customers.pricing == "flow"
     reserve_kg, capacity_kg = customers.reserve_kg, customers.capacity_kg
     for i in range(customers.n):
@@ -664,6 +666,11 @@ def _minutes_in(
 # ---------------------------------------------------------------------------
 
 
+def _table(model: type[Base]) -> Table:
+    # A declarative model's __table__ is a Table; SQLAlchemy types it as the wider FromClause.
+    return cast(Table, model.__table__)
+
+
 def _insert(conn: Connection, model: type[Base], rows: Rows, *, progress: bool) -> None:
     """Bulk insert ``rows`` (dicts with the same keys, or columns) into ``model``'s table.
 
@@ -678,7 +685,7 @@ def _insert(conn: Connection, model: type[Base], rows: Rows, *, progress: bool) 
 
     if not _count(rows):
         return
-    table = model.__table__
+    table = _table(model)
     if isinstance(rows, dict):
         keys, raw = list(rows), rows
     else:
@@ -691,8 +698,7 @@ def _insert(conn: Connection, model: type[Base], rows: Rows, *, progress: bool) 
         values = raw[key]
         processor = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
         columns[key] = [processor(v) for v in values] if processor else values
-    positional = compiled.positiontup is not None
-    if positional:
+    if compiled.positiontup is not None:
         order = [columns[name] for name in compiled.positiontup]
         params: list[Any] = list(zip(*order, strict=True))
     else:
@@ -711,7 +717,7 @@ def _insert(conn: Connection, model: type[Base], rows: Rows, *, progress: bool) 
 def _advance_sequences(conn: Connection, models: list[type[Base]]) -> None:
     """PostgreSQL: move id sequences past the explicit ids the demo inserted."""
     for model in models:
-        table = model.__table__
+        table = _table(model)
         if "id" not in table.c:
             continue
         seq = select(func.pg_get_serial_sequence(table.name, "id")).scalar_subquery()

@@ -8,6 +8,7 @@ are scaled to :attr:`DemoParams.n_customers` with exact (largest-remainder) spli
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -585,7 +586,7 @@ def _usage(rng: np.random.Generator, is_mc: np.ndarray) -> np.ndarray:
     return np.round(out, 3)
 
 
-def _draw_type(rng: np.random.Generator, weights: dict[str, float], exclude: set[str]) -> str:
+def _draw_type(rng: np.random.Generator, weights: Mapping[str, float], exclude: set[str]) -> str:
     keys = [k for k in weights if k not in exclude]
     w = np.array([weights[k] for k in keys], float)
     return keys[int(rng.choice(len(keys), p=w / w.sum()))]

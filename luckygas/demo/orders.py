@@ -35,6 +35,12 @@ _WINDOW_OVERRIDES: tuple[tuple[int, int, str], ...] = (
 MAX_URGENT = 8
 
 
+def _five(counts: np.ndarray) -> tuple[int, int, int, int, int]:
+    """Cylinder counts per type (the five TYPE_CODES) as the tuple OrderDraft holds."""
+    a, b, c, d, e = (int(q) for q in counts)
+    return a, b, c, d, e
+
+
 @dataclass(frozen=True, slots=True)
 class OrderDraft:
     """One order before it is numbered and inserted."""
@@ -121,7 +127,7 @@ def draft_open_orders(
         drafts.append(
             OrderDraft(
                 customer=i,
-                qty=tuple(int(q) for q in customers.swap[i]),
+                qty=_five(customers.swap[i]),
                 priority=priority,
                 source=source,
                 window=window,
@@ -148,7 +154,7 @@ def _forecast_orders(
         out.append(
             OrderDraft(
                 customer=i,
-                qty=tuple(int(q) for q in customers.swap[i]),
+                qty=_five(customers.swap[i]),
                 source=OrderSource.FORECAST,
                 is_optional=True,
                 notes=forecast_note(days),

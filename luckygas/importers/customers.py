@@ -391,9 +391,9 @@ def _workbook_equipment(
     for key, values in eq_flags.items():
         if values[i]:
             eq[key] = True
-    for key, values in extra.items():
-        if not np.isnan(values[i]):
-            eq[key] = float(values[i])
+    for key, numbers in extra.items():
+        if not np.isnan(numbers[i]):
+            eq[key] = float(numbers[i])
     for header, key in L.EQUIPMENT_MARK_KEYS.items():
         if header in cells and cells[header][i]:
             text = cells[header][i]

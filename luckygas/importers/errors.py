@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, SupportsIndex
 
+import numpy as np
 import pandas as pd
 
 
@@ -150,15 +151,23 @@ class ProblemLog:
 
     file: str
     sheet: str | None = None
-    row_numbers: Sequence[int] | None = None
+    row_numbers: Sequence[int] | np.ndarray | None = None
     problems: list[ImportProblem] = field(default_factory=list)
     # One problem per cell is enough: a #REF! cell need not also be reported as "not a number".
     _cells: set[tuple[int | None, str | None]] = field(default_factory=set)
 
     def add(
-        self, reason: str, *, index: int | None = None, column: str | None = None, value: Any = ""
+        self,
+        reason: str,
+        *,
+        index: SupportsIndex | None = None,
+        column: str | None = None,
+        value: Any = "",
     ) -> None:
-        """Record one problem; ``index`` is the 0-based data row (``None`` = whole file)."""
+        """Record one problem; ``index`` is the 0-based data row (``None`` = whole file).
+
+        ``index`` may be a NumPy integer (positions from ``np.flatnonzero``).
+        """
         row = None if index is None else self.row_of(int(index))
         if row is not None and column is not None:
             if (row, column) in self._cells:

@@ -109,8 +109,8 @@ def geocode_from_file(
                 value=f"{lat.iloc[i]}, {lng.iloc[i]}",
             )
     dup = codes.duplicated(keep="first")
-    for i in np.flatnonzero(dup.to_numpy(dtype=bool)):
-        log.add("code appears twice", index=i, column="code", value=codes.iloc[i])
+    for at in np.flatnonzero(dup.to_numpy(dtype=bool)):
+        log.add("code appears twice", index=at, column="code", value=codes.iloc[at])
     log.raise_if_any()
     actions, changes = [], []
     for i, code in enumerate(codes):
@@ -233,7 +233,7 @@ def geocode_with_service(
     elif callable(geocoder) and not hasattr(geocoder, "geocode"):
         lookup = geocoder
     else:
-        lookup = geocoder.geocode  # type: ignore[union-attr]
+        lookup = geocoder.geocode
     stmt = select(Customer).where(Customer.lat.is_(None)).order_by(Customer.code)
     if options.limit is not None:
         stmt = stmt.limit(options.limit)

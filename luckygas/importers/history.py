@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import typing
 from typing import Any, Literal
 
 import numpy as np
@@ -57,6 +58,9 @@ from luckygas.importers.parsing import (
 from luckygas.importers.readers import ReadOptions, Table, read_table, require_columns
 from luckygas.importers.report import ImportReport
 from luckygas.models import AuditLog, Customer, Delivery
+
+# A declarative model's __table__ is a Table; SQLAlchemy types it as the wider FromClause.
+_DELIVERIES = typing.cast(Table_, Delivery.__table__)
 
 #: Delivered-quantity product columns -> size class (kg).
 PRODUCT_SIZES: dict[str, int] = {
@@ -297,7 +301,7 @@ def _already_imported(session: Session, frame: pd.DataFrame) -> pd.Series:
         return pd.Series(False, index=frame.index)
     first = frame["delivered_on"].min().date()
     last = frame["delivered_on"].max().date()
-    table = Delivery.__table__
+    table = _DELIVERIES
     # Dates come back as text (same ISO form on SQLite and PostgreSQL): no per-row parsing.
     selected = [
         cast(table.c[c], String).label(c) if c == "delivered_on" else table.c[c]
@@ -342,7 +346,7 @@ def _insert(session: Session, frame: pd.DataFrame, file: str) -> None:
         "created_by": user,
     }
     with session.begin_nested():
-        bulk_insert(session.connection(), Delivery.__table__, columns, fixed)
+        bulk_insert(session.connection(), _DELIVERIES, columns, fixed)
         session.add(
             AuditLog(
                 username=user,

@@ -354,7 +354,7 @@ def _write(
                 ],
             )
         except OrderValidationError as exc:
-            row = new[exc.row] if exc.row is not None else None
-            log.add(exc.reason, index=None if row is None else row.index, column=exc.field)
+            bad = new[exc.row] if exc.row is not None else None
+            log.add(exc.reason, index=None if bad is None else bad.index, column=exc.field)
             raise ImportFailed(log.problems) from exc
         session.flush()

@@ -75,9 +75,10 @@ def sample_workbook(n: int = 1267, seed: int = 0, first_code: int = 1400001) -> 
                 row[header] = 1
         row[L.TIME_CODE_COLUMN] = int(rng.choice([0, 1, 2, 3], p=[0.45, 0.3, 0.22, 0.03]))
         rest = _REST[int(rng.integers(len(_REST)))]
-        row[L.REST_DAYS_COLUMN] = float(rest) if rest and rest != "Red" else (rest or None)
-        if isinstance(row[L.REST_DAYS_COLUMN], float) and row[L.REST_DAYS_COLUMN].is_integer():
-            row[L.REST_DAYS_COLUMN] = int(row[L.REST_DAYS_COLUMN])
+        rest_cell = float(rest) if rest and rest != "Red" else (rest or None)
+        if isinstance(rest_cell, float) and rest_cell.is_integer():
+            rest_cell = int(rest_cell)
+        row[L.REST_DAYS_COLUMN] = rest_cell
         row["切替器型號"] = _SWITCH[i % len(_SWITCH)] or None
         monthly = float(rng.choice([20, 40, 64, 100, 160, 350, 600]))
         residual = float(round(monthly * rng.choice([0, 0, 0.05, 0.1, 0.2]), 1))
