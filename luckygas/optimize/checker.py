@@ -91,14 +91,15 @@ def check_plan(
         )
         out += _check_route(problem, v, route, rs, seq, md, node, rl)
         if locked and v.id in locked:
-            want = list(locked[v.id])
+            # Reload markers (None) in a lock are trips; the checker compares the stops.
+            want = [o for o in locked[v.id] if o is not None]
             if [o.id for o in seq[: len(want)]] != want:
                 out.append(
                     Violation("LOCK_BROKEN", f"route does not start with locked {want}", v.id)
                 )
     if locked:
         for vid, oids in locked.items():
-            if oids and vid not in set(routes["vehicle_id"]):
+            if any(o is not None for o in oids) and vid not in set(routes["vehicle_id"]):
                 out.append(Violation("LOCK_BROKEN", "locked vehicle has no route", vid))
     return out
 

@@ -87,6 +87,7 @@ def run(
     from luckygas.optimize.pipeline import solve_numeric
 
     model = prep.model
+    _check_prefiltered_pins(problem, prep)
     sim = insertion.RouteSimulator(model)
     _check_locks(problem, model, sim)
     repair_s = min(START_MAX_S, START_SHARE * params.time_limit_s)
@@ -149,6 +150,26 @@ def _check_locks(problem: RoutingProblem, model: NumModel, sim: insertion.RouteS
                 f"The locked stops of {name} no longer fit its shift, the customers' "
                 "windows or its load; unlock them or change the shift."
             )
+
+
+def _check_prefiltered_pins(problem: RoutingProblem, prep: Prepared) -> None:
+    """A pin the pre-filter already refused (wrong type, too big, out of reach)."""
+    from luckygas.optimize.reasons import ReasonCode
+
+    for u in prep.unassigned:
+        if u.code == ReasonCode.PINNED_VEHICLE_UNAVAILABLE:
+            vehicle = problem.vehicles_by_id[u.order.pinned_vehicle_id]  # type: ignore[index]
+            raise MoveRefused(
+                f"Order #{u.order.id} ({u.order.customer_name}) cannot go on {vehicle.name}: "
+                f"{_detail(u.reason)}; the plan is unchanged."
+            )
+
+
+def _detail(reason: str) -> str:
+    """The bracketed detail of a pinned-vehicle reason ("... (a motorcycle may not ...)")."""
+    if "(" in reason and ")" in reason:
+        return reason[reason.index("(") + 1 : reason.rindex(")")]
+    return reason
 
 
 def _check_pins(
