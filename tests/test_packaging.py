@@ -46,6 +46,15 @@ def test_console_script_points_at_cli_main():
     assert callable(main)
 
 
+def test_dask_is_an_optional_extra_the_tests_install():
+    """Dask is only for scenarios on a cluster: the `cluster` extra, pulled in by `test`."""
+    project = _pyproject()["project"]
+    assert not any(d.startswith("dask") for d in project["dependencies"])
+    extras = project["optional-dependencies"]
+    assert any(d.startswith("dask[distributed]") for d in extras["cluster"])
+    assert "luckygas[cluster]" in extras["test"]
+
+
 def test_notebook_stack_pins_present():
     """The Jupyter stack is a core dependency, pinned to the versions tested together."""
     deps = " ".join(_pyproject()["project"]["dependencies"])

@@ -9,6 +9,7 @@ from luckygas.scenarios.changes import Scenario as Scenario
 from luckygas.scenarios.changes import preset as preset
 from luckygas.scenarios.changes import scale_demand as scale_demand
 from luckygas.scenarios.changes import widen_windows as widen_windows
+from luckygas.scenarios.cluster import dask_executor as dask_executor
 from luckygas.scenarios.compare import compare_kpis as compare_kpis
 from luckygas.scenarios.compare import diff_summary as diff_summary
 from luckygas.scenarios.compare import order_diff as order_diff
@@ -24,6 +25,7 @@ __all__ = [
     "AddVehicles",
     "Scenario",
     "compare_kpis",
+    "dask_executor",
     "diff_summary",
     "order_diff",
     "preset",

@@ -1,9 +1,10 @@
 """Run several scenarios of one day at once, on any :class:`concurrent.futures.Executor`.
 
 The default is a spawn-safe :class:`~concurrent.futures.ProcessPoolExecutor` with two
-workers; pass ``client.get_executor()`` of a ``dask.distributed`` client to run on a
-cluster instead. Scenarios are applied in the calling process (cheap); each scenario's
-problem and solver settings are pickled to a worker as they are.
+workers; pass the executor of :func:`luckygas.scenarios.cluster.dask_executor` (the
+optional ``luckygas[cluster]`` extra) to run on a Dask cluster instead. Scenarios are
+applied in the calling process (cheap); each scenario's problem and solver settings are
+pickled to a worker as they are.
 """
 
 from __future__ import annotations
