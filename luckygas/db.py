@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 import luckygas.audit  # noqa: F401  (installs the audit/role listeners on every Session)
 from luckygas.config import current_user, resolve_database_url
@@ -66,11 +66,6 @@ def _sqlite_begin(conn: Any) -> None:
     # such transactions deadlock (SQLITE_BUSY without waiting). BEGIN IMMEDIATE takes the
     # write lock up front, so concurrent writers queue on the busy timeout instead.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A session factory bound to ``engine`` (``expire_on_commit=False`` for notebook use)."""
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 @contextmanager

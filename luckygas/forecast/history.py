@@ -150,9 +150,3 @@ def refill_intervals(refills: pd.DataFrame) -> pd.DataFrame:
             "used_kg": used,
         }
     )
-
-
-def last_refills(refills: pd.DataFrame) -> pd.DataFrame:
-    """The latest refill of each customer (``customer_id``, ``day``, ``delivered_kg``)."""
-    last = refills.groupby("customer_id", sort=True).tail(1)
-    return last[["customer_id", "day", "delivered_kg"]].set_index("customer_id")
