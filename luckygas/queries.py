@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, String, and_, case, func, literal, select, type_coerce
+from sqlalchemy import Connection, String, and_, case, func, inspect, literal, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -856,6 +856,29 @@ def scenario_names(session: SessionOrConnection) -> list[str]:
     ]
 
 
+def scenario_record(session: SessionOrConnection, name: str) -> dict[str, Any] | None:
+    """The stored scenario ``name`` as plain values.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    name
+        The scenario's name.
+
+    Returns
+    -------
+    dict or None
+        ``{"id", "name", "description", "changes"}`` (``changes`` as stored, a dict);
+        ``None`` if no scenario has that name.
+    """
+    stmt = select(Scenario.id, Scenario.name, Scenario.description, Scenario.changes).where(
+        Scenario.name == name
+    )
+    row = _execute(session, stmt).first()
+    return None if row is None else dict(row._asdict())
+
+
 def latest_scenario_plan_id(
     session: SessionOrConnection, day: dt.date, scenario_id: int
 ) -> int | None:
@@ -882,6 +905,161 @@ def latest_scenario_plan_id(
         .limit(1)
     )
     return _execute(session, stmt).scalar()
+
+
+# ---------------------------------------------------------------------------
+# What a database holds (``luckygas demo`` prints it)
+# ---------------------------------------------------------------------------
+
+
+def has_customers(session: SessionOrConnection) -> bool:
+    """Whether the database has a customers table with at least one customer.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+
+    Returns
+    -------
+    bool
+        ``False`` also when the schema was never created.
+    """
+    conn = session.connection() if isinstance(session, Session) else session
+    if not inspect(conn).has_table(Customer.__tablename__):
+        return False
+    return _execute(conn, select(Customer.id).limit(1)).first() is not None
+
+
+def customer_counts(session: SessionOrConnection) -> tuple[int, int]:
+    """How many customers there are, and how many of them are active.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+
+    Returns
+    -------
+    tuple of (int, int)
+        ``(all, active)``.
+    """
+    active = func.sum(case((Customer.is_active.is_(True), 1), else_=0))
+    total, n_active = _execute(session, select(func.count(), active).select_from(Customer)).one()
+    return int(total), int(n_active or 0)
+
+
+def customers_by_zone(session: SessionOrConnection) -> list[tuple[str | None, int]]:
+    """Customers per zone code, the largest zone first.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+
+    Returns
+    -------
+    list of (zone_code, count)
+        ``zone_code`` is ``None`` for customers without a zone.
+    """
+    stmt = (
+        select(Customer.zone_code, func.count())
+        .group_by(Customer.zone_code)
+        .order_by(func.count().desc())
+    )
+    return [(code, int(n)) for code, n in _execute(session, stmt)]
+
+
+def fleet_overview(session: SessionOrConnection) -> list[dict[str, Any]]:
+    """Every vehicle with its regular driver's name and shift, in id order.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+
+    Returns
+    -------
+    list of dict
+        ``plate, name, vehicle_type`` (string value), ``max_kg, max_trips, driver_name,
+        shift_start_min, shift_end_min`` (``None`` without a regular driver). Plain
+        values, not a DataFrame: pandas would turn the missing shift minutes into NaN.
+    """
+    stmt = (
+        select(
+            Vehicle.plate,
+            Vehicle.name,
+            _text(Vehicle.vehicle_type),
+            Vehicle.max_kg,
+            Vehicle.max_trips,
+            Driver.name.label("driver_name"),
+            Driver.shift_start_min,
+            Driver.shift_end_min,
+        )
+        .outerjoin(Driver, Driver.default_vehicle_id == Vehicle.id)
+        .order_by(Vehicle.id)
+    )
+    return [dict(row) for row in _execute(session, stmt).mappings()]
+
+
+def history_span(session: SessionOrConnection) -> tuple[dt.date | None, dt.date | None, int]:
+    """First and last day of the delivery history, and how many deliveries it holds.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+
+    Returns
+    -------
+    tuple of (date or None, date or None, int)
+        ``(None, None, 0)`` without history.
+    """
+    stmt = select(func.min(Delivery.delivered_on), func.max(Delivery.delivered_on), func.count())
+    first, last, rows = _execute(session, stmt).one()
+    return first, last, int(rows)
+
+
+def next_pending_day(session: SessionOrConnection) -> dt.date | None:
+    """The earliest delivery date with a pending order.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+
+    Returns
+    -------
+    datetime.date or None
+        ``None`` when no order is pending.
+    """
+    stmt = select(func.min(Order.delivery_date)).where(Order.status == OrderStatus.PENDING)
+    return _execute(session, stmt).scalar()
+
+
+def pending_orders_by_priority(
+    session: SessionOrConnection, day: dt.date
+) -> list[tuple[str, bool, int]]:
+    """Pending orders of ``day`` counted by priority and optional flag.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    day
+        Delivery date.
+
+    Returns
+    -------
+    list of (priority, is_optional, count)
+        ``priority`` as its string value (``"normal"``...).
+    """
+    stmt = (
+        select(_text(Order.priority), Order.is_optional, func.count())
+        .where(Order.delivery_date == day, Order.status == OrderStatus.PENDING)
+        .group_by(Order.priority, Order.is_optional)
+    )
+    return [(str(p), bool(opt), int(n)) for p, opt, n in _execute(session, stmt)]
 
 
 # ---------------------------------------------------------------------------

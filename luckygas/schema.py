@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, MetaData, inspect
 from sqlalchemy.orm import Session
 
 from luckygas.db import make_engine
@@ -121,6 +121,48 @@ def create_database(engine_or_url: Engine | str | None = None, *, holiday_years=
             session.info["user"] = "system"
             seed_reference_data(session, holiday_years=holiday_years)
             session.commit()
+    finally:
+        if owned:
+            engine.dispose()
+
+
+def table_names(engine_or_url: Engine | str | None = None) -> list[str]:
+    """The tables the database holds (``[]`` for an empty one).
+
+    Parameters
+    ----------
+    engine_or_url
+        Engine, URL, or ``None`` for the configured database.
+
+    Returns
+    -------
+    list[str]
+    """
+    engine, owned = _engine(engine_or_url)
+    try:
+        with engine.connect() as conn:
+            return list(inspect(conn).get_table_names())
+    finally:
+        if owned:
+            engine.dispose()
+
+
+def drop_all_tables(engine_or_url: Engine | str | None = None) -> None:
+    """Drop every table there is, ``alembic_version`` included.
+
+    The tables are reflected from the database rather than taken from the models, so a
+    database of an older or newer schema is emptied too and nothing is left behind.
+
+    Parameters
+    ----------
+    engine_or_url
+        Engine, URL, or ``None`` for the configured database.
+    """
+    engine, owned = _engine(engine_or_url)
+    try:
+        meta = MetaData()
+        meta.reflect(engine)
+        meta.drop_all(engine)
     finally:
         if owned:
             engine.dispose()

@@ -144,18 +144,12 @@ def _has_data(url: str) -> bool:
     path = _sqlite_path(url)
     if path is not None:
         return path.exists() and path.stat().st_size > 0
-    from sqlalchemy import inspect
+    from luckygas.schema import table_names
 
-    from luckygas.db import make_engine
-
-    engine = make_engine(url)
     try:
-        with engine.connect() as conn:
-            return bool(inspect(conn).get_table_names())
+        return bool(table_names(url))
     except Exception as exc:
         raise CommandError(f"cannot open {_safe(url)}: {exc}") from exc
-    finally:
-        engine.dispose()
 
 
 def _wipe(url: str) -> None:
@@ -165,18 +159,9 @@ def _wipe(url: str) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
-    from sqlalchemy import MetaData
+    from luckygas.schema import drop_all_tables
 
-    from luckygas.db import make_engine
-
-    engine = make_engine(url)
-    try:
-        # Reflect what is there (including alembic_version), so nothing is left behind.
-        meta = MetaData()
-        meta.reflect(engine)
-        meta.drop_all(engine)
-    finally:
-        engine.dispose()
+    drop_all_tables(url)
 
 
 def _safe(url: str) -> str:
@@ -327,17 +312,13 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def _has_customers(url: str) -> bool:
-    from sqlalchemy import func, inspect, select
-
     from luckygas.db import make_engine
-    from luckygas.models import Customer
+    from luckygas.queries import has_customers
 
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            if not inspect(conn).has_table(Customer.__tablename__):
-                return False
-            return bool(conn.scalar(select(func.count()).select_from(Customer)))
+            return has_customers(conn)
     finally:
         engine.dispose()
 
@@ -355,69 +336,39 @@ def describe_database(conn) -> tuple[list[str], dt.date | None]:
     lines, next_delivery_date
         The text, and the earliest date with pending orders (``None`` if there are none).
     """
-    from sqlalchemy import func, select
-
-    from luckygas.domain import ZONES_BY_CODE, OrderStatus
-    from luckygas.models import Customer, Delivery, Driver, Order, Vehicle
+    from luckygas import queries
+    from luckygas.domain import ZONES_BY_CODE
     from luckygas.textwidth import pad
 
     lines: list[str] = []
-    n_customers = conn.scalar(select(func.count()).select_from(Customer))
-    active = conn.scalar(
-        select(func.count()).select_from(Customer).where(Customer.is_active.is_(True))
-    )
+    n_customers, active = queries.customer_counts(conn)
     lines.append(f"Customers: {n_customers:,} ({active:,} active)")
-    zones = conn.execute(
-        select(Customer.zone_code, func.count())
-        .group_by(Customer.zone_code)
-        .order_by(func.count().desc())
-    ).all()
-    for code, count in zones:
+    for code, count in queries.customers_by_zone(conn):
         zone = ZONES_BY_CODE.get(code or "")
         label = zone.label if zone else (code or "(none)")
         lines.append(f"  {pad(label, 12)} {count:>5}  {count / max(n_customers, 1):6.1%}")
 
     lines.append("Fleet:")
-    fleet = conn.execute(
-        select(
-            Vehicle.plate,
-            Vehicle.name,
-            Vehicle.vehicle_type,
-            Vehicle.max_kg,
-            Vehicle.max_trips,
-            Driver.name,
-            Driver.shift_start_min,
-            Driver.shift_end_min,
-        )
-        .outerjoin(Driver, Driver.default_vehicle_id == Vehicle.id)
-        .order_by(Vehicle.id)
-    ).all()
-    for plate, name, kind, max_kg, trips, driver, start, end in fleet:
+    for v in queries.fleet_overview(conn):
+        start, end = v["shift_start_min"], v["shift_end_min"]
         shift = (
             f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}" if start else ""
         )
+        driver = v["driver_name"] or "-"
         lines.append(
-            f"  {plate:<9} {pad(name, 14)} {getattr(kind, 'value', kind)!s:<12} "
-            f"{max_kg:>6,.0f} kg x {trips:<2} trips  {driver or '-'} {shift}"
+            f"  {v['plate']:<9} {pad(v['name'], 14)} {v['vehicle_type']!s:<12} "
+            f"{v['max_kg']:>6,.0f} kg x {v['max_trips']:<2} trips  {driver} {shift}"
         )
 
-    first, last, rows = conn.execute(
-        select(func.min(Delivery.delivered_on), func.max(Delivery.delivered_on), func.count())
-    ).one()
+    first, last, rows = queries.history_span(conn)
     lines.append(f"History: {rows:,} deliveries from {first} to {last}")
 
-    next_day = conn.scalar(
-        select(func.min(Order.delivery_date)).where(Order.status == OrderStatus.PENDING)
-    )
+    next_day = queries.next_pending_day(conn)
     if next_day is None:
         lines.append("Open orders: none")
         return lines, None
-    by_priority = conn.execute(
-        select(Order.priority, Order.is_optional, func.count())
-        .where(Order.delivery_date == next_day, Order.status == OrderStatus.PENDING)
-        .group_by(Order.priority, Order.is_optional)
-    ).all()
-    required = {str(getattr(p, "value", p)): c for p, opt, c in by_priority if not opt}
+    by_priority = queries.pending_orders_by_priority(conn, next_day)
+    required = {p: c for p, opt, c in by_priority if not opt}
     optional = sum(c for _p, opt, c in by_priority if opt)
     total = sum(required.values())
     lines.append(f"Open orders for {next_day}: {total} required, {optional} optional (forecast)")

@@ -35,10 +35,9 @@ def _date(text: str) -> dt.date:
 
 def _forecast(args: argparse.Namespace) -> int:
     import pandas as pd
-    from sqlalchemy import select
     from sqlalchemy.exc import OperationalError
 
-    from luckygas import models as m
+    from luckygas import queries
     from luckygas.db import make_engine, session_scope
     from luckygas.forecast import (
         ProposalParams,
@@ -56,7 +55,7 @@ def _forecast(args: argparse.Namespace) -> int:
     try:
         with session_scope(engine, user=args.user) as session:
             day = args.date or _default_day(session)
-            if session.scalar(select(m.Delivery.id).limit(1)) is None:
+            if not queries.has_deliveries(session):
                 raise CommandError("no delivery history in the database: nothing to forecast")
             _print_outcome(forecast_outcome(session, day), day, pd)
             proposals = forecast_day(session, day, params=params)

@@ -213,9 +213,7 @@ def _help(args: argparse.Namespace) -> int:
 
 
 def _create(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
-    from luckygas import models as m
+    from luckygas import queries
     from luckygas.db import make_engine, session_scope
     from luckygas.scenarios import AddVehicles, Scenario
     from luckygas.scenarios.store import describe_changes, save_scenario
@@ -267,13 +265,7 @@ def _create(args: argparse.Namespace) -> int:
     try:
         with session_scope(engine, user=args.user) as session:
             if args.remove_vehicle:
-                found = dict(
-                    session.execute(
-                        select(m.Vehicle.plate, m.Vehicle.id).where(
-                            m.Vehicle.plate.in_(args.remove_vehicle)
-                        )
-                    ).all()
-                )
+                found = queries.vehicle_ids_by_plate(session, args.remove_vehicle)
                 unknown = [p for p in args.remove_vehicle if p not in found]
                 if unknown:
                     raise CommandError(f"unknown vehicle plate(s): {', '.join(unknown)}")

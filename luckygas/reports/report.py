@@ -200,28 +200,26 @@ def check_request(
         ``plan_id`` is unknown or of another day, no scenario is named ``scenario``, or
         (no ``plan_id``) the day has neither a saved plan nor orders to plan.
     """
-    from sqlalchemy import select
     from sqlalchemy.orm import Session
 
+    from luckygas import queries
     from luckygas.db import make_engine
-    from luckygas.models import Plan, Scenario
     from luckygas.reports.data import has_orders, latest_baseline_plan_id, nothing_to_report
 
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
             if plan_id is not None:
-                plan = session.get(Plan, plan_id)
+                plan = queries.plan_header(session, plan_id)
                 if plan is None:
                     raise ReportError(f"plan {plan_id} does not exist.")
-                if plan.plan_date != day:
-                    raise ReportError(f"plan {plan_id} is for {plan.plan_date}, not {day}.")
+                if plan["plan_date"] != day:
+                    raise ReportError(f"plan {plan_id} is for {plan['plan_date']}, not {day}.")
             elif latest_baseline_plan_id(session, day) is None and not has_orders(session, day):
                 raise ReportError(nothing_to_report(day))
             if scenario is not None:
-                found = session.scalar(select(Scenario.id).where(Scenario.name == scenario))
-                if found is None:
-                    names = session.scalars(select(Scenario.name).order_by(Scenario.name)).all()
+                names = queries.scenario_names(session)
+                if scenario not in names:
                     known = ", ".join(repr(n) for n in names) or "none saved"
                     raise ReportError(f"no scenario named {scenario!r} (known: {known}).")
     finally:

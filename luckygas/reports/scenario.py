@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
-from sqlalchemy import select
 
-from luckygas.models import Plan
-from luckygas.models import Scenario as ScenarioRow
+from luckygas import queries
 from luckygas.optimize.reasons import hhmm
 from luckygas.reports.data import PlanData
 from luckygas.reports.redact import mask_name
@@ -79,17 +77,12 @@ def scenario_comparison(
     """
     from luckygas.scenarios.compare import compare_kpis, order_diff
 
-    row = session.scalars(select(ScenarioRow).where(ScenarioRow.name == name)).first()
+    row = queries.scenario_record(session, name)
     if row is None:
-        names = session.scalars(select(ScenarioRow.name).order_by(ScenarioRow.name)).all()
+        names = queries.scenario_names(session)
         known = ", ".join(repr(n) for n in names) or "none saved"
         raise LookupError(f"no scenario named {name!r} (known: {known}).")
-    plan_id = session.scalars(
-        select(Plan.id)
-        .where(Plan.plan_date == day, Plan.scenario_id == row.id)
-        .order_by(Plan.created_at.desc(), Plan.id.desc())
-        .limit(1)
-    ).first()
+    plan_id = queries.latest_scenario_plan_id(session, day, row["id"])
     if plan_id is not None:
         from luckygas.optimize.persist import load_plan
 
@@ -103,24 +96,26 @@ def scenario_comparison(
         diff = diff.assign(customer_name=diff["customer_name"].map(mask_name))
     return ScenarioComparison(
         name=name,
-        description=row.description or "",
+        description=row["description"] or "",
         source=source,  # type: ignore[arg-type]
         kpis=_kpi_display(kpis, label),
         changes=_diff_display(diff, baseline.order_numbers),
     )
 
 
-def _solve_scenario(session: Session, day: dt.date, row: ScenarioRow, progress: bool) -> PlanResult:
+def _solve_scenario(
+    session: Session, day: dt.date, row: dict[str, Any], progress: bool
+) -> PlanResult:
     from luckygas.optimize import solve
     from luckygas.optimize.adapter import build_problem
     from luckygas.planning import solve_progress_bar
     from luckygas.scenarios.changes import Scenario
 
-    scenario = Scenario.from_changes(row.name, row.changes or {}, row.description or "")
+    scenario = Scenario.from_changes(row["name"], row["changes"] or {}, row["description"] or "")
     problem = scenario.apply(build_problem(session, day))
     params = scenario.params()
     if progress:
-        with solve_progress_bar(params.time_limit_s, description=row.name) as callback:
+        with solve_progress_bar(params.time_limit_s, description=row["name"]) as callback:
             return solve(problem, params, progress=callback)
     return solve(problem, params)
 

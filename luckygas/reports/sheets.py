@@ -200,12 +200,12 @@ def _as_plan_data(
     if isinstance(plan, int):
         if session is None:
             raise ValueError("a session is needed to load plan by id.")
-        from luckygas.models import Plan
+        from luckygas.queries import plan_header
 
-        row = session.get(Plan, plan)
+        row = plan_header(session, plan)
         if row is None:
             raise ValueError(f"plan {plan} does not exist.")
-        return load_plan_data(session, row.plan_date, plan_id=plan, solve_if_missing=False)
+        return load_plan_data(session, row["plan_date"], plan_id=plan, solve_if_missing=False)
     if day is None:
         raise ValueError("day is required when passing a PlanResult.")
     return plan_data_from_result(session, day, plan)
