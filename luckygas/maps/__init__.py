@@ -14,13 +14,20 @@ Two facts about the runtime shape this package:
 
 Modules: :mod:`~luckygas.maps.style` (colours, ``hhmm``), :mod:`~luckygas.maps.view`
 (centre/zoom), :mod:`~luckygas.maps.popups`, :mod:`~luckygas.maps.controls` (icons,
-legend, base map), :mod:`~luckygas.maps.plan` (the plan map) and
+legend, base map), :mod:`~luckygas.maps.plan` (the plan map and its layers),
+:mod:`~luckygas.maps.live` (one plan map updated in place, for the planning panel) and
 :mod:`~luckygas.maps.points` (customers and orders).
 """
 
 from luckygas.maps.controls import PlainDivIcon as PlainDivIcon
 from luckygas.maps.controls import legend_control as legend_control
+from luckygas.maps.controls import legend_html as legend_html
+from luckygas.maps.live import LivePlanMap as LivePlanMap
+from luckygas.maps.plan import PlanLayers as PlanLayers
+from luckygas.maps.plan import close_widgets as close_widgets
+from luckygas.maps.plan import plan_layers as plan_layers
 from luckygas.maps.plan import plan_map as plan_map
+from luckygas.maps.plan import plan_views as plan_views
 from luckygas.maps.plan import route_label as route_label
 from luckygas.maps.plan import trip_paths as trip_paths
 from luckygas.maps.points import customers_map as customers_map
@@ -44,8 +51,9 @@ from luckygas.maps.view import pixel_offset as pixel_offset
 
 __all__ = [
     "DEPOT_COLOUR", "NO_ZONE_COLOUR", "PRIORITY_COLOURS", "ROUTE_PALETTE", "UNSERVED_COLOUR",
-    "ZONE_COLOURS", "MapView", "PlainDivIcon", "city_view", "customers_map", "cylinders_text",
-    "densest_cluster", "fit_view", "hhmm", "legend_control", "orders_map", "pixel_offset",
-    "plan_map", "route_colours", "route_label", "stop_popup_html", "trip_paths",
+    "ZONE_COLOURS", "LivePlanMap", "MapView", "PlainDivIcon", "PlanLayers", "city_view",
+    "close_widgets", "customers_map", "cylinders_text", "densest_cluster", "fit_view", "hhmm",
+    "legend_control", "legend_html", "orders_map", "pixel_offset", "plan_layers", "plan_map",
+    "plan_views", "route_colours", "route_label", "stop_popup_html", "trip_paths",
     "unserved_popup_html",
 ]  # fmt: skip

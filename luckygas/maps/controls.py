@@ -60,6 +60,20 @@ def symbol_icon(symbol: str, colour: str, size: int = 22) -> L.DivIcon:
     )
 
 
+def legend_html(entries: Mapping[str, str], *, title: str) -> str:
+    """The legend's HTML: one coloured square and escaped label per entry, in order."""
+    rows = "".join(
+        f"<div style='white-space:nowrap'><span style='display:inline-block;width:11px;"
+        f"height:11px;margin-right:5px;background:{colour};border:1px solid #fff'></span>"
+        f"{html.escape(label)}</div>"
+        for label, colour in entries.items()
+    )
+    return (
+        f"<div style='font:12px/1.35 sans-serif;background:rgba(255,255,255,.85);"
+        f"padding:4px 6px;border-radius:4px'><b>{html.escape(title)}</b>{rows}</div>"
+    )
+
+
 def legend_control(
     entries: Mapping[str, str], *, title: str, position: str = "bottomleft"
 ) -> L.WidgetControl:
@@ -67,18 +81,10 @@ def legend_control(
 
     Labels are escaped here. ipyleaflet's ``LegendControl`` inserts labels unescaped,
     spends ~40 px per entry (too tall for a dozen routes) and keeps its entries in a
-    dict that the browser may re-sort, so the legend is a small HTML widget instead.
+    dict that the browser may re-sort, so the legend is a small HTML widget instead
+    (its ``widget.value`` can be set to a new :func:`legend_html`).
     """
-    rows = "".join(
-        f"<div style='white-space:nowrap'><span style='display:inline-block;width:11px;"
-        f"height:11px;margin-right:5px;background:{colour};border:1px solid #fff'></span>"
-        f"{html.escape(label)}</div>"
-        for label, colour in entries.items()
-    )
-    widget = W.HTML(
-        f"<div style='font:12px/1.35 sans-serif;background:rgba(255,255,255,.85);"
-        f"padding:4px 6px;border-radius:4px'><b>{html.escape(title)}</b>{rows}</div>"
-    )
+    widget = W.HTML(legend_html(entries, title=title))
     return L.WidgetControl(widget=widget, position=position)
 
 

@@ -9,13 +9,17 @@ the whole day. Both views are computed in Python (see :mod:`luckygas.maps.view`)
 
 from __future__ import annotations
 
+import hashlib
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 import ipyleaflet as L
 import ipywidgets as W
 import pandas as pd
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from luckygas.maps.controls import (
     depot_latlng,
@@ -50,6 +54,168 @@ def route_label(route_no: int, vehicle_name: str, n_stops: int, n_trips: int = 1
     unit = "stop" if n_stops == 1 else "stops"
     trips = f", {n_trips} trips" if n_trips > 1 else ""
     return f"Route {route_no} · {html.escape(str(vehicle_name))} ({n_stops} {unit}{trips})"
+
+
+@dataclass(slots=True)
+class PlanLayers:
+    """The layers of one planned day, apart from any map.
+
+    :func:`plan_map` puts them on a new map; a panel that re-plans often swaps them on
+    the map it already shows (:class:`luckygas.maps.live.LivePlanMap`), reusing the
+    layers that did not change and closing the others, so the kernel does not keep
+    thousands of dead widgets.
+
+    Attributes
+    ----------
+    routes
+        One ``LayerGroup`` per route, in route order, named by :func:`route_label`.
+    unserved
+        The ``"Unserved (n)"`` group, or ``None`` when every order is planned.
+    depot
+        The ``"Depot"`` group, or ``None`` without a depot.
+    legend
+        ``{label: colour}`` in route order, for :func:`~luckygas.maps.legend_control`.
+    paths
+        ``(path, colour)`` of every trip, for the inset map.
+    by_key
+        Every layer by a digest of what it shows (see ``previous`` in :func:`plan_layers`).
+    """
+
+    routes: list[L.LayerGroup]
+    unserved: L.LayerGroup | None
+    depot: L.LayerGroup | None
+    legend: dict[str, str]
+    paths: list[tuple[list[LatLng], str]]
+    by_key: dict[str, L.LayerGroup] = field(default_factory=dict)
+
+    @property
+    def layers(self) -> list[L.Layer]:
+        """Every layer, in the order they go on the map."""
+        return [*self.routes, *(g for g in (self.unserved, self.depot) if g is not None)]
+
+    def close(self) -> None:
+        """Close every widget of these layers (markers, icons, popups) in the kernel."""
+        close_widgets(self.layers)
+
+
+def plan_layers(
+    result: PlanResult,
+    *,
+    depot: Depot | tuple[float, float] | None = None,
+    customers: pd.DataFrame | None = None,
+    previous: PlanLayers | None = None,
+) -> PlanLayers:
+    """The route, unserved and depot layers of one planned day (no map, no view).
+
+    Parameters
+    ----------
+    result, depot, customers
+        As in :func:`plan_map`.
+    previous
+        Layers of an earlier plan, built with the same ``customers``: a layer that would
+        show exactly the same (same stops, times, label and colour) is reused instead
+        of built again, because every marker, icon and popup is a widget the browser
+        has to create. The caller closes the previous layers that are not reused.
+
+    Returns
+    -------
+    PlanLayers
+    """
+    depot_pt = depot_latlng(depot)
+    stops, routes, un = result.stops, result.routes, result.unassigned
+    extras = _customer_extras(customers)
+    old = previous.by_key if previous is not None else {}
+    by_key: dict[str, L.LayerGroup] = {}
+    colours = route_colours(list(routes["vehicle_id"]))
+    groups: list[L.LayerGroup] = []
+    legend: dict[str, str] = {}
+    paths: list[tuple[list[LatLng], str]] = []
+    for route_no, route in enumerate(routes.to_dict("records"), start=1):
+        vid = int(route["vehicle_id"])
+        rstops = stops[stops["vehicle_id"] == vid].sort_values("sequence")
+        trips = trip_paths(rstops, depot_pt)
+        driver = route.get("driver_name") or ""
+        who = f"{route_no} · {route['vehicle_name']}" + (f" ({driver})" if driver else "")
+        name = route_label(route_no, route["vehicle_name"], len(rstops), len(trips))
+        key = _digest("route", who, name, colours[vid], depot_pt, rstops)
+        build = partial(_route_layer, rstops, trips, colours[vid], extras, f"Route {who}", name)
+        groups.append(_reuse(old, by_key, key, build))
+        paths += [(p, colours[vid]) for p in trips]
+        legend[who] = colours[vid]
+    unserved = None
+    if len(un):
+        unserved = _reuse(old, by_key, _digest("unserved", un), partial(_unserved_layer, un))
+        legend[f"Not planned ({len(un)})"] = UNSERVED_COLOUR
+    depot_group = None
+    if depot_pt:
+        key = _digest("depot", depot_pt, getattr(depot, "name", ""))
+        depot_group = _reuse(old, by_key, key, partial(_depot_layer, depot or depot_pt))
+        legend["Depot"] = DEPOT_COLOUR
+    return PlanLayers(groups, unserved, depot_group, legend, paths, by_key)
+
+
+def _reuse(
+    old: Mapping[str, L.LayerGroup],
+    new: dict[str, L.LayerGroup],
+    key: str,
+    build: Callable[[], L.LayerGroup],
+) -> L.LayerGroup:
+    """The earlier layer with this key, else a new one; recorded in ``new`` either way."""
+    new[key] = old[key] if key in old else build()
+    return new[key]
+
+
+def _depot_layer(depot: Depot | tuple[float, float]) -> L.LayerGroup:
+    return L.LayerGroup(layers=[depot_marker(depot)], name="Depot")
+
+
+def _digest(*parts: Any) -> str:
+    """A digest of what a layer shows (frames by their values, the rest by ``repr``)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        text = part.to_json(orient="split") if isinstance(part, pd.DataFrame) else repr(part)
+        h.update(text.encode())
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def plan_views(
+    result: PlanResult,
+    depot: Depot | tuple[float, float] | None = None,
+    *,
+    width_px: int = 900,
+    height_px: int = 560,
+    focus: Focus = "all",
+) -> tuple[MapView, tuple[MapView, str] | None]:
+    """The main view of a plan map and, when worth it, the inset's view and title.
+
+    Parameters
+    ----------
+    result, depot, width_px, height_px, focus
+        As in :func:`plan_map`.
+
+    Returns
+    -------
+    tuple
+        The main :class:`MapView`, and ``(view, title)`` of the inset or ``None`` when
+        the town and the whole day differ by less than :data:`INSET_MIN_ZOOM_GAP` levels.
+    """
+    if focus not in ("all", "city"):
+        raise ValueError(f"plan_map: focus must be 'all' or 'city', got {focus!r}")
+    depot_pt = depot_latlng(depot)
+    stops, un = result.stops, result.unassigned
+    stop_pts = list(zip(stops["lat"], stops["lng"], strict=True))
+    every = [*stop_pts, *zip(un["lat"], un["lng"], strict=True), *([depot_pt] if depot_pt else [])]
+    whole = fit_view(every, width_px=width_px, height_px=height_px)
+    core = stop_pts or every  # the town is where the stops are
+    town, share = city_view(core, width_px=width_px, height_px=height_px)
+    main = town if focus == "city" else whole
+    if town.zoom - whole.zoom < INSET_MIN_ZOOM_GAP:
+        return main, None
+    w, h = INSET_PX
+    if focus == "city":
+        return main, (fit_view(every, width_px=w, height_px=h, padding_px=10), "Whole day")
+    return main, (city_view(core, width_px=w, height_px=h)[0], f"Town: {share:.0%} of stops")
 
 
 def plan_map(
@@ -90,59 +256,22 @@ def plan_map(
     Returns
     -------
     ipyleaflet.Map
-        Layers: one ``LayerGroup`` per route named like ``"Route 3 · TRUCK-1 (18 stops)"``
-        (a polyline per trip plus numbered markers), ``"Unserved (n)"`` and ``"Depot"``;
-        a collapsed layers control (top right), a legend in route order (bottom left)
-        and possibly the inset.
+        Layers (see :func:`plan_layers`): one ``LayerGroup`` per route named like
+        ``"Route 3 · TRUCK-1 (18 stops)"`` (a polyline per trip plus numbered markers),
+        ``"Unserved (n)"`` and ``"Depot"``; a collapsed layers control (top right), a
+        legend in route order (bottom left) and possibly the inset.
     """
-    if focus not in ("all", "city"):
-        raise ValueError(f"plan_map: focus must be 'all' or 'city', got {focus!r}")
-    depot_pt = depot_latlng(depot)
-    stops, routes, un = result.stops, result.routes, result.unassigned
-    extras = _customer_extras(customers)
-
-    stop_pts = list(zip(stops["lat"], stops["lng"], strict=True))
-    every = [*stop_pts, *zip(un["lat"], un["lng"], strict=True), *([depot_pt] if depot_pt else [])]
-    whole = fit_view(every, width_px=width_px, height_px=height_px)
-    core = stop_pts or every  # the town is where the stops are
-    town, share = city_view(core, width_px=width_px, height_px=height_px)
-    main = town if focus == "city" else whole
+    main, other = plan_views(result, depot, width_px=width_px, height_px=height_px, focus=focus)
+    layers = plan_layers(result, depot=depot, customers=customers)
     m = new_map(main, basemap, height_px)
-
-    colours = route_colours(list(routes["vehicle_id"]))
-    legend: dict[str, str] = {}
-    paths: list[tuple[list[LatLng], str]] = []
-    for route_no, route in enumerate(routes.to_dict("records"), start=1):
-        vid = int(route["vehicle_id"])
-        rstops = stops[stops["vehicle_id"] == vid].sort_values("sequence")
-        trips = trip_paths(rstops, depot_pt)
-        group = _route_layer(rstops, trips, colours[vid], extras)
-        group.name = route_label(route_no, route["vehicle_name"], len(rstops), len(trips))
-        m.add(group)
-        paths += [(p, colours[vid]) for p in trips]
-        driver = route.get("driver_name") or ""
-        legend[f"{route_no} · {route['vehicle_name']}" + (f" ({driver})" if driver else "")] = (
-            colours[vid]
-        )
-
-    if len(un):
-        m.add(_unserved_layer(un))
-        legend[f"Not planned ({len(un)})"] = UNSERVED_COLOUR
-    if depot_pt:
-        m.add(L.LayerGroup(layers=[depot_marker(depot or depot_pt)], name="Depot"))
-        legend["Depot"] = DEPOT_COLOUR
+    for layer in layers.layers:
+        m.add(layer)
     # Collapsed: a dozen routes listed open would cover the legend and the map's corner.
     m.add(L.LayersControl(position="topright", collapsed=True))
-    if legend:
-        m.add(legend_control(legend, title="Routes"))
-    if inset and town.zoom - whole.zoom >= INSET_MIN_ZOOM_GAP:
-        w, h = INSET_PX
-        if focus == "city":
-            other, title = fit_view(every, width_px=w, height_px=h, padding_px=10), "Whole day"
-        else:
-            other = city_view(core, width_px=w, height_px=h)[0]
-            title = f"Town: {share:.0%} of stops"
-        m.add(_inset_control(other, paths, depot_pt, title, basemap))
+    if layers.legend:
+        m.add(legend_control(layers.legend, title="Routes"))
+    if inset and other is not None:
+        m.add(inset_control(other[0], layers.paths, depot_latlng(depot), other[1], basemap))
     return m
 
 
@@ -198,7 +327,10 @@ def _route_layer(
     trips: Sequence[Sequence[LatLng]],
     colour: str,
     extras: Mapping[int, Mapping[str, Any]],
+    vehicle: str,
+    name: str,
 ) -> L.LayerGroup:
+    popup = _popup_maker()
     layers: list[L.Layer] = [_polyline(p, colour, i, 4) for i, p in enumerate(trips)]
     if "trip" in rstops.columns:  # position within the trip, for "trip 2, stop 5"
         rstops = rstops.assign(trip_stop=rstops.groupby("trip").cumcount() + 1)
@@ -210,13 +342,29 @@ def _route_layer(
                 icon=number_icon(int(r["sequence"]), colour),
                 draggable=False,
                 title=f"{int(r['sequence'])}. {r['customer_name']}",
-                popup=W.HTML(stop_popup_html(r, extras.get(int(r["customer_id"])))),
+                popup=popup(stop_popup_html(r, extras.get(int(r["customer_id"])), vehicle=vehicle)),
             )
         )
-    return L.LayerGroup(layers=layers)
+    return L.LayerGroup(layers=layers, name=name)
+
+
+def _popup_maker() -> Callable[[str], W.HTML]:
+    """Popup widgets sharing one layout and one style (one maker per layer).
+
+    Each ``HTML`` widget otherwise brings its own ``Layout`` and ``HTMLStyle`` widget:
+    three widgets per stop for the browser to create instead of one. Sharing stays
+    within one layer, so closing a layer never closes another layer's popup layout.
+    """
+    layout, style = W.Layout(), HTMLStyle()
+
+    def popup(value: str) -> W.HTML:
+        return W.HTML(value, layout=layout, style=style)
+
+    return popup
 
 
 def _unserved_layer(un: pd.DataFrame) -> L.LayerGroup:
+    popup = _popup_maker()
     layers: list[L.Layer] = []
     for r in un.to_dict("records"):
         if has_point(r["lat"], r["lng"]):
@@ -226,7 +374,7 @@ def _unserved_layer(un: pd.DataFrame) -> L.LayerGroup:
                     icon=symbol_icon("✕", UNSERVED_COLOUR),
                     draggable=False,
                     title=f"Not planned: {r['customer_name']}",
-                    popup=W.HTML(unserved_popup_html(r)),
+                    popup=popup(unserved_popup_html(r)),
                 )
             )
     missing = len(un) - len(layers)
@@ -255,23 +403,33 @@ def _dots(pts: Sequence[LatLng], colour: str) -> L.GeoJSON:
     )
 
 
-def _inset_control(
+def inset_layers(
+    paths: Sequence[tuple[Sequence[LatLng], str]], depot_pt: LatLng | None
+) -> list[L.Layer]:
+    """The inset's trip lines and stop dots (no markers: the inset is for orientation)."""
+    layers: list[L.Layer] = [_polyline(path, colour, 0, 2) for path, colour in paths]
+    by_colour: dict[str, list[LatLng]] = {}
+    for path, colour in paths:  # the stops as dots: one GeoJSON per colour keeps it light
+        by_colour.setdefault(colour, []).extend(path[1:-1] if depot_pt else path)
+    layers += [_dots(pts, colour) for colour, pts in by_colour.items()]
+    return layers
+
+
+def inset_control(
     view: MapView,
     paths: Sequence[tuple[Sequence[LatLng], str]],
     depot_pt: LatLng | None,
     title: str,
     basemap: Any,
 ) -> L.WidgetControl:
-    """A small map of the trips' lines (no markers: it is for orientation) with a title."""
+    """A small map of the trips' lines and stops with a title, for the bottom right.
+
+    Its widget is a ``VBox`` of the title (``HTML``) and the inset ``Map``.
+    """
     w, h = INSET_PX
     inset = new_map(view, basemap, h, width=f"{w}px", minimal=True)
-    for path, colour in paths:
-        inset.add(_polyline(path, colour, 0, 2))
-    by_colour: dict[str, list[LatLng]] = {}
-    for path, colour in paths:  # the stops as dots: one GeoJSON per colour keeps it light
-        by_colour.setdefault(colour, []).extend(path[1:-1] if depot_pt else path)
-    for colour, pts in by_colour.items():
-        inset.add(_dots(pts, colour))
+    for layer in inset_layers(paths, depot_pt):
+        inset.add(layer)
     if depot_pt:
         inset.add(depot_marker(depot_pt, popup=False))
     label = W.HTML(
@@ -280,3 +438,24 @@ def _inset_control(
     )
     box = W.VBox([label, inset], layout=W.Layout(border="1px solid #888"))
     return L.WidgetControl(widget=box, position="bottomright")
+
+
+def close_widgets(widgets: Iterable[W.Widget]) -> None:
+    """Close widgets and every widget they hold (layers, icons, popups, layouts, styles).
+
+    ``Widget.close`` closes one model only: a ``LayerGroup``'s markers, their icons and
+    popups (each popup with its layout and style) stay registered in the kernel until
+    closed one by one. Basemaps are left open: a basemap widget may be shared by maps.
+    """
+    seen: set[int] = set()
+    stack = list(widgets)
+    while stack:
+        w = stack.pop()
+        if id(w) in seen or getattr(w, "base", False):
+            continue
+        seen.add(id(w))
+        for name in w.keys:
+            value = getattr(w, name, None)
+            items = value if isinstance(value, list | tuple) else (value,)
+            stack += [x for x in items if isinstance(x, W.Widget)]
+        w.close()

@@ -52,7 +52,9 @@ def trip_text(stop: Mapping[str, Any]) -> str:
     return f"trip {int(trip)}, stop {int(n)}"
 
 
-def stop_popup_html(stop: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> str:
+def stop_popup_html(
+    stop: Mapping[str, Any], extra: Mapping[str, Any] | None = None, *, vehicle: str = ""
+) -> str:
     """Popup HTML of one planned stop (every data value escaped).
 
     Parameters
@@ -62,6 +64,8 @@ def stop_popup_html(stop: Mapping[str, Any], extra: Mapping[str, Any] | None = N
         the trip) the popup says which trip from the depot it is on.
     extra
         Optional customer fields (``code``, ``phone``, ``zone_code``) joined on customer_id.
+    vehicle
+        The route it is on, e.g. ``"Route 3 · TRUCK-1 (Wang)"`` (plain text; escaped here).
     """
     extra = extra or {}
     name = esc(stop.get("customer_name"))
@@ -69,6 +73,7 @@ def stop_popup_html(stop: Mapping[str, Any], extra: Mapping[str, Any] | None = N
     title = f"{int(stop['sequence'])}. {name}" + (f" ({code})" if code else "")
     prio = str(stop.get("priority") or "normal")
     rows = [
+        ("Vehicle", esc(vehicle)),
         ("Trip", trip_text(stop)),
         ("Address", esc(stop.get("address"))),
         ("Phone", esc(extra.get("phone"))),
