@@ -2,10 +2,17 @@
 
 :class:`PlanningPanel` is an ``ipywidgets.VBox``. Every button calls an ordinary method
 (:meth:`~PlanningPanel.optimize`, :meth:`~PlanningPanel.move_order`,
-:meth:`~PlanningPanel.lock_route`, :meth:`~PlanningPanel.save_draft`), so tests and
-notebooks can drive the panel without a browser. The button handlers only catch errors
-and show them in the status line, because an exception raised inside a widget callback
-would otherwise vanish into the kernel log.
+:meth:`~PlanningPanel.lock_route`, :meth:`~PlanningPanel.unlock_all`,
+:meth:`~PlanningPanel.save_draft`), so tests and notebooks can drive the panel without a
+browser. The button handlers only catch errors and show them as one sentence in the
+status line, because an exception raised inside a widget callback would otherwise vanish
+into the kernel log.
+
+Every re-plan reads the day from the database again (a colleague may have added or
+cancelled orders since) and starts from the plan on screen, trips included. The panel
+updates in place: one map whose plan layers are swapped (:class:`~luckygas.maps.LivePlanMap`),
+HTML outputs whose values are set, pickers that keep the analyst's selection. While a run
+is going every button is disabled.
 
 The solver's progress callback writes straight into the progress bar: widget state
 changes are sent to the browser as they happen, even while the kernel is busy solving.
@@ -13,24 +20,27 @@ changes are sent to the browser as they happen, even while the kernel is busy so
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
-from collections.abc import Callable, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 import pandas as pd
 
-from luckygas.maps import plan_map
+from luckygas.maps import LivePlanMap
 from luckygas.optimize.result import status_text
 from luckygas.widgets.planning_controls import PlanningControls
 from luckygas.widgets.render import (
     figure_png,
     kpi_table_html,
+    plan_summary,
     route_tables_html,
     unassigned_html,
 )
-from luckygas.widgets.settings import PanelSettings, apply_settings, routes_of
+from luckygas.widgets.settings import PanelSettings, apply_settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -39,6 +49,10 @@ if TYPE_CHECKING:
     from luckygas.optimize.result import PlanResult
 
 _TIMELINE_TAB = 2
+_log = logging.getLogger(__name__)
+
+#: ``{vehicle_id: [order_id or None, ...]}``; ``None`` is a return to the depot to reload.
+Routes = dict[int, list[int | None]]
 
 
 class PlanningPanel(PlanningControls, W.VBox):
@@ -66,9 +80,13 @@ class PlanningPanel(PlanningControls, W.VBox):
     pins
         ``{order_id: vehicle_id}`` moves made so far (kept across re-optimizations).
     locks
-        ``{vehicle_id: [order_id, ...]}`` locked route prefixes.
+        ``{vehicle_id: [order_id or None, ...]}`` locked route prefixes (``None``: a
+        return to the depot between two locked trips).
     progress_log
         ``(elapsed_s, best_cost)`` of the last run, as reported by the solver.
+    orders_added, orders_removed
+        Order ids the last re-plan found added to / gone from the day since the plan
+        that was on screen (empty after a first plan).
     """
 
     def __init__(
@@ -90,13 +108,15 @@ class PlanningPanel(PlanningControls, W.VBox):
         self.basemap = basemap
         self._solve_fn = solve_fn
         self.problem: RoutingProblem | None = None
-        self._base_problem: RoutingProblem | None = None
         self.result: PlanResult | None = None
         self.pins: dict[int, int] = {}
-        self.locks: dict[int, list[int]] = {}
+        self.locks: dict[int, list[int | None]] = {}
         self.progress_log: list[tuple[float, float | None]] = []
         self.saved_plan_id: int | None = None
+        self.orders_added: list[int] = []
+        self.orders_removed: list[int] = []
         self._charts_stale = True
+        self._busy_depth = 0
 
         with session_scope(engine, user=user) as s:
             day = day or next_delivery_day(s) or dt.date.today()
@@ -109,6 +129,7 @@ class PlanningPanel(PlanningControls, W.VBox):
             if pd.notna(v)
         }
         self._build_controls(day, vehicles, driver_of, time_limit_s)
+        self._live_map = LivePlanMap(customers=self.customers, basemap=basemap, focus="city")
         super().__init__(children=self._layout())
 
     # -- actions ------------------------------------------------------------
@@ -116,26 +137,23 @@ class PlanningPanel(PlanningControls, W.VBox):
     def optimize(self) -> PlanResult:
         """Read the day from the database and solve it with the panel's settings.
 
-        Pins (moves) and locks made earlier for the same day are kept; changing the
-        date clears them.
+        On the day on screen the search starts from the plan on screen, and pins (moves)
+        and locks made earlier are kept; changing the date clears them.
 
         Returns
         -------
         PlanResult
         """
-        from luckygas.db import session_scope
-        from luckygas.optimize.adapter import build_problem
+        with self._busy():
+            settings = self.settings()
+            same_day = self.problem is not None and self.problem.date == settings.day
+            if not same_day:
+                self.pins.clear()
+                self.locks.clear()
+            warm = self._routes_on_screen() if same_day else None
+            return self._solve(settings, warm=warm, done="Optimized.")
 
-        settings = self.settings()
-        if self.problem is not None and self.problem.date != settings.day:
-            self.pins.clear()
-            self.locks.clear()
-        with session_scope(self.engine, user=self.user) as s:
-            base = build_problem(s, settings.day, vehicle_ids=settings.vehicle_ids)
-        self._base_problem = base
-        return self._solve(settings, warm=self.result if self.pins or self.locks else None)
-
-    def move_order(self, order_id: int, vehicle_id: int) -> PlanResult:
+    def move_order(self, order_id: int | None, vehicle_id: int | None) -> PlanResult:
         """Move an order to another vehicle's route (pinning it there) and re-plan.
 
         Parameters
@@ -148,35 +166,43 @@ class PlanningPanel(PlanningControls, W.VBox):
         Returns
         -------
         PlanResult
-            The re-optimized plan, warm-started from the current routes.
+            The re-optimized plan, started from the plan on screen without the order
+            (the pin puts it on its new vehicle).
 
         Raises
         ------
         RuntimeError
             Before the first optimization.
         ValueError
-            For an unknown order or vehicle, or an order locked on another route.
+            With nothing picked, for an unknown order or vehicle, an order locked on
+            another route, or when the solver refuses the move (the plan on screen
+            is then left as it was).
         """
-        self._require_plan()
-        assert self.problem is not None
-        order_id, vehicle_id = int(order_id), int(vehicle_id)
-        if order_id not in self.problem.orders_by_id:
-            raise ValueError(f"Order {order_id} is not among this day's open orders.")
-        if vehicle_id not in self.problem.vehicles_by_id:
-            raise ValueError(f"Vehicle {vehicle_id} is not in today's fleet.")
-        for vid, oids in self.locks.items():
-            if order_id in oids and vid != vehicle_id:
-                raise ValueError(f"Order {order_id} is locked on vehicle {vid}: unlock it first.")
-        assert self.result is not None
-        warm = routes_of(self.result)
-        for oids in warm.values():
-            if order_id in oids:
-                oids.remove(order_id)
-        warm.setdefault(vehicle_id, []).append(order_id)
-        pins = {**self.pins, order_id: vehicle_id}
-        return self._solve(self.settings(), warm_routes=warm, pins=pins)
+        with self._busy():
+            if order_id is None or vehicle_id is None:
+                raise ValueError("Pick an order and the vehicle to move it to.")
+            self._require_plan()
+            assert self.problem is not None
+            order_id, vehicle_id = int(order_id), int(vehicle_id)
+            if order_id not in self.problem.orders_by_id:
+                raise ValueError(f"Order {order_id} is not among this day's open orders.")
+            if vehicle_id not in self.problem.vehicles_by_id:
+                raise ValueError(f"Vehicle {vehicle_id} is not in today's fleet.")
+            for vid, oids in self.locks.items():
+                if order_id in oids and vid != vehicle_id:
+                    name = self.problem.vehicles_by_id[vid].name
+                    raise ValueError(
+                        f"Order {order_id} is locked on {name}: unlock it before moving it."
+                    )
+            # The order leaves its route; its pin makes the solver put it on the new one.
+            warm = {v: [o for o in r if o != order_id] for v, r in self._routes_on_screen().items()}
+            pins = {**self.pins, order_id: vehicle_id}
+            order = self.problem.orders_by_id[order_id]
+            vehicle = self.problem.vehicles_by_id[vehicle_id]
+            done = f"Moved order #{order_id} {order.customer_name} to {vehicle.name}."
+            return self._solve(self.settings(), warm=warm, pins=pins, done=done)
 
-    def lock_route(self, vehicle_id: int, upto_sequence: int) -> PlanResult:
+    def lock_route(self, vehicle_id: int | None, upto_sequence: int) -> PlanResult:
         """Lock the first ``upto_sequence`` stops of a route and re-optimize the rest.
 
         Parameters
@@ -184,35 +210,52 @@ class PlanningPanel(PlanningControls, W.VBox):
         vehicle_id
             The route's vehicle.
         upto_sequence
-            Stops 1..n stay on this vehicle in this order; ``0`` removes the lock.
+            Stops 1..n stay on this vehicle in this order (with the returns to the
+            depot between them); ``0`` removes the lock.
 
         Returns
         -------
         PlanResult
         """
-        self._require_plan()
-        assert self.result is not None
-        vehicle_id, upto = int(vehicle_id), int(upto_sequence)
-        current = routes_of(self.result)
-        if vehicle_id not in current and upto > 0:
-            raise ValueError(f"Vehicle {vehicle_id} has no route to lock.")
-        route = current.get(vehicle_id, [])
-        if upto > len(route):
-            raise ValueError(
-                f"Route of vehicle {vehicle_id} has {len(route)} stops; cannot lock {upto}."
-            )
-        locks = {k: list(v) for k, v in self.locks.items()}
-        if upto == 0:
-            locks.pop(vehicle_id, None)
-        else:
-            locks[vehicle_id] = route[:upto]
-        return self._solve(self.settings(), warm_routes=current, locks=locks)
+        with self._busy():
+            if vehicle_id is None:
+                raise ValueError("Pick the route to lock.")
+            self._require_plan()
+            vehicle_id, upto = int(vehicle_id), int(upto_sequence)
+            current = self._routes_on_screen()
+            if vehicle_id not in current and upto > 0:
+                raise ValueError(f"Vehicle {vehicle_id} has no route to lock.")
+            route = current.get(vehicle_id, [])
+            n_stops = sum(o is not None for o in route)
+            if upto > n_stops:
+                raise ValueError(
+                    f"The route of vehicle {vehicle_id} has {n_stops} stops; cannot lock {upto}."
+                )
+            locks = {k: list(v) for k, v in self.locks.items()}
+            if upto == 0:
+                locks.pop(vehicle_id, None)
+                done = f"Unlocked route of vehicle {vehicle_id}."
+            else:
+                locks[vehicle_id] = locked_prefix(route, upto)
+                done = f"Locked the first {upto} stop(s) of vehicle {vehicle_id}."
+            return self._solve(self.settings(), warm=current, locks=locks, done=done)
 
     def unlock_all(self) -> PlanResult:
-        """Drop every lock and pin and re-optimize from the current routes."""
-        self._require_plan()
-        assert self.result is not None
-        return self._solve(self.settings(), warm_routes=routes_of(self.result), pins={}, locks={})
+        """Drop every lock and undo every move (pin), then re-optimize from the plan on screen.
+
+        The status line says how many stops were unlocked and how many moves undone.
+        """
+        with self._busy():
+            self._require_plan()
+            n_locked = sum(o is not None for r in self.locks.values() for o in r)
+            n_moved = len(self.pins)
+            done = (
+                f"Unlocked {n_locked} stop{'' if n_locked == 1 else 's'} and undid "
+                f"{n_moved} move{'' if n_moved == 1 else 's'}."
+            )
+            return self._solve(
+                self.settings(), warm=self._routes_on_screen(), pins={}, locks={}, done=done
+            )
 
     def save_draft(self, name: str | None = None) -> int:
         """Save the current plan as a draft; returns the plan id.
@@ -221,83 +264,31 @@ class PlanningPanel(PlanningControls, W.VBox):
         ----------
         name
             Plan name; default ``"draft HH:MM"`` (made unique for the day).
+
+        Raises
+        ------
+        RuntimeError
+            Before the first optimization.
+        ValueError
+            For a plan without routes (nothing to send to the drivers).
         """
         from luckygas.db import session_scope
         from luckygas.optimize.persist import save_plan
 
-        self._require_plan()
-        assert self.problem is not None and self.result is not None
-        with session_scope(self.engine, user=self.user) as s:
-            plan = save_plan(s, self.problem, self.result, name=name or None)
-            plan_id, plan_name = int(plan.id), plan.name
-        self.saved_plan_id = plan_id
-        self.status.value = f"Saved draft <b>{html.escape(plan_name)}</b> (plan {plan_id})."
-        return plan_id
-
-    # -- internals ----------------------------------------------------------
-
-    def _require_plan(self) -> None:
-        if self.result is None or self.problem is None:
-            raise RuntimeError("Optimize first.")
-
-    def _solve(
-        self,
-        settings: PanelSettings,
-        *,
-        warm: PlanResult | None = None,
-        warm_routes: Mapping[int, Sequence[int]] | None = None,
-        pins: Mapping[int, int] | None = None,
-        locks: Mapping[int, Sequence[int]] | None = None,
-    ) -> PlanResult:
-        from luckygas.optimize import solve
-
-        pins = self.pins if pins is None else pins
-        locks = self.locks if locks is None else locks
-        base = self._base_problem
-        assert base is not None
-        # Moves and locks made on vehicles or orders no longer in today's problem lapse.
-        pins = {
-            o: v for o, v in pins.items() if o in base.orders_by_id and v in base.vehicles_by_id
-        }
-        problem = apply_settings(base, settings, pins)
-        known = problem.orders_by_id
-        if warm is not None:
-            warm_routes = routes_of(warm)
-        if warm_routes is not None:  # orders cancelled since the last run drop out
-            warm_routes = {
-                v: [o for o in r if o in known]
-                for v, r in warm_routes.items()
-                if v in problem.vehicles_by_id
-            }
-        locks = {v: list(r) for v, r in locks.items() if v in problem.vehicles_by_id}
-        self.progress_log = []
-        self.progress.max = settings.time_limit_s
-        self.progress.value = 0
-        self.progress.bar_style = "info"
-        self.status.value = "Optimizing…"
-        solve_fn = self._solve_fn or solve
-        result = solve_fn(
-            problem,
-            settings.solver_params(),
-            progress=self._on_progress,
-            initial_routes=warm_routes or None,
-            locked=locks or None,
-        )
-        self.problem, self.result = problem, result
-        self.pins, self.locks = dict(pins), {v: list(r) for v, r in locks.items()}
-        self.progress.value = self.progress.max
-        self.progress.bar_style = "success"
-        self._refresh()
-        return result
-
-    def _on_progress(self, elapsed_s: float, best_cost: float | None) -> None:
-        self.progress_log.append((float(elapsed_s), best_cost))
-        self.progress.value = min(float(elapsed_s), self.progress.max)
-        if best_cost is not None:
+        with self._busy():
+            self._require_plan()
+            assert self.problem is not None and self.result is not None
+            if self.result.routes.empty:
+                raise ValueError("The plan has no routes: there is nothing to save.")
+            with session_scope(self.engine, user=self.user) as s:
+                plan = save_plan(s, self.problem, self.result, name=name or None)
+                plan_id, plan_name = int(plan.id), plan.name
+            self.saved_plan_id = plan_id
             self.status.value = (
-                f"Optimizing… objective so far {best_cost:,.0f} TWD"
-                " (route cost + penalties of unserved orders)"
+                f"Saved draft <b>{html.escape(plan_name)}</b> (plan {plan_id}) for "
+                f"{self.problem.date.isoformat()}."
             )
+            return plan_id
 
     def render_charts(self) -> None:
         """Draw the timeline and load charts of the current plan (if not drawn yet).
@@ -313,18 +304,84 @@ class PlanningPanel(PlanningControls, W.VBox):
         self.loads.value = figure_png(route_loads(self.result, self.problem))
         self._charts_stale = False
 
-    def _refresh(self) -> None:
+    # -- internals ----------------------------------------------------------
+
+    def _require_plan(self) -> None:
+        if self.result is None or self.problem is None:
+            raise RuntimeError("Optimize first.")
+
+    def _routes_on_screen(self) -> Routes:
+        assert self.result is not None
+        return {v: list(r) for v, r in self.result.vehicle_routes(trips=True).items()}
+
+    def _read_day(self, settings: PanelSettings) -> RoutingProblem:
+        """The day as the database has it now (orders may have come or gone since)."""
+        from luckygas.db import session_scope
+        from luckygas.optimize.adapter import build_problem
+
+        with session_scope(self.engine, user=self.user) as s:
+            return build_problem(s, settings.day, vehicle_ids=settings.vehicle_ids)
+
+    def _solve(
+        self,
+        settings: PanelSettings,
+        *,
+        warm: Mapping[int, Sequence[int | None]] | None = None,
+        pins: Mapping[int, int] | None = None,
+        locks: Mapping[int, Sequence[int | None]] | None = None,
+        done: str = "",
+    ) -> PlanResult:
+        from luckygas.optimize import solve
+
+        base = self._read_day(settings)
+        pins = self.pins if pins is None else pins
+        locks = self.locks if locks is None else locks
+        # Moves and locks of vehicles or orders no longer in the day lapse.
+        pins = {
+            o: v for o, v in pins.items() if o in base.orders_by_id and v in base.vehicles_by_id
+        }
+        problem = apply_settings(base, settings, pins)
+        warm_routes = _known_routes(warm or {}, problem)
+        lock_routes = _known_routes(locks, problem)
+        self.progress_log = []
+        self.progress.max = settings.time_limit_s
+        self.progress.value = 0
+        self.progress.bar_style = "info"
+        self.status.value = "Optimizing…"
+        solve_fn = self._solve_fn or solve
+        result = solve_fn(
+            problem,
+            settings.solver_params(),
+            progress=self._on_progress,
+            initial_routes=warm_routes or None,
+            locked=lock_routes or None,
+        )
+        # Only a finished solve replaces the plan on screen (a refused move leaves it).
+        before = self.problem
+        self.problem, self.result = problem, result
+        self.pins, self.locks = dict(pins), {v: list(r) for v, r in lock_routes.items()}
+        self.orders_added, self.orders_removed = _order_changes(before, problem)
+        self.progress.value = self.progress.max
+        self.progress.bar_style = "success"
+        self._refresh(done)
+        return result
+
+    def _on_progress(self, elapsed_s: float, best_cost: float | None) -> None:
+        self.progress_log.append((float(elapsed_s), best_cost))
+        self.progress.value = min(float(elapsed_s), self.progress.max)
+        if best_cost is not None:
+            self.status.value = (
+                f"Optimizing… objective so far {best_cost:,.0f} TWD"
+                " (route cost + cost of unserved orders)"
+            )
+
+    def _refresh(self, done: str = "") -> None:
         assert self.problem is not None and self.result is not None
         result, problem = self.result, self.problem
-        self.map_box.children = (
-            plan_map(
-                result,
-                depot=problem.depot,
-                customers=self.customers,
-                basemap=self.basemap,
-                focus="city",
-            ),
-        )
+        the_map = self._live_map.show(result, problem.depot)
+        if self.map_box.children != (the_map,):
+            self.map_box.children = (the_map,)
+        # Setting a value the widget already has sends nothing to the browser.
         self.kpi_html.value = kpi_table_html(result)
         self.routes_html.value = route_tables_html(result)
         self.unassigned_html.value = unassigned_html(result)
@@ -332,15 +389,25 @@ class PlanningPanel(PlanningControls, W.VBox):
         if self.tabs.selected_index == _TIMELINE_TAB:
             self.render_charts()
         self._refresh_edit_options()
-        k = result.kpis
-        locks = sum(len(v) for v in self.locks.values())
-        self.status.value = (
-            f"{k['served']}/{k['orders']} orders on {k['vehicles_used']} routes, "
-            f"{k['distance_km']:.1f} km, cost {k['cost']:,.0f} TWD"
-            f" · {len(self.pins)} moved, {locks} stops locked"
-            f" · [{html.escape(status_text(result.run.status))}]"
-        )
-        self.save_button.disabled = False
+        self.status.value = self._status_html(done)
+
+    def _status_html(self, done: str) -> str:
+        """The status line after a run: what was done, the plan, what changed, the edits."""
+        assert self.problem is not None and self.result is not None
+        parts = [f"{self.problem.date.isoformat()}: {plan_summary(self.result)}"]
+        kept = self.result.kpis.get("kept_vehicle_pct")
+        if kept is not None:
+            parts.append(f"{float(kept):.0f} % of orders kept their vehicle")
+        if self.orders_added or self.orders_removed:
+            parts.append(
+                f"{len(self.orders_added)} order(s) added and {len(self.orders_removed)} "
+                "removed since the plan on screen"
+            )
+        locked = sum(o is not None for r in self.locks.values() for o in r)
+        parts.append(f"{len(self.pins)} moved, {locked} stops locked")
+        parts.append(f"[{status_text(self.result.run.status)}]")
+        line = html.escape(" · ".join(parts))
+        return f"<b>{html.escape(done)}</b> {line}" if done else line
 
     def _refresh_edit_options(self) -> None:
         assert self.problem is not None and self.result is not None
@@ -351,16 +418,23 @@ class PlanningPanel(PlanningControls, W.VBox):
                 self.result.stops["order_id"], self.result.stops["vehicle_id"], strict=True
             )
         }
-        self.move_order_pick.options = [
-            (f"#{o.id} {o.customer_name} ({where.get(o.id, 'not planned')})", o.id)
-            for o in self.problem.orders
-        ]
-        self.move_target.options = [(v.name, v.id) for v in self.problem.vehicles]
-        self.lock_vehicle.options = [
-            (f"{route_no[int(r['vehicle_id'])]} · {r['vehicle_name']}", int(r["vehicle_id"]))
-            for r in self.result.routes.to_dict("records")
-        ]
+        _set_options(
+            self.move_order_pick,
+            [
+                (f"#{o.id} {o.customer_name} ({where.get(o.id, 'not planned')})", o.id)
+                for o in self.problem.orders
+            ],
+        )
+        _set_options(self.move_target, [(v.name, v.id) for v in self.problem.vehicles])
+        _set_options(
+            self.lock_vehicle,
+            [
+                (f"{route_no[int(r['vehicle_id'])]} · {r['vehicle_name']}", int(r["vehicle_id"]))
+                for r in self.result.routes.to_dict("records")
+            ],
+        )
         self._sync_lock_limit()
+        self._sync_buttons()
 
     def _sync_lock_limit(self) -> None:
         if self.result is None or self.lock_vehicle.value is None:
@@ -369,12 +443,145 @@ class PlanningPanel(PlanningControls, W.VBox):
         self.lock_upto.max = max(n, 1)
         self.lock_upto.value = min(self.lock_upto.value, n)
 
-    def _guard(self, action: Callable[..., Any], *args: Any) -> None:
+    def _sync_buttons(self) -> None:
+        """Enable what can be done now; nothing while a run is going."""
+        if self._busy_depth:
+            for button in self.buttons:
+                button.disabled = True
+            return
+        planned = self.result is not None and self.problem is not None
+        self.optimize_button.disabled = False
+        self.move_button.disabled = not (
+            planned
+            and self.move_order_pick.value is not None
+            and self.move_target.value is not None
+        )
+        self.lock_button.disabled = not (planned and self.lock_vehicle.value is not None)
+        self.unlock_button.disabled = not (planned and (self.pins or self.locks))
+        self.save_button.disabled = not (
+            planned and self.result is not None and not self.result.routes.empty
+        )
+
+    @contextlib.contextmanager
+    def _busy(self) -> Iterator[None]:
+        """Disable every button for the duration of an action (nested actions count once)."""
+        self._busy_depth += 1
+        if self._busy_depth == 1:
+            self._sync_buttons()
         try:
-            action(*args)
-        except Exception as exc:  # shown to the analyst instead of lost in the kernel log
-            self.progress.bar_style = "danger"
-            self.status.value = (
-                f"<span style='color:#b00'>{html.escape(type(exc).__name__)}: "
-                f"{html.escape(str(exc))}</span>"
-            )
+            yield
+        finally:
+            self._busy_depth -= 1
+            if self._busy_depth == 0:
+                self._sync_buttons()
+
+    def _guard(self, action: Callable[..., Any], *args: Any) -> None:
+        with self._busy():
+            try:
+                action(*args)
+            except Exception as exc:  # shown to the analyst instead of lost in the kernel log
+                _log.debug("panel action failed", exc_info=True)
+                self.progress.bar_style = "danger"
+                self.status.value = (
+                    f"<span style='color:#b00'>{html.escape(error_sentence(exc))}</span>"
+                )
+
+
+def error_sentence(exc: BaseException) -> str:
+    """The exception's message as one sentence an analyst reads (no class name).
+
+    Parameters
+    ----------
+    exc
+        Any exception.
+
+    Returns
+    -------
+    str
+        The message on one line, capitalised and ending with a full stop; for an
+        exception without a message, a sentence saying where the details are.
+    """
+    text = " ".join(str(exc).split())
+    if isinstance(exc, KeyError) and len(text) >= 2 and text[0] == text[-1] == "'":
+        text = f"{text[1:-1]} was not found"  # str(KeyError) quotes the key
+    if not text:
+        return "Something went wrong without a message; the details are in the kernel log."
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def locked_prefix(route: Sequence[int | None], n_stops: int) -> list[int | None]:
+    """The first ``n_stops`` orders of a route with the returns to the depot between them.
+
+    Parameters
+    ----------
+    route
+        ``[order_id or None, ...]`` as :meth:`PlanResult.vehicle_routes` gives it.
+    n_stops
+        How many stops to lock.
+
+    Returns
+    -------
+    list
+        Never starts or ends with ``None``.
+    """
+    out: list[int | None] = []
+    seen = 0
+    for oid in route:
+        if seen == n_stops:
+            break
+        if oid is None:
+            if out and out[-1] is not None:
+                out.append(None)
+            continue
+        out.append(oid)
+        seen += 1
+    return out
+
+
+def _known_routes(routes: Mapping[int, Sequence[int | None]], problem: RoutingProblem) -> Routes:
+    """Routes cut down to the problem's vehicles and orders; depot returns tidied up.
+
+    Orders cancelled since the plan on screen drop out; a return to the depot left with
+    no stop on one side of it goes too.
+    """
+    out: Routes = {}
+    for vid, route in routes.items():
+        if vid not in problem.vehicles_by_id:
+            continue
+        kept: list[int | None] = []
+        for oid in route:
+            if oid is None:
+                if kept and kept[-1] is not None:
+                    kept.append(None)
+            elif oid in problem.orders_by_id:
+                kept.append(oid)
+        while kept and kept[-1] is None:
+            kept.pop()
+        if kept:
+            out[int(vid)] = kept
+    return out
+
+
+def _order_changes(
+    before: RoutingProblem | None, after: RoutingProblem
+) -> tuple[list[int], list[int]]:
+    """Order ids added to and gone from the day between two problems of the same date."""
+    if before is None or before.date != after.date:
+        return [], []
+    old, new = set(before.orders_by_id), set(after.orders_by_id)
+    return sorted(new - old), sorted(old - new)
+
+
+def _set_options(picker: W.Dropdown, options: list[tuple[str, int]]) -> None:
+    """New options, keeping the analyst's pick when it is still there, else the first.
+
+    A dropdown jumps to its first option when its options change, so a second Move
+    would silently move another order.
+    """
+    previous = picker.value
+    picker.options = options
+    values = [v for _, v in options]
+    if values:
+        picker.value = previous if previous in values else values[0]
+    picker.disabled = not values

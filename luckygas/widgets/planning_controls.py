@@ -30,6 +30,7 @@ class PlanningControls:
     render_charts: Any
     _guard: Any
     _sync_lock_limit: Any
+    _sync_buttons: Any
 
     # -- construction -------------------------------------------------------
 
@@ -38,6 +39,9 @@ class PlanningControls:
     ) -> None:
         style = {"description_width": "initial"}
         self.date_picker = W.DatePicker(value=day, description="Delivery date", style=style)
+        # The picker shows the date in the browser's locale (12/01/2026 in a US browser):
+        # the ISO date beside it is the one every report and sheet uses.
+        self.date_label = W.HTML(_iso_label(day))
         self.vehicle_boxes: dict[int, W.Checkbox] = {}
         for v in vehicles.sort_values("id").to_dict("records"):
             label = (
@@ -48,6 +52,7 @@ class PlanningControls:
             )
         self.shift_start = W.TimePicker(description="Shift start", style=style)
         self.shift_end = W.TimePicker(description="Shift end", style=style)
+        self.shift_hint = W.HTML("<span style='color:#555'>blank = each driver's own shift</span>")
         self.time_limit = W.FloatSlider(
             value=limit, min=1, max=120, step=1, description="Time limit (s)", style=style
         )
@@ -65,24 +70,45 @@ class PlanningControls:
             description="Balance (TWD/h of longest)",
             style=style,
         )
+        self.keep_plan = W.Checkbox(
+            value=True,
+            description="Keep orders on their vehicle when re-planning",
+            indent=False,
+            layout=W.Layout(width="auto"),
+        )
         self.optimize_button = W.Button(description="Optimize", button_style="primary", icon="play")
         self.progress = W.FloatProgress(value=0, min=0, max=limit, description="Search")
         self.status = W.HTML("Choose the day and the fleet, then Optimize.")
 
-        self.move_order_pick = W.Dropdown(description="Order", options=[], style=style)
-        self.move_target = W.Dropdown(description="to", options=[], style=style)
-        self.move_button = W.Button(description="Move & re-plan", icon="exchange")
-        self.lock_vehicle = W.Dropdown(description="Lock route", options=[], style=style)
-        self.lock_upto = W.BoundedIntText(
-            value=1, min=0, max=1, description="first stops", style=style
+        wide = W.Layout(width="auto", min_width="260px")
+        self.move_order_pick = W.Dropdown(
+            description="Order", options=[], style=style, disabled=True, layout=wide
         )
-        self.lock_button = W.Button(description="Lock & re-plan", icon="lock")
-        self.unlock_button = W.Button(description="Unlock all", icon="unlock")
+        self.move_target = W.Dropdown(description="to", options=[], style=style, disabled=True)
+        self.move_button = W.Button(description="Move & re-plan", icon="exchange", disabled=True)
+        self.lock_vehicle = W.Dropdown(
+            description="Lock route", options=[], style=style, disabled=True
+        )
+        self.lock_upto = W.BoundedIntText(
+            value=1,
+            min=0,
+            max=1,
+            description="first stops",
+            style=style,
+            layout=W.Layout(width="140px"),
+        )
+        self.lock_button = W.Button(description="Lock & re-plan", icon="lock", disabled=True)
+        self.unlock_button = W.Button(
+            description="Unlock all & undo moves",
+            icon="unlock",
+            disabled=True,
+            layout=W.Layout(width="auto"),
+        )
         self.draft_name = W.Text(placeholder="draft name (optional)")
         self.save_button = W.Button(description="Save draft", icon="save", disabled=True)
 
         self.map_box = W.Box(layout=W.Layout(width="100%"))
-        self.kpi_html = W.HTML()
+        self.kpi_html = W.HTML(layout=W.Layout(min_width="300px", margin="0 24px 0 0"))
         self.routes_html = W.HTML()
         self.unassigned_html = W.HTML()
         self.timeline = W.Image(format="png")
@@ -101,18 +127,34 @@ class PlanningControls:
         self.save_button.on_click(lambda _: self._guard(self.save_draft, self.draft_name.value))
         self.time_limit.observe(lambda ch: setattr(self.progress, "max", ch["new"]), "value")
         self.lock_vehicle.observe(lambda _: self._sync_lock_limit(), "value")
+        for picker in (self.move_order_pick, self.move_target, self.lock_vehicle):
+            picker.observe(lambda _: self._sync_buttons(), "value")
+        self.date_picker.observe(
+            lambda ch: setattr(self.date_label, "value", _iso_label(ch["new"])), "value"
+        )
 
     def _layout(self) -> list[W.Widget]:
-        fleet = W.VBox(
-            list(self.vehicle_boxes.values()), layout=W.Layout(max_height="160px", overflow="auto")
+        # Every vehicle visible at once, three to a row: a scrolling box of eleven showed
+        # five with no scrollbar in sight.
+        fleet = W.GridBox(
+            list(self.vehicle_boxes.values()),
+            layout=W.Layout(grid_template_columns="repeat(3, minmax(0, 1fr))", width="100%"),
         )
         settings = W.VBox(
             [
-                W.HBox([self.date_picker, self.shift_start, self.shift_end]),
+                W.HBox(
+                    [self.date_picker, self.date_label],
+                    layout=W.Layout(align_items="center"),
+                ),
+                W.HBox(
+                    [self.shift_start, self.shift_end, self.shift_hint],
+                    layout=W.Layout(align_items="center"),
+                ),
                 W.HTML("<b>Vehicles and drivers</b>"),
                 fleet,
                 W.HBox([self.time_limit, self.distance_weight]),
                 W.HBox([self.vehicles_weight, self.balance_weight]),
+                self.keep_plan,
                 W.HBox([self.optimize_button, self.progress]),
                 self.status,
             ]
@@ -120,9 +162,11 @@ class PlanningControls:
         edits = W.VBox(
             [
                 W.HBox([self.move_order_pick, self.move_target, self.move_button]),
-                W.HBox([self.lock_vehicle, self.lock_upto, self.lock_button, self.unlock_button]),
+                W.HBox([self.lock_vehicle, self.lock_upto, self.lock_button]),
+                W.HBox([self.unlock_button]),
                 W.HBox([self.draft_name, self.save_button]),
-            ]
+            ],
+            layout=W.Layout(flex="1 1 auto"),
         )
         self.tabs = W.Tab(
             children=[
@@ -139,6 +183,17 @@ class PlanningControls:
             "selected_index",
         )
         return [settings, W.HBox([self.kpi_html, edits]), self.tabs]
+
+    @property
+    def buttons(self) -> tuple[W.Button, ...]:
+        """Every button of the panel (all disabled while a run is going)."""
+        return (
+            self.optimize_button,
+            self.move_button,
+            self.lock_button,
+            self.unlock_button,
+            self.save_button,
+        )
 
     # -- reading the controls -----------------------------------------------
 
@@ -157,4 +212,12 @@ class PlanningControls:
             distance_weight=float(self.distance_weight.value),
             vehicles_weight=float(self.vehicles_weight.value),
             balance_weight=float(self.balance_weight.value),
+            keep_vehicle=bool(self.keep_plan.value),
         )
+
+
+def _iso_label(day: dt.date | None) -> str:
+    """``"2026-12-01 (Tue)"``: the date as reports and sheets write it."""
+    if day is None:
+        return "<span style='color:#b00'>no date chosen</span>"
+    return f"<b>{day.isoformat()}</b> ({day:%a})"

@@ -144,3 +144,41 @@ def test_real_plan_popups_carry_the_trip(tiny_result, tiny_problem):
     m = maps.plan_map(tiny_result, depot=tiny_problem.depot)
     popups = [x.popup.value for g in _groups(m) for x in g.layers if isinstance(x, L.Marker)]
     assert popups and all(re.search(r"trip \d+, stop \d+", p) for p in popups)
+
+
+def test_stop_popups_name_their_vehicle_and_trip():
+    """A stop's popup says which route and vehicle (and driver) it is on, and which trip."""
+    stops = [*_town(3, trip=1), *_town(2, trip=2)]
+    m = maps.plan_map(_synthetic([stops]), depot=DEPOT)
+    popups = [x.popup.value for x in _groups(m)[0].layers if isinstance(x, L.Marker)]
+    assert all("Route 1 · V1" in p for p in popups)
+    assert "trip 2, stop 1" in popups[3]
+
+
+def test_live_map_keeps_its_map_and_swaps_only_the_changed_routes():
+    """A re-plan that changes one route rebuilds that route's layer only; the rest are reused."""
+    first = _synthetic([_town(3), _town(4)])
+    second = _synthetic([_town(3), _town(2)])
+    live = maps.LivePlanMap(focus="all")
+    m = live.show(first, DEPOT)
+    before = _groups(m)
+    assert before[1].comm is not None
+    assert live.show(second, DEPOT) is m
+    after = _groups(m)
+    assert after[0] is before[0]  # unchanged route: same widgets
+    assert after[1] is not before[1] and "(2 stops)" in after[1].name
+    assert before[1].comm is None  # the replaced layer was closed in the kernel
+
+
+def test_live_map_widget_count_is_flat_over_replans():
+    """Alternating two plans twenty times leaves the kernel's widget count where it was."""
+    from ipywidgets.widgets import widget as widget_module
+
+    plans = [_synthetic([_town(5), _town(4, trip=2)]), _synthetic([_town(3)])]
+    live = maps.LivePlanMap(focus="all")
+    live.show(plans[0], DEPOT)
+    live.show(plans[1], DEPOT)
+    count = len(widget_module._instances)
+    for i in range(20):
+        live.show(plans[i % 2], DEPOT)
+    assert len(widget_module._instances) == count

@@ -48,7 +48,7 @@ def test_optimize_runs_a_real_solve_and_updates_every_output(panel):
     (the_map,) = panel.map_box.children
     assert isinstance(the_map, L.Map)
     assert sum(ly.name.startswith("Route ") for ly in the_map.layers) == len(result.routes)
-    assert "Orders served" in panel.kpi_html.value
+    assert "Orders served" in panel.kpi_html.value and "Total cost (TWD)" in panel.kpi_html.value
     assert "TRUCK-1" in panel.routes_html.value or "MOTO-1" in panel.routes_html.value
     assert "&lt;script&gt;" in panel.routes_html.value + panel.unassigned_html.value
     assert panel.timeline.value == b""  # charts are drawn when their tab opens
@@ -61,7 +61,7 @@ def test_optimize_runs_a_real_solve_and_updates_every_output(panel):
 def test_button_click_optimizes_too(panel):
     """Clicking Optimize (as the browser would) runs the same method."""
     panel.optimize_button.click()
-    assert panel.result is not None and "orders on" in panel.status.value
+    assert panel.result is not None and "orders served on" in panel.status.value
 
 
 def test_unchecking_vehicles_limits_the_fleet(panel):
