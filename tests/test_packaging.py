@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import yaml
@@ -53,6 +54,17 @@ def test_dask_is_an_optional_extra_the_tests_install():
     extras = project["optional-dependencies"]
     assert any(d.startswith("dask[distributed]") for d in extras["cluster"])
     assert "luckygas[cluster]" in extras["test"]
+
+
+def test_vendored_javascript_ships_with_its_licences():
+    """Each vendored bundle of the report template has its licence text, and both ship."""
+    static = ROOT / "luckygas" / "reports" / "template" / "lg_report" / "static"
+    licences = {p.name for p in static.glob("*LICENSE*")}
+    assert {"LICENSE.ipywidgets.txt", "embed-amd.js.LICENSE.txt"} <= licences
+    assert "LICENSE.requirejs.txt" in licences
+    patterns = _pyproject()["tool"]["setuptools"]["package-data"]["*"]
+    for name in [*licences, "embed-amd.js", "require.js"]:
+        assert any(fnmatch(name, pattern) for pattern in patterns), name
 
 
 def test_notebook_stack_pins_present():
