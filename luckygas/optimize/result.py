@@ -91,6 +91,7 @@ STATUS_TEXT: dict[str, str] = {
     "ROUTING_FAIL": "no plan found",
     "ROUTING_FAIL_TIMEOUT": "no plan found in the time limit",
     "ROUTING_INFEASIBLE": "no plan satisfies the constraints",
+    "START_KEPT": "starting plan kept (no time left to improve it)",
     "NOTHING_TO_PLAN": "nothing to plan",
     "NO_VEHICLES": "no vehicles available",
 }

@@ -10,7 +10,8 @@ Lucky Gas rule exactly. What we give it:
 * the driver break cut out of the clock (:class:`_LunchClock`): taken at a fixed time,
   with windows and shifts after it moved earlier by its length;
 * orders worth more than a vehicle and a round trip as required clients, cheaper
-  (optional) ones as prizes.
+  (optional) ones as prizes; on a day the fleet cannot serve whole, every order a prize
+  (see ``FEASIBLE_CHECK_SHARE``).
 
 The routes it returns are therefore only a *seed*: they are repaired and completed by
 exact simulation (:mod:`luckygas.optimize.insertion`), then OR-Tools re-checks them
@@ -119,6 +120,17 @@ class _LunchClock:
         return self.break_[1] if self.break_ is not None else 0
 
 
+# On a day the fleet cannot serve whole, required clients leave PyVRP without a feasible
+# plan: its best stays infeasible and the repair then cuts whole route tails (the demo
+# day without one light truck: ~150 of 230 orders kept at a 5 s limit). If no feasible
+# plan is found in this share of the time, PyVRP starts again with every order a prize
+# and chooses itself which to leave out.
+FEASIBLE_CHECK_SHARE = 0.3
+# Prize of an order in that second run: its drop penalty, capped so that PyVRP's integer
+# sums stay far from overflow.
+MAX_PRIZE = 10**12
+
+
 def pyvrp_routes(
     model: NumModel,
     seconds: float,
@@ -130,8 +142,10 @@ def pyvrp_routes(
 
     With ``iterations`` the search stops after that many iterations (reproducible), or
     at ``seconds`` if that comes first. ``progress(elapsed_s, best)`` is called on
-    every better plan PyVRP finds (its cost in model units) and every 0.2 s between
-    (``best`` None); ``elapsed_s`` counts from the start of this call.
+    every better feasible plan PyVRP finds (its cost in model units) and every 0.2 s
+    between (``best`` None); ``elapsed_s`` counts from the start of this call. If no
+    feasible plan turns up in ``FEASIBLE_CHECK_SHARE`` of the time (a day the fleet
+    cannot serve whole), the rest of the time goes to a run where every order is a prize.
 
     Returns
     -------
@@ -139,67 +153,198 @@ def pyvrp_routes(
         Node lists per vehicle index, or None if PyVRP is unavailable or failed.
     """
     try:
-        import pyvrp
-        from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
-    except ImportError:  # optional dependency
+        import pyvrp  # noqa: F401 - optional dependency
+    except ImportError:
         return None
-    n = model.n_nodes
-    # Reload nodes are not clients: PyVRP models reloads itself (reload_depots).
-    clients = [i for i in range(1, n) if not model.is_reload(i)]
-    reloads = {
-        v: [i for i in range(1, n) if model.is_reload(i) and model.reload_vehicle[i] == v]  # type: ignore[index]
-        for v in range(len(model.vehicles))
-    }
-    keep = np.array([0, *clients], dtype=np.int64)
-    svc = np.asarray(model.service, dtype=np.int64)[keep]
-    lunch = _LunchClock.of(model)
+    t0 = time.perf_counter()
+    data = _PyvrpData.of(model, prizes_only=False)
+    check_s = None if iterations is not None else FEASIBLE_CHECK_SHARE * seconds
+    res = _run(data.data, seconds, seed, iterations, progress, check_s)
+    if res is None:
+        return None
+    left = seconds - (time.perf_counter() - t0)
+    if not res.best.is_feasible() and iterations is None and left > 0.05:
+        prized = _PyvrpData.of(model, prizes_only=True)
+        again = _run(prized.data, left, seed, None, progress, None)
+        if again is not None and again.best.is_feasible():
+            return prized.routes(again.best)
+    return data.routes(res.best)
+
+
+def _run(
+    data: Any,
+    seconds: float,
+    seed: int,
+    iterations: int | None,
+    progress: ProgressFn | None,
+    check_s: float | None,
+) -> Any:
+    """``pyvrp.solve`` under our stopping rules; None if PyVRP fails."""
+    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+
+    criteria: list[Any] = [MaxRuntime(seconds)]
+    if iterations is not None:
+        criteria.append(MaxIterations(iterations))
+    if check_s is not None:
+        criteria.append(_NoFeasiblePlanAfter(check_s))
+    try:
+        with warnings.catch_warnings():
+            # "A penalty parameter has reached its maximum value": expected on a day
+            # with more orders than the fleet can serve; the repair handles the result.
+            warnings.simplefilter("ignore")
+            import pyvrp
+
+            return pyvrp.solve(
+                data,
+                stop=MultipleCriteria(criteria),
+                seed=seed,
+                display=False,
+                params=_solve_params(progress),
+            )
+    except Exception:
+        return None
+
+
+class _NoFeasiblePlanAfter:
+    """PyVRP stopping criterion: stop at ``seconds`` if no feasible plan was found yet.
+
+    PyVRP passes the best plan's cost, a very large number while it is infeasible.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.t0: float | None = None
+
+    def __call__(self, best_cost: float) -> bool:
+        now = time.perf_counter()
+        if self.t0 is None:
+            self.t0 = now
+        return now - self.t0 >= self.seconds and best_cost >= _INFEASIBLE_COST
+
+
+# CostEvaluator.cost of an infeasible solution is INT64_MAX-like; anything above this is it.
+_INFEASIBLE_COST = 2**62
+
+
+@dataclass
+class _PyvrpData:
+    """A PyVRP ``ProblemData`` of a :class:`NumModel` and the way back to its nodes."""
+
+    data: Any
+    model: NumModel
+    client_node: list[int]  # PyVRP client index -> model node
+    reloads: dict[int, list[int]]  # vehicle -> its reload nodes
+
+    @classmethod
+    def of(cls, model: NumModel, *, prizes_only: bool) -> _PyvrpData:
+        import pyvrp
+
+        n = model.n_nodes
+        # Reload nodes are not clients: PyVRP models reloads itself (reload_depots).
+        clients = [i for i in range(1, n) if not model.is_reload(i)]
+        reloads = {
+            v: [i for i in range(1, n) if model.is_reload(i) and model.reload_vehicle[i] == v]  # type: ignore[index]
+            for v in range(len(model.vehicles))
+        }
+        keep = np.array([0, *clients], dtype=np.int64)
+        lunch = _LunchClock.of(model)
+        rows, groups, client_node = _clients(model, clients, lunch, prizes_only)
+        dist_ms, dur_ms, veh_profile = _profiles(model, clients, keep)
+        # Reloading takes time: one extra depot (same place) per distinct reload
+        # duration, so PyVRP charges it at the start of every later trip, as OR-Tools does.
+        reload_s = sorted({model.service[reloads[v][0]] for v in reloads if reloads[v]})
+        depots = [pyvrp.Depot(location=0)] + [
+            pyvrp.Depot(location=0, service_duration=s) for s in reload_s
+        ]
+        reload_depot = {s: k + 1 for k, s in enumerate(reload_s)}
+        vtypes = [
+            _vehicle_type(model, v, lunch, veh_profile[v], reloads[v], reload_depot)
+            for v in range(len(model.vehicles))
+        ]
+        data = pyvrp.ProblemData(
+            locations=[pyvrp.Location(0, 0) for _ in range(len(keep))],
+            clients=rows,
+            groups=groups,
+            depots=depots,
+            vehicle_types=vtypes,
+            distance_matrices=dist_ms,
+            duration_matrices=dur_ms,
+        )
+        return cls(data, model, client_node, reloads)
+
+    def routes(self, best: Any) -> list[list[int]]:
+        """Node lists per vehicle index of PyVRP's ``best`` solution, trips joined by reloads."""
+        routes: list[list[int]] = [[] for _ in self.model.vehicles]
+        for route in best.routes():
+            # Client activities are numbered 0.. in insertion order, i.e. clients[idx].
+            v = route.vehicle_type()
+            by_trip: dict[int, list[int]] = {}
+            for a in route:
+                if _is_client(a):
+                    by_trip.setdefault(_value(a.trip), []).append(self.client_node[a.idx])
+            spare = list(self.reloads[v])
+            nodes: list[int] = []
+            for k, trip in enumerate(sorted(by_trip)):
+                if k and spare:
+                    nodes.append(spare.pop(0))
+                nodes += by_trip[trip]
+            routes[v] = nodes
+        return routes
+
+
+def _clients(
+    model: NumModel, clients: list[int], lunch: _LunchClock, prizes_only: bool
+) -> tuple[list[Any], list[Any], list[int]]:
+    """PyVRP clients (one per window; a group when there are several) and client groups."""
+    import pyvrp
+
     # An order worth more than a vehicle's fixed cost and a round trip to it (every
     # normal, urgent and emergency order; prepare.py sets their penalties so) is a
     # required client. As a prize, PyVRP traded it for a few seconds of time warp and
     # left 1-2 orders out of 1 seed in 2 on the demo day; required, none.
     fixed = max((v.fixed_cost for v in model.vehicles), default=0)
     round_trip = {i: max(c[0][i] + c[i][0] for c in model.cost_matrices.values()) for i in clients}
-    client_rows: list[object] = []
-    groups: list[object] = []
-    client_node: list[int] = []  # PyVRP client index -> model node
+    rows: list[Any] = []
+    groups: list[Any] = []
+    client_node: list[int] = []
     for k, node in enumerate(clients):
         wins = lunch.windows(model.windows[node] or ((0, model.horizon),), model.service[node])
         pen = model.penalties[node]
-        required = pen is None or pen > fixed + round_trip[node]
-        prize = 0 if required else int(pen)  # type: ignore[arg-type]
-        if len(wins) > 1:  # several windows: mutually exclusive copies, one per window
-            members = []
-            for a, b in wins:
-                members.append(len(client_rows))
-                client_rows.append(
-                    pyvrp.Client(
-                        location=k + 1,
-                        delivery=[int(d[node]) for d in model.demands],
-                        service_duration=model.service[node],
-                        tw_early=a,
-                        tw_late=b,
-                        required=False,
-                        prize=prize,
-                        group=len(groups),
-                    )
-                )
-                client_node.append(node)
-            groups.append(pyvrp.ClientGroup(members, required=required))
-            continue
-        client_rows.append(
-            pyvrp.Client(
-                location=k + 1,
-                delivery=[int(d[node]) for d in model.demands],
-                service_duration=model.service[node],
-                tw_early=wins[0][0],
-                tw_late=wins[0][1],
-                required=required,
-                prize=prize,
+        required = not prizes_only and (pen is None or pen > fixed + round_trip[node])
+        prize = 0 if required else min(MAX_PRIZE, MAX_PRIZE if pen is None else pen)
+        common = {
+            "location": k + 1,
+            "delivery": [int(d[node]) for d in model.demands],
+            "service_duration": model.service[node],
+            "prize": prize,
+        }
+        if len(wins) == 1:
+            rows.append(
+                pyvrp.Client(**common, tw_early=wins[0][0], tw_late=wins[0][1], required=required)
             )
-        )
-        client_node.append(node)
-    # One profile per distinct (time matrix, cost matrix, forbidden set); matrices are
-    # built with numpy (a Python loop over edges costs seconds at 1,000+ orders).
+            client_node.append(node)
+            continue
+        # Several windows: mutually exclusive copies, one per window.
+        members = []
+        for a, b in wins:
+            members.append(len(rows))
+            rows.append(
+                pyvrp.Client(**common, tw_early=a, tw_late=b, required=False, group=len(groups))
+            )
+            client_node.append(node)
+        groups.append(pyvrp.ClientGroup(members, required=required))
+    return rows, groups, client_node
+
+
+def _profiles(
+    model: NumModel, clients: list[int], keep: np.ndarray
+) -> tuple[list[np.ndarray], list[np.ndarray], list[int]]:
+    """One profile per distinct (time matrix, cost matrix, forbidden set).
+
+    Matrices are built with numpy (a Python loop over edges costs seconds at 1,000+
+    orders); a vehicle's forbidden clients get prohibitively long arcs.
+    """
+    svc = np.asarray(model.service, dtype=np.int64)[keep]
     profiles: dict[Hashable, int] = {}
     dist_ms: list[np.ndarray] = []
     dur_ms: list[np.ndarray] = []
@@ -208,7 +353,7 @@ def pyvrp_routes(
         forbidden = frozenset(
             k + 1
             for k, i in enumerate(clients)
-            if model.allowed[i] is not None and v not in model.allowed[i]
+            if model.allowed[i] is not None and v not in model.allowed[i]  # type: ignore[operator]
         )
         key = (veh.time_key, veh.cost_key, forbidden)
         if key not in profiles:
@@ -223,78 +368,44 @@ def pyvrp_routes(
             dist_ms.append(np.where(mask, _BIG, cm))
             dur_ms.append(np.where(mask, _BIG, dur))
         veh_profile.append(profiles[key])
-    # Reloading takes time: one extra depot (same place) per distinct reload duration, so
-    # PyVRP charges it at the start of every later trip, as OR-Tools does.
-    reload_s = sorted({model.service[reloads[v][0]] for v in reloads if reloads[v]})
-    depots = [pyvrp.Depot(location=0)] + [
-        pyvrp.Depot(location=0, service_duration=s) for s in reload_s
-    ]
-    reload_depot = {s: k + 1 for k, s in enumerate(reload_s)}
-    vtypes = []
-    for v, veh in enumerate(model.vehicles):
-        # A vehicle whose break is not the one taken out of the clock keeps room for its
-        # own break in the shift instead; one without a break loses the cut hour too
-        # (its seed is then conservative, never infeasible).
-        pause = veh.break_[2] if veh.break_ and veh.break_ != lunch.break_ else 0
-        early = lunch.start(veh.start_range[0])
-        late = lunch.end(veh.end_range[1])
-        span = late - early
-        if veh.max_span is not None:  # a span across the lunch break is an hour longer
-            span = veh.max_span - (lunch.duration if veh.break_ == lunch.break_ else 0)
-        vtypes.append(
-            pyvrp.VehicleType(
-                num_available=1,
-                capacity=list(veh.capacities),
-                start_depot=0,
-                end_depot=0,
-                fixed_cost=veh.fixed_cost,
-                tw_early=early,
-                tw_late=max(early, late),
-                shift_duration=max(0, span - pause),
-                profile=veh_profile[v],
-                name=str(v),
-                reload_depots=[reload_depot[model.service[reloads[v][0]]]] if reloads[v] else [],
-                max_reloads=len(reloads[v]),
-            )
-        )
-    try:
-        data = pyvrp.ProblemData(
-            locations=[pyvrp.Location(0, 0) for _ in range(len(keep))],
-            clients=client_rows,  # type: ignore[arg-type]
-            groups=groups,  # type: ignore[arg-type]
-            depots=depots,
-            vehicle_types=vtypes,
-            distance_matrices=dist_ms,
-            duration_matrices=dur_ms,
-        )
-        stop = MaxRuntime(seconds)
-        if iterations is not None:
-            stop = MultipleCriteria([MaxIterations(iterations), stop])
-        with warnings.catch_warnings():
-            # "A penalty parameter has reached its maximum value": expected on a day
-            # with more orders than the fleet can serve; the repair handles the result.
-            warnings.simplefilter("ignore")
-            res = pyvrp.solve(
-                data, stop=stop, seed=seed, display=False, params=_solve_params(progress)
-            )
-    except Exception:
-        return None
-    routes: list[list[int]] = [[] for _ in model.vehicles]
-    for route in res.best.routes():
-        # Client activities are numbered 0.. in insertion order, i.e. clients[idx].
-        v = route.vehicle_type()
-        by_trip: dict[int, list[int]] = {}
-        for a in route:
-            if _is_client(a):
-                by_trip.setdefault(_value(a.trip), []).append(client_node[a.idx])
-        spare = list(reloads[v])
-        nodes: list[int] = []
-        for k, trip in enumerate(sorted(by_trip)):
-            if k and spare:
-                nodes.append(spare.pop(0))
-            nodes += by_trip[trip]
-        routes[v] = nodes
-    return routes
+    return dist_ms, dur_ms, veh_profile
+
+
+def _vehicle_type(
+    model: NumModel,
+    v: int,
+    lunch: _LunchClock,
+    profile: int,
+    reloads: list[int],
+    reload_depot: dict[int, int],
+) -> Any:
+    """Vehicle ``v`` as a PyVRP vehicle type of its own, on the lunch clock."""
+    import pyvrp
+
+    veh = model.vehicles[v]
+    # A vehicle whose break is not the one taken out of the clock keeps room for its
+    # own break in the shift instead; one without a break loses the cut hour too
+    # (its seed is then conservative, never infeasible).
+    pause = veh.break_[2] if veh.break_ and veh.break_ != lunch.break_ else 0
+    early = lunch.start(veh.start_range[0])
+    late = lunch.end(veh.end_range[1])
+    span = late - early
+    if veh.max_span is not None:  # a span across the lunch break is an hour longer
+        span = veh.max_span - (lunch.duration if veh.break_ == lunch.break_ else 0)
+    return pyvrp.VehicleType(
+        num_available=1,
+        capacity=list(veh.capacities),
+        start_depot=0,
+        end_depot=0,
+        fixed_cost=veh.fixed_cost,
+        tw_early=early,
+        tw_late=max(early, late),
+        shift_duration=max(0, span - pause),
+        profile=profile,
+        name=str(v),
+        reload_depots=[reload_depot[model.service[reloads[0]]]] if reloads else [],
+        max_reloads=len(reloads),
+    )
 
 
 def _solve_params(progress: ProgressFn | None = None) -> object:
@@ -324,6 +435,10 @@ def _solve_params(progress: ProgressFn | None = None) -> object:
         last = 0.0
 
         def on_best(self, best: Any) -> None:
+            # An infeasible plan's cost means nothing to the analyst (it was reported as
+            # tens of millions of TWD on a tight day): only feasible plans are reported.
+            if not best.is_feasible():
+                return
             cost = best.distance_cost() + best.fixed_vehicle_cost() + best.uncollected_prizes()
             report(time.perf_counter() - t0, float(cost))
 

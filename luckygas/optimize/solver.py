@@ -21,6 +21,8 @@ from luckygas.optimize.model import NumModel, ProgressFn, RawSolution
 from luckygas.optimize.problem import SolverParams
 
 TIME = "Time"
+#: Status of a search that returned its start unchanged (no time left to better it).
+START_KEPT = "START_KEPT"
 SOLVER_NAME = f"ortools {ortools.__version__}"
 # Measured on the 56 Solomon instances (benchmarks/README_vrptw.md): with GLS at 1-10 s,
 # PARALLEL_CHEAPEST_INSERTION gives a lower average gap than PATH_CHEAPEST_ARC.
@@ -71,6 +73,15 @@ def _search_params(
         # and the search then fails at once (ROUTING_FAIL) from a perfectly valid start.
         sp.lns_time_limit.FromMilliseconds(max(100, LNS_MS_PER_NODE * n_nodes))
     sp.time_limit.FromMilliseconds(int(params.time_limit_s * 1000))
+    return sp
+
+
+def _read_params(
+    params: SolverParams, n_nodes: int
+) -> pywrapcp.DefaultRoutingSearchParameters:
+    """Search parameters with room to read a plan: 0.6 s for 1,200 nodes with breaks."""
+    sp = _search_params(params, n_nodes)
+    sp.time_limit.FromMilliseconds(max(1000, 5 * n_nodes))
     return sp
 
 
@@ -163,16 +174,24 @@ def search(
     if options.gls_lambda is not None:
         sp.guided_local_search_lambda_coefficient = options.gls_lambda
     count = _watch(r.routing, progress, t0)
-    r.routing.CloseModelWithParameters(sp)
+    # Reading a start is a small search under the limit the model was closed with; a
+    # search left with a few ms would reject a valid start, and the trimming fallback
+    # then spent ~20 s of reads on a loaded machine. So the model is closed with the
+    # read's room; the search itself runs under ``sp`` (OR-Tools updates its limits
+    # from the parameters each solve gets).
+    r.routing.CloseModelWithParameters(_read_params(params, model.n_nodes))
     assignment = _read_routes(r, start, model.locked) if start is not None else None
     if assignment is not None:
         solution = r.routing.SolveFromAssignmentWithParameters(assignment, sp)
-        if solution is None:  # budget spent before the search accepted anything
-            solution = assignment
+        kept_start = solution is None  # budget spent before the search accepted anything
+        solution = solution or assignment
     else:
+        kept_start = False
         solution = r.routing.SolveWithParameters(sp)
     raw = _extract(model, r, solution, count[0], t0)
-    raw.status = _status_name(r.routing)
+    # OR-Tools says "no plan found" when it had no time to better the start: the plan is
+    # the start, and the status must not tell the analyst there is none.
+    raw.status = START_KEPT if kept_start else _status_name(r.routing)
     raw.seeded = assignment is not None
     raw.first_solution = (
         "initial routes" if raw.seeded else first_solution_name(params, model.n_nodes)
@@ -210,9 +229,7 @@ def evaluate(model: NumModel, routes: Sequence[Sequence[int]]) -> RawSolution | 
     if not model.vehicles:
         return None
     r = _Routing.of(model)
-    sp = _search_params(SolverParams(), model.n_nodes)
-    sp.time_limit.FromMilliseconds(max(1000, 5 * model.n_nodes))
-    r.routing.CloseModelWithParameters(sp)
+    r.routing.CloseModelWithParameters(_read_params(SolverParams(), model.n_nodes))
     padded = [list(routes[v]) if v < len(routes) else [] for v in range(len(model.vehicles))]
     start = r.routing.ReadAssignmentFromRoutes(r.indices(padded), True)
     if start is None:
