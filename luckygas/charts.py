@@ -80,14 +80,45 @@ def font_family() -> list[str]:
 
 
 def _cjk(fn: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Build the chart with the CJK fallback fonts (text keeps the family it was made with)."""
+    """Build the chart with the CJK fallback fonts (text keeps the family it was made with).
+
+    Also makes sure IPython shows the returned figure as a picture (see
+    :func:`show_figures_in_ipython`).
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        show_figures_in_ipython()
         with mpl.rc_context({"font.family": font_family()}):
             return fn(*args, **kwargs)
 
     return wrapper
+
+
+def show_figures_in_ipython() -> None:
+    """Have IPython display a ``Figure`` as a PNG, if nothing else displays it yet.
+
+    The charts are made without ``pyplot``, and IPython learns to draw figures only when
+    pyplot's inline backend loads (``%matplotlib inline`` or the first ``import
+    matplotlib.pyplot``). Before that a chart that is a cell's value prints as
+    ``<Figure size 1200x220 with 4 Axes>``, as the what-if notebook did on its first
+    run. Outside IPython, or when a display is already registered, this does nothing.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # matplotlib without IPython: nothing to display with
+        return
+    shell = get_ipython()
+    formatters = getattr(getattr(shell, "display_formatter", None), "formatters", None)
+    if not formatters or "image/png" not in formatters:
+        return
+    png = formatters["image/png"]
+    try:
+        png.lookup_by_type(Figure)
+    except KeyError:
+        from IPython.core.pylabtools import print_figure
+
+        png.for_type(Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight"))
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -573,8 +604,29 @@ def outcome_rates(
 # Scenario comparison
 # ---------------------------------------------------------------------------
 
-#: The differences :func:`scenario_deltas` draws by default.
-DELTA_COLUMNS: tuple[str, ...] = ("Δ cost", "Δ distance_km", "Δ unassigned", "Δ vehicles_used")
+#: The differences :func:`scenario_deltas` draws by default: served orders first, then the
+#: total cost (route cost + cost of unserved orders), then route cost and vehicles.
+DELTA_COLUMNS: tuple[str, ...] = (
+    "Δ served",
+    "Δ cost_incl_unserved",
+    "Δ cost",
+    "Δ vehicles_used",
+)
+#: Panel titles of the Δ columns (others are shown by their column name).
+DELTA_TITLES: dict[str, str] = {
+    "Δ served": "Δ orders served",
+    "Δ cost_incl_unserved": "Δ total cost (TWD)",
+    "Δ cost": "Δ route cost (TWD)",
+    "Δ unassigned": "Δ orders not planned",
+    "Δ vehicles_used": "Δ vehicles used",
+    "Δ distance_km": "Δ distance (km)",
+}
+#: Bar colour of a scenario by its verdict against the baseline.
+VERDICT_COLOURS: dict[str, str] = {
+    "better": "#2ca02c",
+    "same": "#9e9e9e",
+    "worse": UNSERVED_COLOUR,
+}
 
 
 @_cjk
@@ -582,6 +634,12 @@ def scenario_deltas(
     kpis: pd.DataFrame, baseline: str, columns: tuple[str, ...] = DELTA_COLUMNS
 ) -> Figure:
     """Bars of each scenario's difference from the baseline, one panel per KPI.
+
+    Every bar of a scenario has the colour of its verdict
+    (:func:`luckygas.scenarios.compare.scenario_verdicts`): green when it serves more
+    orders, or as many for a lower total cost; red when it serves fewer, whatever it
+    saves on the routes; grey when it is the same. A bar's own sign is not a verdict:
+    route cost falls when orders are dropped.
 
     Parameters
     ----------
@@ -596,17 +654,26 @@ def scenario_deltas(
     -------
     Figure
     """
+    from luckygas.scenarios.compare import scenario_verdicts
+
     missing = [c for c in columns if c not in kpis.columns]
     if missing:
         raise ValueError(f"scenario_deltas: kpis has no column(s) {missing}")
-    deltas = kpis[list(columns)].drop(index=baseline, errors="ignore")
-    fig = Figure(figsize=(3 * len(columns), 1.0 + 0.4 * max(len(deltas), 1)), layout="constrained")
+    others = kpis.drop(index=baseline, errors="ignore")
+    verdicts = scenario_verdicts(others)
+    deltas = others[list(columns)]
+    fig = Figure(figsize=(3 * len(columns), 1.4 + 0.4 * max(len(deltas), 1)), layout="constrained")
     axes = fig.subplots(1, len(columns), sharey=True, squeeze=False)[0]
+    colours = [VERDICT_COLOURS[v] for v in verdicts]
     for ax, col in zip(axes, columns, strict=True):
         values = deltas[col].astype(float)
-        colours = ["#2ca02c" if v <= 0 else UNSERVED_COLOUR for v in values]
         ax.barh([str(i) for i in values.index], values, color=colours)
         ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_title(col, fontsize=10)
+        ax.set_title(DELTA_TITLES.get(col, col), fontsize=10)
         ax.grid(axis="x", alpha=0.3)
+    fig.suptitle(
+        "green: better than the baseline (more orders served, or as many for less total cost)"
+        " · red: worse · grey: same",
+        fontsize=9,
+    )
     return fig

@@ -171,6 +171,55 @@ def compare_kpis(
     return pd.concat([df, deltas], axis=1)
 
 
+#: Verdicts of :func:`scenario_verdicts`.
+VERDICTS: tuple[str, ...] = ("better", "same", "worse")
+
+
+def scenario_verdicts(kpis: pd.DataFrame, *, tolerance_twd: float = 0.5) -> pd.Series:
+    """Is each scenario better or worse than the baseline? Served orders first, then cost.
+
+    A scenario that serves fewer orders is worse whatever it saves (route cost falls
+    when orders are dropped); one that serves more is better; between scenarios that
+    serve as many, the lower total cost (route cost plus the cost of unserved orders)
+    is better.
+
+    Parameters
+    ----------
+    kpis
+        :func:`compare_kpis` output with a baseline (``Δ served`` and
+        ``Δ cost_incl_unserved`` columns).
+    tolerance_twd
+        Total-cost differences up to this are ``"same"``.
+
+    Returns
+    -------
+    pandas.Series
+        ``"better"``, ``"same"`` or ``"worse"`` per scenario (the baseline is ``"same"``).
+
+    Raises
+    ------
+    ValueError
+        If the Δ columns are missing.
+    """
+    need = ["Δ served", "Δ cost_incl_unserved"]
+    missing = [c for c in need if c not in kpis.columns]
+    if missing:
+        raise ValueError(f"scenario_verdicts: kpis has no column(s) {missing} (use compare_kpis)")
+
+    def verdict(served: float, total: float) -> str:
+        if served != 0:
+            return "better" if served > 0 else "worse"
+        if abs(total) <= tolerance_twd:
+            return "same"
+        return "better" if total < 0 else "worse"
+
+    values = [
+        verdict(float(a), float(b))
+        for a, b in zip(kpis["Δ served"], kpis["Δ cost_incl_unserved"], strict=True)
+    ]
+    return pd.Series(values, index=kpis.index, name="verdict")
+
+
 def _served(result: PlanResult) -> pd.DataFrame:
     names = dict(zip(result.routes["vehicle_id"], result.routes["vehicle_name"], strict=True))
     s = result.stops[["order_id", "customer_name", "vehicle_id", "sequence", "start_s"]].copy()

@@ -166,3 +166,58 @@ def test_scenario_deltas_one_panel_per_kpi_without_the_baseline():
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["a", "b"]
     with pytest.raises(ValueError, match="no column"):
         charts.scenario_deltas(kpis.drop(columns="Δ cost"), "baseline")
+
+
+def _bar_colours(ax) -> list[str]:
+    from matplotlib.colors import to_hex
+
+    return [to_hex(p.get_facecolor()) for p in ax.patches]
+
+
+def test_scenario_deltas_never_colour_fewer_served_orders_as_better():
+    """'one_truck_fewer' cuts route cost by dropping orders: red, whatever it saves."""
+    kpis = pd.DataFrame(
+        {
+            "Δ served": [0, -12, 0, 0, 3],
+            "Δ cost_incl_unserved": [0.0, 118_000.0, -400.0, 250.0, 9_000.0],
+            "Δ cost": [0.0, -2_000.0, -400.0, 250.0, 9_000.0],
+            "Δ vehicles_used": [0, -1, 0, 0, 1],
+        },
+        index=pd.Index(
+            ["baseline", "one_truck_fewer", "wider_windows", "demand_plus_30", "extra_truck"],
+            name="scenario",
+        ),
+    )
+    fig = charts.scenario_deltas(kpis, "baseline")
+    green, red = charts.VERDICT_COLOURS["better"], charts.VERDICT_COLOURS["worse"]
+    for ax in fig.axes:  # one verdict per scenario, the same in every panel
+        assert _bar_colours(ax) == [red, green, red, green]
+    assert [ax.get_title() for ax in fig.axes][:2] == ["Δ orders served", "Δ total cost (TWD)"]
+
+
+def test_scenario_verdicts_put_served_orders_before_total_cost():
+    """Fewer served is worse, more served is better; equal service compares total cost."""
+    from luckygas.scenarios.compare import scenario_verdicts
+
+    kpis = pd.DataFrame(
+        {"Δ served": [0, -1, 2, 0, 0], "Δ cost_incl_unserved": [0.0, -5e4, 5e4, -1.0, 0.2]},
+        index=["baseline", "fewer", "more", "cheaper", "noise"],
+    )
+    assert list(scenario_verdicts(kpis)) == ["same", "worse", "better", "better", "same"]
+    with pytest.raises(ValueError, match="compare_kpis"):
+        scenario_verdicts(kpis.drop(columns="Δ served"))
+
+
+def test_a_chart_displays_as_a_picture_before_pyplot_is_set_up():
+    """In a fresh IPython, a chart as a cell's value is a PNG, not '<Figure size ...>'."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        png = shell.display_formatter.formatters["image/png"]
+        png.type_printers.pop(Figure, None)  # as in a kernel where pyplot never loaded
+        kpis = pd.DataFrame({c: [0.0, 1.0] for c in charts.DELTA_COLUMNS}, index=["baseline", "a"])
+        data, _ = shell.display_formatter.format(charts.scenario_deltas(kpis, "baseline"))
+        assert data["image/png"][:4] == b"\x89PNG"
+    finally:
+        InteractiveShell.clear_instance()
