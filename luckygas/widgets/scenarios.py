@@ -7,6 +7,7 @@ method :meth:`~ScenarioPanel.run`, so tests and notebooks drive it without a bro
 from __future__ import annotations
 
 import html
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -51,6 +52,79 @@ def order_diffs(
         raise KeyError(f"baseline scenario {baseline!r} is not among the results {list(results)}")
     base = results[baseline]
     return {name: order_diff(base, res) for name, res in results.items() if name != baseline}
+
+
+#: KPI rows of the comparison, served orders and the three costs first.
+_FIRST_ROWS: tuple[str, ...] = (
+    "served",
+    "unassigned",
+    "cost",
+    "unserved_penalty",
+    "cost_incl_unserved",
+)
+
+
+def comparison_html(kpis: pd.DataFrame, baseline: str = BASELINE) -> str:
+    """The KPI comparison as an HTML table, one column per scenario, verdict on top.
+
+    Rows: the verdict against the baseline (coloured; served orders first, then total
+    cost, see :func:`luckygas.scenarios.compare.scenario_verdicts`), served and
+    unserved orders and the three costs, the other KPIs, then every ``Δ`` in the same
+    order. Cells are escaped.
+
+    Parameters
+    ----------
+    kpis
+        :func:`luckygas.scenarios.compare_kpis` output with ``baseline``.
+    baseline
+        The baseline's name.
+
+    Returns
+    -------
+    str
+    """
+    from luckygas.charts import VERDICT_COLOURS
+    from luckygas.scenarios.compare import KPI_LABELS, scenario_verdicts
+
+    plain = [c for c in kpis.columns if not str(c).startswith("Δ ")]
+    order = [c for c in _FIRST_ROWS if c in plain] + [c for c in plain if c not in _FIRST_ROWS]
+    rows = order + [f"Δ {c}" for c in order if f"Δ {c}" in kpis.columns]
+    verdicts = scenario_verdicts(kpis)
+    head = "".join(f"<th>{html.escape(str(n))}</th>" for n in kpis.index)
+    cells = "".join(
+        "<td style='text-align:right;font-weight:bold;"
+        f"color:{VERDICT_COLOURS[v] if n != baseline else '#555'}'>"
+        f"{'baseline' if n == baseline else html.escape(v)}</td>"
+        for n, v in verdicts.items()
+    )
+    body = [f"<tr><th style='text-align:left'>verdict</th>{cells}</tr>"]
+    for col in rows:
+        label = KPI_LABELS.get(col, col)
+        if col.startswith("Δ "):
+            label = "Δ " + KPI_LABELS.get(col[2:], col[2:])
+        values = "".join(
+            f"<td style='text-align:right'>{_number(v)}</td>" for v in kpis[col].tolist()
+        )
+        body.append(
+            f"<tr><th style='text-align:left;white-space:nowrap'>{html.escape(label)}</th>"
+            f"{values}</tr>"
+        )
+    return (
+        "<table><thead><tr><th></th>"
+        f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        "<p style='color:#555'>Verdict: served orders first (fewer served is worse whatever "
+        "it saves), then total cost (route cost + cost of unserved orders).</p>"
+    )
+
+
+def _number(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    if isinstance(value, int | float):
+        return f"{value:,.0f}"
+    return html.escape(str(value))
 
 
 def fleet_sizes_around(problem: RoutingProblem, below: int = 2, above: int = 1) -> list[int]:
@@ -125,10 +199,13 @@ class ScenarioPanel(W.VBox):
         )
         self.run_button = W.Button(description="Run", button_style="primary", icon="play")
         self.status = W.HTML("Pick scenarios and press Run; the baseline is always included.")
+        # The runner's progress bar and warnings show here: from a button's callback they
+        # would otherwise go to JupyterLab's log console, out of sight.
+        self.run_output = W.Output(layout=W.Layout(max_height="160px", overflow="auto"))
         self.table = W.HTML()
         self.run_button.on_click(lambda _: self._guard())
         controls = W.HBox([self.picker, W.VBox([self.time_limit, self.run_button])])
-        super().__init__(children=[controls, self.status, self.table])
+        super().__init__(children=[controls, self.status, self.run_output, self.table])
 
     def run(self, names: Sequence[str] | None = None) -> pd.DataFrame:
         """Run the baseline and ``names`` (default: the picked ones) and show the comparison.
@@ -159,20 +236,29 @@ class ScenarioPanel(W.VBox):
             scenarios = resolve_scenarios(session, names, self.problem)
         params = SolverParams(time_limit_s=float(self.time_limit.value))
         run = self._run_fn or run_scenarios
-        self.status.value = f"Running {len(scenarios)} scenario(s)…"
-        self.results = run(self.problem, scenarios, params, max_workers=self.max_workers)
+        self.status.value = (
+            f"Running {len(scenarios)} scenario(s) at {params.time_limit_s:g} s each…"
+        )
+        self.run_button.disabled = True
+        self.run_output.clear_output()
+        try:
+            with self.run_output:
+                self.results = run(self.problem, scenarios, params, max_workers=self.max_workers)
+        finally:
+            self.run_button.disabled = False
         self.kpis = compare_kpis(self.results, baseline=BASELINE)
         # HTML rather than an Output widget: it shows the same in a live kernel, in tests
-        # and in an exported report (pandas escapes the cells).
-        self.table.value = self.kpis.T.to_html(float_format=lambda v: f"{v:,.1f}")
+        # and in an exported report.
+        self.table.value = comparison_html(self.kpis, BASELINE)
         self.status.value = f"Compared {len(self.results)} scenario(s) with the baseline."
         return self.kpis
 
     def _guard(self) -> None:
+        from luckygas.widgets.planning import error_sentence
+
         try:
             self.run()
         except Exception as exc:  # shown to the analyst instead of lost in the kernel log
             self.status.value = (
-                f"<span style='color:#b00'>{html.escape(type(exc).__name__)}: "
-                f"{html.escape(str(exc))}</span>"
+                f"<span style='color:#b00'>{html.escape(error_sentence(exc))}</span>"
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pandas as pd
 import pytest
@@ -58,7 +59,9 @@ def test_a_failing_run_is_shown_in_the_status_line(panel):
 
     panel._run_fn = boom
     panel.run_button.click()
-    assert "RuntimeError: &lt;solver&gt; exploded" in panel.status.value
+    assert "&lt;solver&gt; exploded." in panel.status.value
+    assert "RuntimeError" not in panel.status.value  # one sentence, no exception name
+    assert not panel.run_button.disabled
 
 
 def test_unknown_scenario_names_are_refused(panel):
@@ -79,3 +82,45 @@ def test_helper_tables_for_the_notebook():
     assert list(diffs) == ["one_truck_fewer"] and isinstance(diffs["one_truck_fewer"], pd.DataFrame)
     with pytest.raises(KeyError, match="baseline scenario 'base'"):
         order_diffs(results, "base")
+
+
+def test_run_button_is_disabled_while_the_scenarios_run(panel):
+    """A second click cannot start a second run; the button is back afterwards."""
+    seen = []
+
+    def recording(problem, scenarios, params, *, max_workers):
+        seen.append(panel.run_button.disabled)
+        return _quick_run(problem, scenarios, params, max_workers=max_workers)
+
+    panel._run_fn = recording
+    panel.run_button.click()
+    assert seen == [True] and not panel.run_button.disabled
+
+
+def test_progress_shows_inside_the_panel(panel):
+    """The runner's progress bar and warnings go to an output area in the panel itself."""
+    assert panel.run_output in panel.children
+
+
+def test_comparison_puts_served_orders_first_and_colours_the_verdict():
+    """Dropping orders to save route cost reads 'worse' (red), with served orders on top."""
+    from luckygas.charts import VERDICT_COLOURS
+    from luckygas.widgets.scenarios import comparison_html
+
+    base = {"served": 230, "unassigned": 2, "cost": 20_206.0, "unserved_penalty": 20_000.0}
+    fewer = {"served": 218, "unassigned": 14, "cost": 18_206.0, "unserved_penalty": 140_000.0}
+    kpis = pd.DataFrame([base, fewer], index=["baseline", "one_truck_fewer"])
+    kpis["cost_incl_unserved"] = kpis["cost"] + kpis["unserved_penalty"]
+    deltas = (kpis - kpis.loc["baseline"]).add_prefix("Δ ")
+    table = comparison_html(pd.concat([kpis, deltas], axis=1))
+    rows = re.findall(r"<tr><th[^>]*>([^<]*)</th>", table.split("<tbody>")[1])
+    assert rows[:4] == ["verdict", "served orders", "unserved orders", "route cost (TWD)"]
+    assert f"color:{VERDICT_COLOURS['worse']}'>worse<" in table
+    assert "green" not in table and VERDICT_COLOURS["better"] not in table
+
+
+def test_the_panel_shows_the_verdict_first(panel):
+    """After a run the comparison's first row is the verdict against the baseline."""
+    panel.run(["wider_windows"])
+    body = panel.table.value.split("<tbody>")[1]
+    assert re.findall(r"<tr><th[^>]*>([^<]*)</th>", body)[0] == "verdict"
