@@ -36,6 +36,8 @@ def _commands(db_url: str, quick: bool) -> dict[str, list[str]]:
         "planning": [py, str(HERE / "planning_bench.py"), "--demo-db", db_url]
         + (["--sizes", "100,200", "--long-s", "30", "--repeat", "10"] if quick else []),
         "scenarios": [py, str(HERE / "scenario_bench.py"), "--db", db_url],
+        "replan": [py, str(HERE / "replan_bench.py"), "--db", db_url]
+        + (["--tight-limits", "2,5,10"] if quick else []),
         "report": [py, str(HERE / "report_bench.py"), "--repeat", "1" if quick else "3"],
         "vrptw": [py, str(HERE / "vrptw.py"), "--time-limit", "1", *solomon],
     }

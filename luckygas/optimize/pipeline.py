@@ -27,9 +27,10 @@ import time
 from collections.abc import Mapping, Sequence
 
 from luckygas.optimize import insertion, solver
+from luckygas.optimize.assemble import build_result
 from luckygas.optimize.model import NumModel, ProgressFn, RawSolution
 from luckygas.optimize.problem import RoutingProblem, SolverParams
-from luckygas.optimize.result import PlanResult, RunRecord, build_result
+from luckygas.optimize.result import PlanResult, RunRecord
 from luckygas.optimize.solver import SOLVER_NAME, SearchOptions
 
 _LOG = logging.getLogger(__name__)
