@@ -76,9 +76,7 @@ def _search_params(
     return sp
 
 
-def _read_params(
-    params: SolverParams, n_nodes: int
-) -> pywrapcp.DefaultRoutingSearchParameters:
+def _read_params(params: SolverParams, n_nodes: int) -> pywrapcp.DefaultRoutingSearchParameters:
     """Search parameters with room to read a plan: 0.6 s for 1,200 nodes with breaks."""
     sp = _search_params(params, n_nodes)
     sp.time_limit.FromMilliseconds(max(1000, 5 * n_nodes))
