@@ -1,4 +1,4 @@
-"""The Lucky Gas business vocabulary: zones, cylinder types and the enumerations.
+"""The Lucky Gas business vocabulary: zones, cylinder types, the enumerations and time of day.
 
 Everything here is plain data with no database or solver dependency, so every layer
 (models, optimizer, importers, reports) speaks the same words. The figures come from
@@ -8,6 +8,9 @@ Everything here is plain data with no database or solver dependency, so every la
 from __future__ import annotations
 
 import enum
+import math
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # ---------------------------------------------------------------------------
@@ -259,3 +262,157 @@ class GeocodeSource(enum.StrEnum):
 
 #: Workbook weekday numbering for rest days: 1 = Monday ... 7 = Sunday (ISO).
 WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+# ---------------------------------------------------------------------------
+# Time of day
+# ---------------------------------------------------------------------------
+# Two units, one per layer: the database, the workbook and the windows count minutes
+# since midnight (whole minutes are what a customer asks for); the optimizer and its
+# results count seconds since midnight (travel times are finer than a minute). Text is
+# always 24-hour "HH:MM". Every conversion between the three lives here.
+
+#: A delivery window ``(start_min, end_min)``: minutes since midnight, end exclusive.
+Window = tuple[int, int]
+
+MINUTES_PER_DAY = 24 * 60
+
+#: First hour of each hourly availability slot of the workbook: ``8~9`` ... ``19~20``.
+HOURLY_SLOTS: tuple[int, ...] = tuple(range(8, 20))
+
+_HHMM = re.compile(r"^(?P<h>\d{1,2})(?::?(?P<m>\d{2}))(?::\d{2})?$")
+
+
+def hhmm_from_minutes(minutes: int) -> str:
+    """Format minutes since midnight as ``"HH:MM"``.
+
+    Parameters
+    ----------
+    minutes
+        Minutes since midnight (``1440`` formats as ``"24:00"``, the end of the day).
+
+    Returns
+    -------
+    str
+        ``"08:05"`` for ``485``.
+    """
+    minutes = int(minutes)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def hhmm_from_seconds(seconds: float | None, missing: str = "–") -> str:
+    """Format seconds since midnight (the optimizer's unit) as ``"HH:MM"``.
+
+    Parameters
+    ----------
+    seconds
+        Seconds since midnight; seconds within the minute are dropped, not rounded.
+    missing
+        Text for ``None`` or NaN (a stop without a time, e.g. an unserved order).
+
+    Returns
+    -------
+    str
+        ``"08:05"`` for ``29_100`` (or ``29_159``).
+    """
+    if seconds is None or math.isnan(seconds):
+        return missing
+    return hhmm_from_minutes(int(seconds) // 60)
+
+
+def minutes_from_hhmm(text: str) -> int | None:
+    """Parse a time of day into minutes since midnight.
+
+    Parameters
+    ----------
+    text
+        ``"08:30"``, ``"0830"``, ``"830"``, ``"8:30:00"`` or a bare hour ``"8"``
+        (surrounding spaces ignored); ``"24:00"`` is accepted as the end of the day.
+
+    Returns
+    -------
+    int | None
+        Minutes since midnight, or ``None`` when the text is not a time of day.
+    """
+    text = text.strip()
+    if text.isdigit() and len(text) <= 2:
+        hours, minutes = int(text), 0
+    else:
+        match = _HHMM.match(text)
+        if not match:
+            return None
+        hours, minutes = int(match["h"]), int(match["m"])
+    total = hours * 60 + minutes
+    if minutes >= 60 or total > MINUTES_PER_DAY:
+        return None
+    return total
+
+
+def format_windows(windows: Iterable[Window], separator: str = "; ", dash: str = "-") -> str:
+    """Format windows as text, e.g. ``"08:00-12:00; 14:00-18:00"``.
+
+    Parameters
+    ----------
+    windows
+        Windows in minutes since midnight.
+    separator
+        Between windows (the workbook and the import report use ``"; "``).
+    dash
+        Between a window's start and end.
+
+    Returns
+    -------
+    str
+        ``""`` for no windows.
+    """
+    return separator.join(
+        f"{hhmm_from_minutes(start)}{dash}{hhmm_from_minutes(end)}" for start, end in windows
+    )
+
+
+def hours_to_windows(flags: Iterable[bool]) -> tuple[Window, ...]:
+    """Merge the workbook's hourly availability flags into windows.
+
+    Parameters
+    ----------
+    flags
+        One flag per :data:`HOURLY_SLOTS` slot (12: ``8~9`` ... ``19~20``), truthy when the
+        customer can be delivered to in that hour.
+
+    Returns
+    -------
+    tuple[Window, ...]
+        Consecutive hours merged: flags for 8~9 and 9~10 give ``((480, 600),)``.
+
+    Raises
+    ------
+    ValueError
+        When there is not exactly one flag per slot.
+    """
+    windows: list[Window] = []
+    for hour, on in zip(HOURLY_SLOTS, flags, strict=True):
+        if not on:
+            continue
+        if windows and windows[-1][1] == hour * 60:
+            windows[-1] = (windows[-1][0], (hour + 1) * 60)
+        else:
+            windows.append((hour * 60, (hour + 1) * 60))
+    return tuple(windows)
+
+
+def windows_to_hours(windows: Iterable[Window]) -> list[bool]:
+    """The hourly availability flags a set of windows covers.
+
+    Parameters
+    ----------
+    windows
+        Windows in minutes since midnight.
+
+    Returns
+    -------
+    list[bool]
+        One flag per :data:`HOURLY_SLOTS` slot; an hour counts only when wholly inside one
+        window (the workbook cannot say "from 8:30").
+    """
+    windows = list(windows)
+    return [any(s <= h * 60 and (h + 1) * 60 <= e for s, e in windows) for h in HOURLY_SLOTS]

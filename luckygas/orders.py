@@ -31,6 +31,7 @@ from luckygas.domain import (
     OrderSource,
     OrderStatus,
     Priority,
+    hhmm_from_minutes,
 )
 from luckygas.models import Customer, Order
 
@@ -387,9 +388,7 @@ def _as_window(value: object, fail) -> tuple[int, int] | None:
     if not 0 <= start <= 1440 or not 0 <= end <= 1440:
         raise fail("window", f"({start}, {end}) must lie within the day, 0-1440 minutes")
     if end <= start:
-        raise fail("window", f"end {_hhmm(end)} is not after start {_hhmm(start)}")
+        raise fail(
+            "window", f"end {hhmm_from_minutes(end)} is not after start {hhmm_from_minutes(start)}"
+        )
     return start, end
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"

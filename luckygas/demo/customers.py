@@ -16,7 +16,13 @@ import numpy as np
 from luckygas.demo._draw import exact_flags, exact_labels, stratified_uniform
 from luckygas.demo.fleet import MOTO_CAPS, MOTO_MAX_KG
 from luckygas.demo.params import DemoParams
-from luckygas.domain import CYLINDER_TYPES, SIZE_CLASSES_KG, ZONES
+from luckygas.domain import (
+    CYLINDER_TYPES,
+    HOURLY_SLOTS,
+    SIZE_CLASSES_KG,
+    ZONES,
+    hours_to_windows,
+)
 
 # ---------------------------------------------------------------------------
 # Real distributions (domain.md section 1a / 7)
@@ -284,7 +290,7 @@ TYPE_INDEX: dict[str, int] = {code: i for i, code in enumerate(TYPE_CODES)}
 #: Column of each cylinder type in the size-class axis (50, 20, 16, 10, 4).
 TYPE_SIZE_COL = np.array([SIZE_CLASSES_KG.index(c.size_kg) for c in CYLINDER_TYPES])
 SIZES = np.array(SIZE_CLASSES_KG, dtype=float)
-HOURS = np.arange(8, 20)  # hourly availability slots 08-09 ... 19-20
+HOURS = np.array(HOURLY_SLOTS)  # hourly availability slots 08-09 ... 19-20
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,22 +362,7 @@ class CustomerSet:
 
     def windows(self, i: int) -> list[tuple[int, int]]:
         """Customer ``i``'s availability merged into windows, minutes since midnight."""
-        return hours_to_windows(self.hours[i])
-
-
-def hours_to_windows(flags: np.ndarray) -> list[tuple[int, int]]:
-    """Merge 12 hourly flags (08-09 ... 19-20) into ``(start_min, end_min)`` windows."""
-    windows: list[tuple[int, int]] = []
-    start = None
-    for h, on in zip(HOURS, flags, strict=True):
-        if on and start is None:
-            start = int(h)
-        if not on and start is not None:
-            windows.append((start * 60, int(h) * 60))
-            start = None
-    if start is not None:
-        windows.append((start * 60, 20 * 60))
-    return windows
+        return list(hours_to_windows(self.hours[i]))
 
 
 def generate_customers(rng: np.random.Generator, params: DemoParams) -> CustomerSet:

@@ -56,6 +56,9 @@ from luckygas.domain import (
     PricingMethod,
     TimePreference,
     VehicleRequirement,
+    Window,
+    format_windows,
+    hours_to_windows,
 )
 from luckygas.importers import layouts as L
 from luckygas.importers.errors import ProblemLog
@@ -111,7 +114,6 @@ WORKBOOK_FIELDS: frozenset[str] = frozenset(SCALAR_FIELDS + CHILD_FIELDS) - {
     "geocode_source",
 }
 
-Window = tuple[int, int]
 Record = dict[str, Any]
 
 
@@ -596,25 +598,6 @@ def township_of(address: str) -> str:
     return best
 
 
-def hours_to_windows(flags: Iterable[bool]) -> tuple[Window, ...]:
-    """Merge the 12 hourly flags (8~9 ... 19~20) into windows in minutes since midnight."""
-    windows: list[Window] = []
-    for hour, on in zip(L.HOURS, flags, strict=True):
-        if not on:
-            continue
-        if windows and windows[-1][1] == hour * 60:
-            windows[-1] = (windows[-1][0], (hour + 1) * 60)
-        else:
-            windows.append((hour * 60, (hour + 1) * 60))
-    return tuple(windows)
-
-
-def windows_to_hours(windows: Iterable[Window]) -> list[bool]:
-    """The hourly flags a set of windows covers (an hour counts when wholly inside one)."""
-    windows = list(windows)
-    return [any(s <= h * 60 and (h + 1) * 60 <= e for s, e in windows) for h in L.HOURS]
-
-
 def parse_windows(text: str) -> tuple[Window, ...] | None:
     """``"08:00-12:00; 14:00-18:00"`` -> windows; blank -> None.
 
@@ -639,11 +622,6 @@ def parse_windows(text: str) -> tuple[Window, ...] | None:
         if start < end:
             raise ValueError("windows overlap")
     return tuple(windows)
-
-
-def format_windows(windows: Iterable[Window]) -> str:
-    """Windows as ``"08:00-12:00; 14:00-18:00"``."""
-    return "; ".join(f"{_clock(s)}-{_clock(e)}" for s, e in windows)
 
 
 _LABEL_TO_CODE = {c.label: c.code for c in CYLINDER_TYPES}
@@ -785,10 +763,6 @@ def _mapped(
         else:
             out.append(value)
     return out
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 # ---------------------------------------------------------------------------

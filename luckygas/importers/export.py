@@ -18,14 +18,15 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from luckygas.domain import CYLINDER_TYPES, ZONES_BY_CODE, CustomerType
-from luckygas.importers import layouts as L
-from luckygas.importers.customers import (
-    format_cylinder_list,
+from luckygas.domain import (
+    CYLINDER_TYPES,
+    ZONES_BY_CODE,
+    CustomerType,
     format_windows,
-    rest_days_text,
     windows_to_hours,
 )
+from luckygas.importers import layouts as L
+from luckygas.importers.customers import format_cylinder_list, rest_days_text
 from luckygas.models import Customer
 
 Layout = Literal["workbook", "template"]

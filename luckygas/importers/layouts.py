@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from luckygas.domain import (
     CYLINDER_TYPES,
+    HOURLY_SLOTS,
     CustomerType,
     PaymentMethod,
     PricingMethod,
@@ -29,7 +30,7 @@ from luckygas.domain import (
 WORKBOOK_SHEET = "客戶資料"
 
 #: First hour of each hourly availability flag: ``8~9`` ... ``19~20``.
-HOURS: tuple[int, ...] = tuple(range(8, 20))
+HOURS: tuple[int, ...] = HOURLY_SLOTS
 HOUR_COLUMNS: tuple[str, ...] = tuple(f"{h}~{h + 1}" for h in HOURS)
 
 CYLINDER_COLUMNS: tuple[str, ...] = tuple(c.label for c in CYLINDER_TYPES)

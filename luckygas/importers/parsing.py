@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from luckygas.domain import minutes_from_hhmm
 from luckygas.importers.errors import ProblemLog
 
 #: The ROC (民國) calendar starts in 1912: ROC year + 1911 = Gregorian year.
@@ -144,32 +145,10 @@ def _dates(series: pd.Series) -> pd.Series:
     return out
 
 
-_TIME = re.compile(r"^(?P<h>\d{1,2})(?::?(?P<m>\d{2}))(?::\d{2})?$")
-
-
-def parse_clock(text: str) -> int | None:
-    """``"08:30"``, ``"0830"``, ``"830"``, ``"8:30:00"`` or ``"8"`` -> minutes since midnight.
-
-    Returns ``None`` when the text is not a time of day (``"24:00"`` is allowed as an end).
-    """
-    text = text.strip()
-    if text.isdigit() and len(text) <= 2:
-        hours, minutes = int(text), 0
-    else:
-        m = _TIME.match(text)
-        if not m:
-            return None
-        hours, minutes = int(m["h"]), int(m["m"])
-    total = hours * 60 + minutes
-    if minutes >= 60 or total > 24 * 60:
-        return None
-    return total
-
-
 def parse_clock_column(series: pd.Series, log: ProblemLog, column: str) -> pd.Series:
     """Times of day as minutes since midnight (``Int64``, NA when blank); bad cells logged."""
     uniques = pd.unique(series)
-    lookup = {u: parse_clock(u) if u else None for u in uniques}
+    lookup = {u: minutes_from_hhmm(u) if u else None for u in uniques}
     values = series.map(lookup)
     bad = values.isna() & ~blank(series)
     _log_mask(log, bad, series, column, "not a time of day; expected HH:MM")
@@ -189,7 +168,7 @@ def parse_window(text: str) -> tuple[int, int] | str | None:
     parts = re.split(r"\s*(?:-|–|—|~|～|至|to)\s*", text.strip())
     if len(parts) != 2:
         return "expected a window like 08:00-12:00"
-    start, end = parse_clock(parts[0]), parse_clock(parts[1])
+    start, end = minutes_from_hhmm(parts[0]), minutes_from_hhmm(parts[1])
     if start is None or end is None:
         return "expected a window like 08:00-12:00"
     if end <= start:

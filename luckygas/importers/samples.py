@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from luckygas.domain import ZONES
+from luckygas.domain import ZONES, hhmm_from_minutes
 from luckygas.importers import layouts as L
 
 _ROADS = ("中華路一段", "中山路", "正氣路", "傳廣路", "四維路二段", "更生路", "開封街", "新生路")
@@ -151,7 +151,7 @@ def sample_history(
     frame = pd.DataFrame(
         {
             "日期": roc.astype(str),
-            "時間": [f"{m // 60:02d}:{m % 60:02d}" for m in minutes],
+            "時間": [hhmm_from_minutes(m) for m in minutes],
             "業務": rng.choice(["陳", "林", "王", "張"], n),
             "客戶編號": rng.choice(np.asarray(codes, dtype=str), n),
         }

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luckygas import models as m
+from luckygas.domain import hhmm_from_minutes
 from luckygas.scenarios.changes import PRESETS, Scenario, preset
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ def describe_changes(scenario: Scenario) -> str:
         elif key.endswith("_min") and isinstance(value, int):
             words = key.removesuffix("_min").replace("_", " ")
             if key.endswith(("start_min", "end_min", "earliest_min", "latest_min")):
-                parts.append(f"{words} {value // 60:02d}:{value % 60:02d}")  # a clock time
+                parts.append(f"{words} {hhmm_from_minutes(value)}")  # a clock time
             else:
                 parts.append(f"{words} {value} min")
         elif isinstance(value, dict):
