@@ -23,6 +23,7 @@ from luckygas.db import make_engine
 from luckygas.domain import Role, VehicleType
 from luckygas.models import Customer, CustomerCylinder, CustomerWindow, Depot, User, Vehicle
 from luckygas.schema import create_database
+from tests.factories import add_depot
 
 PG_ENV = "LUCKYGAS_TEST_PG_URL"
 BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
@@ -111,11 +112,7 @@ def add_customer(session: Session, code: str, **fields) -> Customer:
 
 def add_vehicle(session: Session, plate: str = "LG-001", **fields) -> Vehicle:
     """A vehicle at a (created on demand) depot."""
-    depot = session.query(Depot).filter_by(code="TT").one_or_none()
-    if depot is None:
-        depot = Depot(code="TT", name="Taitung", lat=22.7553, lng=121.1504)
-        session.add(depot)
-        session.flush()
+    depot = session.query(Depot).filter_by(code="TT").one_or_none() or add_depot(session)
     fields.setdefault("name", plate)
     fields.setdefault("vehicle_type", VehicleType.LIGHT_TRUCK)
     fields.setdefault("max_kg", 1000.0)

@@ -5,26 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from luckygas import models as m
-from luckygas.domain import OrderSource, VehicleType
+from luckygas.domain import OrderSource
 from luckygas.forecast import forecast_outcome
 from luckygas.orders import create_order
+from tests.factories import add_depot, add_truck
 
 DAY = dt.date(2026, 12, 1)
 
 
 def _setup(s):
-    depot = m.Depot(code="TT", name="Depot", lat=22.7553, lng=121.1504)
-    s.add(depot)
-    s.flush()
-    truck = m.Vehicle(
-        plate="TRK-1",
-        name="Truck 1",
-        vehicle_type=VehicleType.LIGHT_TRUCK,
-        depot_id=depot.id,
-        cap_20kg=10,
-        max_kg=400,
-    )
-    s.add(truck)
+    truck = add_truck(s, add_depot(s), cap_20kg=10, max_kg=400)
     for code, name in (("1400001", "麵店"), ("1400002", "自助餐"), ("1400003", "早餐店")):
         s.add(m.Customer(code=code, short_name=name, lat=22.76, lng=121.14))
     s.flush()
