@@ -12,8 +12,10 @@ import os
 
 from sqlalchemy.orm import Session
 
+from luckygas.domain import Window as Window
 from luckygas.domain import format_windows as format_windows
 from luckygas.domain import hours_to_windows as hours_to_windows
+from luckygas.domain import windows_to_hours as windows_to_hours
 from luckygas.importers import layouts as L
 from luckygas.importers.customers_parse import CHILD_FIELDS as CHILD_FIELDS
 from luckygas.importers.customers_parse import SCALAR_FIELDS as SCALAR_FIELDS
