@@ -23,6 +23,37 @@ if TYPE_CHECKING:
     from luckygas.optimize.matrix import TravelMatrix
 
 DAY_S = 24 * 3600
+#: OR-Tools first-solution strategies :class:`SolverParams` accepts (``"auto"``: our rule).
+#: Kept here, not read from OR-Tools, so a problem can be built without importing it;
+#: ``tests/optimize/test_inputs.py`` checks they are OR-Tools' own names.
+FIRST_SOLUTION_STRATEGIES = (
+    "auto",
+    "AUTOMATIC",
+    "PATH_CHEAPEST_ARC",
+    "PATH_MOST_CONSTRAINED_ARC",
+    "SAVINGS",
+    "PARALLEL_SAVINGS",
+    "SWEEP",
+    "CHRISTOFIDES",
+    "ALL_UNPERFORMED",
+    "BEST_INSERTION",
+    "PARALLEL_CHEAPEST_INSERTION",
+    "SEQUENTIAL_CHEAPEST_INSERTION",
+    "LOCAL_CHEAPEST_INSERTION",
+    "LOCAL_CHEAPEST_COST_INSERTION",
+    "GLOBAL_CHEAPEST_ARC",
+    "LOCAL_CHEAPEST_ARC",
+    "FIRST_UNBOUND_MIN_VALUE",
+)
+#: OR-Tools local-search metaheuristics :class:`SolverParams` accepts.
+METAHEURISTICS = (
+    "AUTOMATIC",
+    "GREEDY_DESCENT",
+    "GUIDED_LOCAL_SEARCH",
+    "SIMULATED_ANNEALING",
+    "TABU_SEARCH",
+    "GENERIC_TABU_SEARCH",
+)
 
 
 class FrozenCounts(dict[int, int]):
@@ -350,6 +381,16 @@ class SolverParams:
     def __post_init__(self) -> None:
         if not self.time_limit_s > 0:
             raise ValueError(f"SolverParams: expected time_limit_s > 0, got {self.time_limit_s!r}.")
+        if self.first_solution not in FIRST_SOLUTION_STRATEGIES:
+            raise ValueError(
+                f"SolverParams: unknown first_solution {self.first_solution!r}; expected one "
+                f"of {', '.join(FIRST_SOLUTION_STRATEGIES)}."
+            )
+        if self.metaheuristic not in METAHEURISTICS:
+            raise ValueError(
+                f"SolverParams: unknown metaheuristic {self.metaheuristic!r}; expected one "
+                f"of {', '.join(METAHEURISTICS)}."
+            )
         if self.solution_limit <= 0:
             raise ValueError("SolverParams: expected solution_limit > 0.")
         if not 0.0 <= self.large_day_pyvrp_share < 1.0 or self.large_day_orders < 0:

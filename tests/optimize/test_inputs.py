@@ -125,3 +125,27 @@ def test_user_matrix_errors() -> None:
     um = UserMatrix.from_arrays([0, 1], [[0, 1], [1, 0]], [[0, 1], [1, 0]])
     with pytest.raises(ValueError, match=r"no rows for id\(s\) \[4\]"):
         um.build(DEPOT, [order(1, km=4)])
+
+
+def test_unknown_strategy_names_fail_when_the_parameters_are_built() -> None:
+    """A typo in a strategy name is caught at construction, with the accepted names."""
+    import pytest
+
+    from luckygas.optimize import SolverParams
+
+    with pytest.raises(ValueError, match=r"unknown first_solution 'CHEAPEST'.*PATH_CHEAPEST_ARC"):
+        SolverParams(first_solution="CHEAPEST")
+    with pytest.raises(ValueError, match=r"unknown metaheuristic 'GLS'.*GUIDED_LOCAL_SEARCH"):
+        SolverParams(metaheuristic="GLS")
+
+
+def test_accepted_strategy_names_are_or_tools_own() -> None:
+    """The names kept in problem.py are exactly OR-Tools' (so every accepted name runs)."""
+    from ortools.constraint_solver import routing_enums_pb2 as enums
+
+    from luckygas.optimize.problem import FIRST_SOLUTION_STRATEGIES, METAHEURISTICS
+
+    first = set(enums.FirstSolutionStrategy.Value.keys()) - {"UNSET", "EVALUATOR_STRATEGY"}
+    meta = set(enums.LocalSearchMetaheuristic.Value.keys()) - {"UNSET"}
+    assert set(FIRST_SOLUTION_STRATEGIES) - {"auto"} == first
+    assert set(METAHEURISTICS) == meta
