@@ -314,14 +314,59 @@ def prepare(
         for _ in range(min(v.max_trips - 1, n_allowed[vi]))
     ]
     nodes = [0] + [md_of_order[o.id] for o in orders] + [0] * len(reload_of)
-    n = len(nodes)
-    n_cust = len(orders)
     svc = (
         [0]
         + [problem.service_time.of(o) for o in orders]
         + [problem.vehicles[vi].reload_s for vi in reload_of]
     )
+    dim_names, demands, caps_of = _capacities(problem, orders, reload_of)
+    vehicles, time_m, cost_m = _vehicles_and_matrices(problem, params, md, nodes, svc, caps_of)
+    all_v = list(range(len(problem.vehicles)))
+    allowed: list[list[int] | None] = (
+        [None] + [None if a == all_v else a for a in allowed_v] + [[vi] for vi in reload_of]
+    )
+    n_cust = len(orders)
+    penalties = _penalties(
+        problem,
+        params,
+        orders,
+        cost_m,
+        [v.fixed_cost for v in vehicles],
+        list(range(1, n_cust + 1)),
+    )
+    penalties += [0] * len(reload_of)
+    if start and params.keep_vehicle_cost > 0:
+        home = _home_vehicles(problem, start)
+        vehicles = _keep_costs(vehicles, cost_m, orders, home, params, len(reload_of))
+    model = NumModel(
+        n_nodes=len(nodes),
+        time_matrices=time_m,
+        cost_matrices=cost_m,
+        dim_names=dim_names,
+        demands=demands,
+        service=svc,
+        windows=[()] + [o.windows for o in orders] + [()] * len(reload_of),
+        allowed=allowed,
+        penalties=penalties,
+        vehicles=vehicles,
+        horizon=DAY_S,
+        span_cost=round(params.balance_weight * COST_SCALE / 3600),
+        reload_vehicle=[None] * (n_cust + 1) + list(reload_of),
+    )
+    node_orders: list[Order | None] = [None, *orders] + [None] * len(reload_of)
+    vehicle_ids = [v.id for v in problem.vehicles]
+    return Prepared(model, node_orders, md, nodes, md_of_order, unassigned, vehicle_ids)
 
+
+def _capacities(
+    problem: RoutingProblem, orders: Sequence[Order], reload_of: Sequence[int]
+) -> tuple[tuple[str, ...], tuple[list[int], ...], list[list[int]]]:
+    """Dimension names, demand vectors and per-vehicle capacities.
+
+    One dimension per cylinder size used today, one for kg, and one for stops when a
+    vehicle has a stop limit. A reload node carries minus the vehicle's capacity, so the
+    load restarts from zero after it.
+    """
     used_sizes = [kg for kg in SIZE_CLASSES_KG if any(o.demand[kg] for o in orders)]
     dim_names = [f"load_{kg}kg" for kg in used_sizes] + ["load_kg"]
     caps_of = [[v.capacity[kg] for kg in used_sizes] + [v.max_kg] for v in problem.vehicles]
@@ -331,17 +376,32 @@ def prepare(
     ]
     demands.append([0] + [o.kg for o in orders] + [-caps_of[vi][-1] for vi in reload_of])
     if any(v.max_stops is not None for v in problem.vehicles):
+        n = 1 + len(orders) + len(reload_of)
         dim_names.append("stops")
-        demands.append([0] + [1] * n_cust + [0] * len(reload_of))
+        demands.append([0] + [1] * len(orders) + [0] * len(reload_of))
+        for v, caps in zip(problem.vehicles, caps_of, strict=True):
+            caps.append(v.max_stops if v.max_stops is not None else n)
+    return tuple(dim_names), tuple(demands), caps_of
 
-    time_m: dict[object, list[list[int]]] = {}
+
+def _vehicles_and_matrices(
+    problem: RoutingProblem,
+    params: SolverParams,
+    md: MatrixData,
+    nodes: list[int],
+    svc: list[int],
+    caps_of: list[list[int]],
+) -> tuple[list[NumVehicle], dict[Hashable, list[list[int]]], dict[Hashable, list[list[int]]]]:
+    """Solver vehicles and their time and cost matrices, one per distinct key.
+
+    A time matrix holds the from-node's service plus the travel (OR-Tools' convention);
+    a cost matrix integer cents per arc at the vehicle's cost per km.
+    """
+    time_m: dict[Hashable, list[list[int]]] = {}
     cost_m: dict[Hashable, list[list[int]]] = {}
     vehicles = []
     for vi, v in enumerate(problem.vehicles):
-        caps = list(caps_of[vi])
-        if "stops" in dim_names:
-            caps.append(v.max_stops if v.max_stops is not None else n)
-        nv = _num_vehicle(v, problem, params, tuple(caps))
+        nv = _num_vehicle(v, problem, params, tuple(caps_of[vi]))
         if nv.time_key not in time_m:
             d = scaled_matrix(md.duration_s[v.type], v.speed_factor)[np.ix_(nodes, nodes)]
             time_m[nv.time_key] = (d + np.asarray(svc, dtype=np.int64)[:, None]).tolist()
@@ -353,48 +413,7 @@ def prepare(
                 .tolist()
             )
         vehicles.append(nv)
-    all_v = list(range(len(problem.vehicles)))
-    allowed: list[list[int] | None] = (
-        [None] + [None if a == all_v else a for a in allowed_v] + [[vi] for vi in reload_of]
-    )
-    penalties = _penalties(
-        problem,
-        params,
-        orders,
-        cost_m,
-        [v.fixed_cost for v in vehicles],
-        list(range(1, n_cust + 1)),
-    )
-    penalties += [0] * len(reload_of)
-    if start and params.keep_vehicle_cost > 0:
-        vehicles = _keep_costs(
-            vehicles, cost_m, orders, _home_vehicles(problem, start), params, n - n_cust - 1
-        )
-    span_cost = round(params.balance_weight * COST_SCALE / 3600)
-    model = NumModel(
-        n_nodes=n,
-        time_matrices=time_m,
-        cost_matrices=cost_m,
-        dim_names=tuple(dim_names),
-        demands=tuple(demands),
-        service=svc,
-        windows=[()] + [o.windows for o in orders] + [()] * len(reload_of),
-        allowed=allowed,
-        penalties=penalties,
-        vehicles=vehicles,
-        horizon=DAY_S,
-        span_cost=span_cost,
-        reload_vehicle=[None] * (n_cust + 1) + list(reload_of),
-    )
-    return Prepared(
-        model,
-        [None, *orders] + [None] * len(reload_of),
-        md,
-        nodes,
-        md_of_order,
-        unassigned,
-        [v.id for v in problem.vehicles],
-    )
+    return vehicles, time_m, cost_m
 
 
 def _home_vehicles(

@@ -322,7 +322,7 @@ def _clients(
         pen = model.penalties[node]
         required = not prizes_only and (pen is None or pen > fixed + round_trip[node])
         prize = 0 if required else min(MAX_PRIZE, MAX_PRIZE if pen is None else pen)
-        common = {
+        common: dict[str, Any] = {
             "location": k + 1,
             "delivery": [int(d[node]) for d in model.demands],
             "service_duration": model.service[node],
