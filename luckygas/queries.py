@@ -18,6 +18,7 @@ from sqlalchemy import Connection, String, and_, case, func, inspect, literal, s
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from luckygas import domain
 from luckygas.domain import (
     SIZE_CLASSES_KG,
     WEEKDAY_NAMES,
@@ -1069,7 +1070,7 @@ def pending_orders_by_priority(
 
 def format_windows(windows: Iterable[tuple[int, int]]) -> str:
     """``[(480, 720), (840, 1200)]`` -> ``"08:00-12:00,14:00-20:00"``."""
-    return ",".join(f"{_hhmm(s)}-{_hhmm(e)}" for s, e in windows)
+    return domain.format_windows(windows, separator=",")
 
 
 def format_rest_days(rest_weekdays: str, closed_on_holidays: bool = False) -> str:
@@ -1189,10 +1190,6 @@ def _rest_days_text(digits: str | None, closed_on_holidays: Any) -> str:
     if bool(closed_on_holidays):
         names.append("holidays")
     return ",".join(names)
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{int(minutes) // 60:02d}:{int(minutes) % 60:02d}"
 
 
 def _as_date(value: dt.date | str) -> dt.date:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from luckygas.cli._common import CommandError, add_command, show_progress
+from luckygas.domain import format_windows
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -351,9 +352,7 @@ def describe_database(conn) -> tuple[list[str], dt.date | None]:
     lines.append("Fleet:")
     for v in queries.fleet_overview(conn):
         start, end = v["shift_start_min"], v["shift_end_min"]
-        shift = (
-            f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}" if start else ""
-        )
+        shift = format_windows([(start, end)]) if start else ""
         driver = v["driver_name"] or "-"
         lines.append(
             f"  {v['plate']:<9} {pad(v['name'], 14)} {v['vehicle_type']!s:<12} "

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from luckygas.cli._common import CommandError, add_command
+from luckygas.domain import minutes_from_hhmm
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -158,13 +159,10 @@ def _date(text: str) -> dt.date:
 
 
 def _hhmm(text: str) -> int:
-    try:
-        h, m = text.split(":")
-        minutes = int(h) * 60 + int(m)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a time (HH:MM): {text!r}") from exc
-    if not 0 <= minutes <= 24 * 60:
-        raise argparse.ArgumentTypeError(f"time out of the day: {text!r}")
+    """An argparse type: a time of day (``minutes_from_hhmm``) as minutes since midnight."""
+    minutes = minutes_from_hhmm(text)
+    if minutes is None:
+        raise argparse.ArgumentTypeError(f"not a time of day (HH:MM): {text!r}")
     return minutes
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from luckygas.domain import format_windows, hhmm_from_seconds
+
 
 class ReasonCode(enum.StrEnum):
     """Stable codes for unassigned orders (stored by value)."""
@@ -17,15 +19,13 @@ class ReasonCode(enum.StrEnum):
     FLEET_FULL = "FLEET_FULL"
 
 
-def hhmm(seconds: int) -> str:
-    """``"08:05"`` from seconds since midnight."""
-    seconds = int(seconds)
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+#: ``"08:05"`` from seconds since midnight (the one HH:MM formatter, in ``domain``).
+hhmm = hhmm_from_seconds
 
 
 def windows_text(windows: tuple[tuple[int, int], ...]) -> str:
-    """``"08:00–10:00, 14:00–16:00"``."""
-    return ", ".join(f"{hhmm(a)}–{hhmm(b)}" for a, b in windows)
+    """``"08:00–10:00, 14:00–16:00"`` from windows in seconds since midnight."""
+    return format_windows(((a // 60, b // 60) for a, b in windows), ", ", "–")
 
 
 def no_coordinates() -> str:
