@@ -39,6 +39,8 @@ def _commands(db_url: str, quick: bool) -> dict[str, list[str]]:
         "replan": [py, str(HERE / "replan_bench.py"), "--db", db_url]
         + (["--tight-limits", "2,5,10"] if quick else []),
         "report": [py, str(HERE / "report_bench.py"), "--repeat", "1" if quick else "3"],
+        "panel": [py, str(HERE / "panel_bench.py"), "--db", db_url]
+        + ([] if quick else ["--rounds", "2"]),
         "vrptw": [py, str(HERE / "vrptw.py"), "--time-limit", "1", *solomon],
     }
 

@@ -31,13 +31,26 @@ _TWD = r"([\d,]+(?:\.\d+)?)\s*TWD"
 
 # Records, inside the page, every change of an element's text and when a button is
 # clicked, so a click-to-screen time is measured by the browser's own clock.
-_WATCH_JS = """([status, button]) => {
-    const w = {log: [{t: performance.now(), text: status.innerText}], clickAt: null};
+_WATCH_JS = """([status, button, root]) => {
+    const w = {log: [{t: performance.now(), text: status.innerText}], clickAt: null,
+               mapAt: null};
     w.observer = new MutationObserver(() => {
         const text = status.innerText;
         if (text !== w.log[w.log.length - 1].text) w.log.push({t: performance.now(), text});
     });
     w.observer.observe(status, {subtree: true, childList: true, characterData: true});
+    // The map's layers: vector paths and markers changing, or a map (re)placed.
+    const layers = '.leaflet-overlay-pane, .leaflet-marker-pane';
+    w.mapObserver = new MutationObserver(records => {
+        for (const r of records) {
+            const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+            const added = [...r.addedNodes].some(
+                n => n.nodeType === 1 && (n.matches('.leaflet-container')
+                                          || n.querySelector('.leaflet-container')));
+            if (added || (el && el.closest(layers))) { w.mapAt = performance.now(); return; }
+        }
+    });
+    w.mapObserver.observe(root, {subtree: true, childList: true, attributes: true});
     const onClick = () => { if (w.clickAt === null) w.clickAt = performance.now(); };
     button.addEventListener('click', onClick, {capture: true, once: true});
     window.__lgWatch = w;
@@ -59,6 +72,19 @@ _RESULT_JS = """() => {
     w.observer.disconnect();
     const last = w.log[w.log.length - 1];
     return {clickAt: w.clickAt, doneAt: last.t, text: last.text, log: w.log.map(e => e.text)};
+}"""
+
+# The map's last change after the click, once it has been quiet for ``quietMs``.
+_MAP_QUIET_JS = """(quietMs) => {
+    const w = window.__lgWatch;
+    return w.mapAt === null ? performance.now() - w.clickAt > quietMs * 3
+                            : performance.now() - w.mapAt > quietMs;
+}"""
+
+_MAP_RESULT_JS = """() => {
+    const w = window.__lgWatch;
+    w.mapObserver.disconnect();
+    return w.mapAt === null ? null : w.mapAt - w.clickAt;
 }"""
 
 # Route tables of the Routes tab: each <h4> heading and the "order" column of the
@@ -112,6 +138,7 @@ class Action:
     seconds: float  # from the click event to the status line's final text (browser clock)
     status: str
     statuses: tuple[str, ...]  # every text the status line showed, the first before the click
+    map_seconds: float | None = None  # click to the map's last change (if waited for)
 
     @property
     def served(self) -> int | None:
@@ -158,6 +185,11 @@ class _PanelUI:
             f'.widget-box:has(button:has-text("{status_after}")) + .widget-html'
         ).first
 
+    def wait_ready(self, timeout_s: float = 120.0) -> None:
+        """Wait until the panel is drawn (widgets render after the cell has run)."""
+        self.button(self.anchor).first.wait_for(state="visible", timeout=timeout_s * 1000)
+        self.status_line.wait_for(state="visible", timeout=timeout_s * 1000)
+
     def button(self, name: str | re.Pattern[str]) -> Locator:
         """The panel's button whose name contains ``name`` (a regex or plain words)."""
         pattern = name if isinstance(name, re.Pattern) else re.compile(re.escape(name))
@@ -172,19 +204,29 @@ class _PanelUI:
         html = self.status_line.inner_html()
         return bool(ERROR_HTML.search(html) or ERROR_TEXT.search(self.status()))
 
-    def click(self, name: str | re.Pattern[str], timeout_s: float = 120.0) -> Action:
+    def click(
+        self, name: str | re.Pattern[str], timeout_s: float = 120.0, *, wait_map: bool = False
+    ) -> Action:
         """Click a button and wait until the status line shows the outcome.
 
         The outcome is the status line's text once it changed (or passed through a busy
-        text like "Optimizing…") and is no longer busy, and the button can be clicked
-        again. The time is measured in the browser, from the click event to that text.
+        text like "Optimizing…") and is no longer busy, and the panel can be clicked again.
+        Times are measured in the browser, from the click event to that text and, with
+        ``wait_map``, to the map's last change (waiting until it is quiet for a second).
         """
         button = self.button(name).first
         button.wait_for(state="visible", timeout=30_000)
         self.page.wait_for_function(
             "(b) => !b.disabled", arg=button.element_handle(), timeout=timeout_s * 1000
         )
-        self.page.evaluate(_WATCH_JS, [self.status_line.element_handle(), button.element_handle()])
+        self.page.evaluate(
+            _WATCH_JS,
+            [
+                self.status_line.element_handle(),
+                button.element_handle(),
+                self.root.element_handle(),
+            ],
+        )
         button.click()
         self.page.wait_for_function(
             _SETTLED_JS, arg=BUSY.pattern, timeout=timeout_s * 1000, polling=100
@@ -194,11 +236,18 @@ class _PanelUI:
         # the one clicked may stay disabled, e.g. Unlock all with nothing left to unlock).
         main = self.button(self.anchor).first
         self.page.wait_for_function("(b) => !b.disabled", arg=main.element_handle(), timeout=30_000)
+        map_ms = None
+        if wait_map:
+            self.page.wait_for_function(_MAP_QUIET_JS, arg=1000, timeout=60_000, polling=100)
+            map_ms = self.page.evaluate(_MAP_RESULT_JS)
+        else:
+            self.page.evaluate("() => window.__lgWatch.mapObserver.disconnect()")
         return Action(
             button=str(name if isinstance(name, str) else name.pattern),
             seconds=(got["doneAt"] - got["clickAt"]) / 1000.0,
             status=clean(got["text"]),
             statuses=tuple(clean(t) for t in got["log"]),
+            map_seconds=None if map_ms is None else float(map_ms) / 1000.0,
         )
 
 
@@ -261,6 +310,36 @@ class PlanningPanelUI(_PanelUI):
             if len(parts) >= 2:
                 out[parts[0]] = parts[1]
         return out
+
+    def move_candidates(self) -> list[tuple[int, str, str]]:
+        """Plausible moves ``(order, from vehicle, to vehicle)``, the likeliest to fit first.
+
+        Orders from the middle of the longest routes, to the least loaded other vehicles
+        of the same type (the Routes tab's headings give each route's load in kg).
+        """
+        types = self.vehicle_types()
+        routes: dict[str, list[int]] = {}
+        load: dict[str, float] = {}
+        for heading, orders in self.routes():
+            parts = [p.strip() for p in heading.split("·")]
+            if len(parts) < 2 or not orders:
+                continue
+            routes[parts[1]] = orders
+            kg = re.search(r"([\d,.]+)\s*kg\b", heading)
+            load[parts[1]] = float(kg.group(1).replace(",", "")) if kg else float(len(orders))
+        out = []
+        for source in sorted(routes, key=lambda v: -len(routes[v])):
+            same = [v for v in routes if v != source and types.get(v) == types.get(source)]
+            for target in sorted(same, key=lambda v: load[v]):
+                out.append((routes[source][len(routes[source]) // 2], source, target))
+        if not out:
+            raise AssertionError(f"no two routes of one vehicle type among {list(routes)}")
+        return out
+
+    def pick_move(self, order: int, vehicle: str) -> None:
+        """Choose ``order`` in the Order picker and ``vehicle`` in the "to" picker."""
+        self.choose("Order", re.compile(rf"^#{order}\b"))
+        self.choose("to", re.compile(rf"^{re.escape(vehicle)}$"))
 
     def dropdown(self, label: str) -> Locator:
         """A ``<select>`` of the panel by its visible label."""

@@ -111,6 +111,7 @@ class PanelSession:
     def __init__(self, nb: NotebookPage) -> None:
         self.nb = nb
         self.ui = PlanningPanelUI(nb)
+        self.ui.wait_ready()
         self.actions: list[Action] = []
         self.maps_after: list[MapState] = []
         self.widgets_after_first: int | None = None
@@ -173,36 +174,11 @@ def test_optimize_shows_plan_on_map(panel: PanelSession) -> None:
     assert sum(len(r) for r in routes.values()) == action.served
 
 
-def _move_candidates(ui: PlanningPanelUI) -> list[tuple[int, str, str]]:
-    """Plausible moves ``(order, from vehicle, to vehicle)``, the likeliest to fit first.
-
-    Orders from the middle of the longest routes, to the least loaded other vehicles of
-    the same type (the Routes tab's headings give each route's load in kg).
-    """
-    types = ui.vehicle_types()
-    routes: dict[str, list[int]] = {}
-    load: dict[str, float] = {}
-    for heading, orders in ui.routes():
-        parts = [p.strip() for p in heading.split("·")]
-        if len(parts) < 2 or not orders:
-            continue
-        routes[parts[1]] = orders
-        kg = re.search(r"([\d,.]+)\s*kg\b", heading)
-        load[parts[1]] = float(kg.group(1).replace(",", "")) if kg else float(len(orders))
-    out = []
-    for source in sorted(routes, key=lambda v: -len(routes[v])):
-        same = [v for v in routes if v != source and types.get(v) == types.get(source)]
-        for target in sorted(same, key=lambda v: load[v]):
-            out.append((routes[source][len(routes[source]) // 2], source, target))
-    assert out, f"no two routes of one vehicle type among {list(routes)} ({types})"
-    return out
-
-
 @pytest.mark.notebook("01_daily_plan")
 def test_move_puts_order_on_chosen_vehicle(panel: PanelSession) -> None:
     """Move & re-plan: the order picked appears on the route of the vehicle picked."""
     before = panel.ensure_plan()
-    order, source, target = _move_candidates(panel.ui)[0]
+    order, source, target = panel.ui.move_candidates()[0]
     panel.ui.choose("Order", re.compile(rf"^#{order}\b"))
     panel.ui.choose("to", re.compile(rf"^{re.escape(target)}$"))
     action = panel.click("Move")
@@ -287,7 +263,7 @@ def test_replans_update_the_map_in_place(panel: PanelSession) -> None:
     before = panel.ui.wait_for_map()
     # A move changes the routes for sure, if the solver accepts it (it may refuse one
     # that does not fit, in a sentence, leaving the plan as it was): try a few.
-    for order, _source, target in _move_candidates(panel.ui)[:3]:
+    for order, _source, target in panel.ui.move_candidates()[:3]:
         panel.ui.choose("Order", re.compile(rf"^#{order}\b"))
         panel.ui.choose("to", re.compile(rf"^{re.escape(target)}$"))
         if panel.click("Move").served is not None:
@@ -320,6 +296,7 @@ def test_scenario_panel_run(
     nb = use_page(request, notebook_run("02_what_if"), tmp_path)
     since = len(nb.console)
     ui = ScenarioPanelUI(nb)
+    ui.wait_ready()
     action = ui.click(re.compile(r"^\W*Run\s*$"), timeout_s=CLICK_TIMEOUT_S)
     assert not ui.status_is_error(), action.status
     assert re.search(r"Compared|scenario", action.status), action.status
