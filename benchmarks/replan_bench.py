@@ -83,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         if day is None:
             raise SystemExit("no open orders in this database")
         p = build_problem(s, day)
-    params = SolverParams(time_limit_s=args.limit, seed=args.seed)
-    keep = dataclasses.replace(params, keep_vehicle_cost=KEEP_TWD)
+    params = SolverParams(time_limit_s=args.limit).replace(seed=args.seed)
+    keep = params.replace(keep_vehicle_cost=KEEP_TWD)
     print(f"demo day {day}: {len(p.orders)} orders, {len(p.vehicles)} vehicles\n")
     print(
         "| run | served | route cost | unserved cost | objective | first report "
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     print(_row("truck out (re-plan)", res, wall, args.limit, first))
 
     for limit in (float(x) for x in args.tight_limits.split(",")):
-        tight = dataclasses.replace(params, time_limit_s=limit)
+        tight = params.replace(time_limit_s=limit)
         res, wall, first = _timed(smaller, tight)
         print(_row(f"truck out, fresh {limit:g} s", res, wall, limit, first))
     return 0

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from luckygas.db import make_engine
 from luckygas.demo.build import build_demo_database
+from luckygas.optimize.params import SolverParams
 from luckygas.optimize.persist import save_plan
-from luckygas.optimize.problem import SolverParams
 from luckygas.planning import plan_day
 from luckygas.reports import write_plan_workbook, write_route_sheets, write_stops_csv
 from luckygas.reports.data import load_plan_data

@@ -26,7 +26,8 @@ import time
 import numpy as np
 
 from luckygas.domain import ZONES, VehicleRequirement, VehicleType
-from luckygas.optimize.problem import Depot, Location, Order, RoutingProblem, SolverParams, Vehicle
+from luckygas.optimize.params import SolverParams
+from luckygas.optimize.problem import Depot, Location, Order, RoutingProblem, Vehicle
 from luckygas.scenarios import PRESETS, run_scenarios
 
 NAMES = ["baseline", "one_truck_fewer", "demand_plus_30", "wider_windows", "rain", "later_start"]

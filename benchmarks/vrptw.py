@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from luckygas.optimize.model import NumModel, NumVehicle
-from luckygas.optimize.problem import SolverParams
+from luckygas.optimize.params import SolverParams
 
 DATA = Path("/work/shared/data/vrptw/solomon")
 SCALE = 10
@@ -130,7 +130,7 @@ def run_one(args: tuple[str, str, float, float, str | None]) -> dict[str, object
         ort_limit = max(0.05, limit * (1 - share))
     fs = "PATH_CHEAPEST_ARC" if mode == "pcarc" else "PARALLEL_CHEAPEST_INSERTION"
     raw = solve_numeric(
-        model, SolverParams(time_limit_s=ort_limit, first_solution=fs), initial_routes=init
+        model, SolverParams(time_limit_s=ort_limit).replace(first_solution=fs), initial_routes=init
     )
     routes = [r for r in raw.routes if r]
     served = sorted(x for r in routes for x in r)

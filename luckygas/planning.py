@@ -15,7 +15,8 @@ from luckygas.db import release_if_read_only
 from luckygas.domain import OrderStatus
 from luckygas.optimize.adapter import PLANNABLE_STATUSES, build_problem
 from luckygas.optimize.model import ProgressFn
-from luckygas.optimize.problem import RoutingProblem, SolverParams
+from luckygas.optimize.params import SolverParams
+from luckygas.optimize.problem import RoutingProblem
 from luckygas.optimize.result import PlanResult
 
 

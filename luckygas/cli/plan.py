@@ -63,8 +63,8 @@ def _plan(args: argparse.Namespace) -> int:
                 if unknown := [p for p in plates if p not in found]:
                     raise CommandError(f"unknown vehicle plate(s): {', '.join(unknown)}")
                 vehicle_ids = [found[p] for p in dict.fromkeys(plates)]
-            params = SolverParams(
-                time_limit_s=args.time_limit, deterministic=args.deterministic, seed=args.seed
+            params = SolverParams(time_limit_s=args.time_limit).replace(
+                deterministic=args.deterministic, seed=args.seed
             )
             problem, result = plan_day(
                 session,

@@ -332,7 +332,7 @@ def _params(args: argparse.Namespace) -> Any:
 
     if args.time_limit <= 0:
         raise CommandError("--time-limit must be > 0")
-    return SolverParams(time_limit_s=args.time_limit, deterministic=args.deterministic)
+    return SolverParams(time_limit_s=args.time_limit).replace(deterministic=args.deterministic)
 
 
 def _day_problem(session: Any, day: dt.date | None) -> tuple[dt.date, Any]:

@@ -9,13 +9,16 @@ from luckygas.optimize.matrix import HaversineMatrix as HaversineMatrix
 from luckygas.optimize.matrix import MatrixData as MatrixData
 from luckygas.optimize.matrix import TravelMatrix as TravelMatrix
 from luckygas.optimize.matrix import UserMatrix as UserMatrix
+from luckygas.optimize.params import CostParams as CostParams
+from luckygas.optimize.params import SearchParams as SearchParams
+from luckygas.optimize.params import SeedingParams as SeedingParams
+from luckygas.optimize.params import SolverParams as SolverParams
 from luckygas.optimize.pipeline import solve as solve
 from luckygas.optimize.problem import Depot as Depot
 from luckygas.optimize.problem import Location as Location
 from luckygas.optimize.problem import Order as Order
 from luckygas.optimize.problem import RoutingProblem as RoutingProblem
 from luckygas.optimize.problem import ServiceTime as ServiceTime
-from luckygas.optimize.problem import SolverParams as SolverParams
 from luckygas.optimize.problem import Vehicle as Vehicle
 from luckygas.optimize.reasons import ReasonCode as ReasonCode
 from luckygas.optimize.replan import MoveRefused as MoveRefused
@@ -24,6 +27,7 @@ from luckygas.optimize.result import PlanResult as PlanResult
 from luckygas.optimize.result import RunRecord as RunRecord
 
 __all__ = [
+    "CostParams",
     "Depot",
     "HaversineMatrix",
     "Location",
@@ -35,6 +39,8 @@ __all__ = [
     "ReplanRefused",
     "RoutingProblem",
     "RunRecord",
+    "SearchParams",
+    "SeedingParams",
     "ServiceTime",
     "SolverParams",
     "TravelMatrix",

@@ -29,7 +29,8 @@ from collections.abc import Mapping, Sequence
 from luckygas.optimize import insertion, solver
 from luckygas.optimize.assemble import build_result
 from luckygas.optimize.model import NumModel, ProgressFn, RawSolution
-from luckygas.optimize.problem import RoutingProblem, SolverParams
+from luckygas.optimize.params import SolverParams
+from luckygas.optimize.problem import RoutingProblem
 from luckygas.optimize.result import PlanResult, RunRecord
 from luckygas.optimize.solver import SOLVER_NAME, SearchOptions
 
@@ -114,11 +115,13 @@ def solve(
     visited = {node for r in raw.routes for node in r}
     dropped = [o for i, o in enumerate(prep.node_orders) if o is not None and i not in visited]
     unassigned = list(prep.unassigned)
-    unassigned += explain.explain_dropped(problem, prep, raw, dropped, params.explain_dropped)
+    unassigned += explain.explain_dropped(
+        problem, prep, raw, dropped, params.search.explain_dropped
+    )
     run = RunRecord(
         solver=SOLVER_NAME,
         params=params.to_dict(),
-        seed=params.seed,
+        seed=params.search.seed,
         time_limit_s=params.time_limit_s,
         fingerprint=problem.fingerprint(),
         wall_s=time.perf_counter() - t0,
@@ -160,28 +163,31 @@ def _fresh(
     """A plan from scratch: the small- and large-day rules of :class:`SolverParams`."""
     from luckygas.optimize import seeding
 
-    small = model.n_customers <= params.small_day_orders
+    rules = params.seeding
+    small = model.n_customers <= rules.small_day_orders
     large = (
-        params.large_day_orders > 0
-        and model.n_customers >= params.large_day_orders
-        and params.large_day_pyvrp_share > 0
-        and not params.deterministic
+        rules.large_day_orders > 0
+        and model.n_customers >= rules.large_day_orders
+        and rules.large_day_pyvrp_share > 0
+        and not params.search.deterministic
     )
-    seed_s = params.pyvrp_seed_s or (
-        params.large_day_pyvrp_share * params.time_limit_s if large else 0
+    seed_s = rules.pyvrp_seed_s or (
+        rules.large_day_pyvrp_share * params.time_limit_s if large else 0
     )
     start: list[list[int]] | None = None
     other: list[list[int]] | None = None
     label = ""
     if small:  # a bounded number of iterations: a few ms, and reproducible
         start = seeding.pyvrp_routes(
-            model, max(seed_s, params.time_limit_s / 2), params.seed,
-            params.small_day_pyvrp_iterations,
+            model, max(seed_s, params.time_limit_s / 2), params.search.seed,
+            rules.small_day_pyvrp_iterations,
         )  # fmt: skip
     elif seed_s > 0:
-        if not params.pyvrp_seed_s:  # the share covers preparation too
+        if not rules.pyvrp_seed_s:  # the share covers preparation too
             seed_s = max(seed_s - (time.perf_counter() - t0), 0.05)
-        starts = seeding.pyvrp_starts(model, seed_s, params.seed, params.seed_workers, progress)
+        starts = seeding.pyvrp_starts(
+            model, seed_s, params.search.seed, rules.seed_workers, progress
+        )
         start = starts[0] if starts else None
         if large and not model.locked and len(starts) > 1:
             other = starts[1]
@@ -190,7 +196,7 @@ def _fresh(
     _LOG.debug("solve: prepare+seed %.2f s (seed %r)", time.perf_counter() - t0, label)
     # The time limit covers the whole solve: OR-Tools gets what preparation and seeding
     # left (an explicit pyvrp_seed_s is extra time, as before).
-    spent = time.perf_counter() - t0 if not params.pyvrp_seed_s else 0.0
+    spent = time.perf_counter() - t0 if not rules.pyvrp_seed_s else 0.0
     if other is not None:
         # Two searches end with a second process handing its plan back, and the
         # post-pass's read can overrun its reserve: measured 0.2-0.3 s past a 10 s
@@ -297,8 +303,8 @@ def _start(
             return [list(r) for r in routes], ""
         return insertion.repair_and_fill(model, routes, _deadline(params, repair_s)), ""
     if (
-        params.first_solution == "auto"
-        and params.fallback_greedy
+        params.search.first_solution == "auto"
+        and params.search.fallback_greedy
         and (
             params.time_limit_s < GREEDY_SECONDS_PER_ORDER * model.n_customers
             or model.n_customers > GREEDY_ABOVE_ORDERS
@@ -322,7 +328,7 @@ def _stuck(
     """True if the clock stopped OR-Tools' first-solution heuristic (nothing usable)."""
     timed_out = time.perf_counter() - t0 >= 0.9 * params.time_limit_s
     return (
-        params.fallback_greedy
+        params.search.fallback_greedy
         and model.n_nodes > 1
         and start is None
         and timed_out
@@ -345,8 +351,7 @@ def _greedy_fallback(
     """
     from luckygas.optimize.greedy import greedy_routes
 
-    quick = dataclasses.replace(
-        params,
+    quick = params.replace(
         metaheuristic="GREEDY_DESCENT",
         fallback_greedy=False,
         time_limit_s=max(1.0, 0.25 * params.time_limit_s),
@@ -399,7 +404,7 @@ def _deadline(params: SolverParams, seconds: float) -> float:
     The passes are bounded by their own candidate limits, so without a clock they still
     end, and the same input then gives the same plan.
     """
-    return float("inf") if params.deterministic else time.perf_counter() + seconds
+    return float("inf") if params.search.deterministic else time.perf_counter() + seconds
 
 
 def _two_searches(

@@ -17,7 +17,8 @@ from luckygas.domain import SIZE_CLASSES_KG, VehicleRequirement, VehicleType
 from luckygas.optimize import reasons as R
 from luckygas.optimize.matrix import MatrixData, default_matrix, scaled_duration, scaled_matrix
 from luckygas.optimize.model import NumModel, NumVehicle
-from luckygas.optimize.problem import DAY_S, Order, RoutingProblem, SolverParams, Vehicle
+from luckygas.optimize.params import SolverParams
+from luckygas.optimize.problem import DAY_S, Order, RoutingProblem, Vehicle
 
 COST_SCALE = 100  # TWD -> cents
 _PENALTY_CAP = 2**52  # keeps the objective well inside int64
@@ -221,14 +222,19 @@ def _penalties(
     round_trip = max((c[0][m] + c[m][0] for c in cost.values() for m in md_nodes), default=0)
     # A normal order must always be worth more than opening a vehicle and driving to it.
     p_normal = max(
-        int(params.drop_penalty_normal * COST_SCALE), 2 * (max(fixed, default=0) + round_trip) + 1
+        int(params.cost.drop_penalty_normal * COST_SCALE),
+        2 * (max(fixed, default=0) + round_trip) + 1,
     )
-    p_optional = int(params.drop_penalty_optional * COST_SCALE)
+    p_optional = int(params.cost.drop_penalty_optional * COST_SCALE)
     n_low = sum(1 for o in orders if str(o.priority) == "normal")
     n_urgent = sum(1 for o in orders if str(o.priority) == "urgent")
-    p_urgent = min(p_normal * (n_low + 1), _PENALTY_CAP) if params.urgent_factor else 10 * p_normal
+    p_urgent = (
+        min(p_normal * (n_low + 1), _PENALTY_CAP) if params.cost.urgent_factor else 10 * p_normal
+    )
     p_emerg = (
-        min(p_urgent * (n_urgent + 1), _PENALTY_CAP) if params.urgent_factor else 100 * p_normal
+        min(p_urgent * (n_urgent + 1), _PENALTY_CAP)
+        if params.cost.urgent_factor
+        else 100 * p_normal
     )
     out: list[int | None] = [None]
     for o in orders:
@@ -262,7 +268,7 @@ def _num_vehicle(
         time_key=(str(v.type), v.speed_factor),
         cost_key=v.cost_per_km,
         capacities=caps,
-        fixed_cost=round(v.fixed_cost * params.vehicle_fixed_cost_weight * COST_SCALE),
+        fixed_cost=round(v.fixed_cost * params.cost.vehicle_fixed_cost_weight * COST_SCALE),
         start_range=(lo, max(lo, hi)),
         end_range=(lo, max(lo, hi)),
         max_span=v.max_route_s,
@@ -287,7 +293,7 @@ def prepare(
         go on that vehicle, whatever the type rules say (they are already dispatched).
     start
         The plan a re-plan starts from (same shape). With
-        ``params.keep_vehicle_cost > 0`` each order that ends on another vehicle than
+        ``params.cost.keep_vehicle_cost > 0`` each order that ends on another vehicle than
         it has here costs that much more (see :func:`_keep_costs`).
     """
     located = [o for o in problem.orders if o.location is not None]
@@ -335,7 +341,7 @@ def prepare(
         list(range(1, n_cust + 1)),
     )
     penalties += [0] * len(reload_of)
-    if start and params.keep_vehicle_cost > 0:
+    if start and params.cost.keep_vehicle_cost > 0:
         home = _home_vehicles(problem, start)
         vehicles = _keep_costs(vehicles, cost_m, orders, home, params, len(reload_of))
     model = NumModel(
@@ -350,7 +356,7 @@ def prepare(
         penalties=penalties,
         vehicles=vehicles,
         horizon=DAY_S,
-        span_cost=round(params.balance_weight * COST_SCALE / 3600),
+        span_cost=round(params.cost.balance_weight * COST_SCALE / 3600),
         reload_vehicle=[None] * (n_cust + 1) + list(reload_of),
     )
     node_orders: list[Order | None] = [None, *orders] + [None] * len(reload_of)
@@ -449,7 +455,7 @@ def _keep_costs(
     changes vehicle exactly once. OR-Tools and the Python passes both read these
     matrices, so they agree on the objective with no special case anywhere else.
     """
-    charge = round(params.keep_vehicle_cost * COST_SCALE)
+    charge = round(params.cost.keep_vehicle_cost * COST_SCALE)
     out = []
     for vi, nv in enumerate(vehicles):
         extra = np.zeros(1 + len(orders) + n_reloads, dtype=np.int64)

@@ -16,7 +16,7 @@ Routific let a dispatcher lock stops, a re-plan here
 4. returns the start itself if the search ends worse: a re-plan never serves fewer
    orders (optional forecast orders aside) or has a higher objective than its start.
 
-With ``SolverParams.keep_vehicle_cost`` the objective also charges each order that ends
+With ``CostParams.keep_vehicle_cost`` the objective also charges each order that ends
 on another vehicle than it had (see :func:`luckygas.optimize.prepare.prepare`), so a
 small change gives a small diff.
 """
@@ -33,8 +33,9 @@ from luckygas.optimize.model import NumModel, ProgressFn, RawSolution
 from luckygas.optimize.reasons import windows_text
 
 if TYPE_CHECKING:
+    from luckygas.optimize.params import SolverParams
     from luckygas.optimize.prepare import Prepared
-    from luckygas.optimize.problem import RoutingProblem, SolverParams
+    from luckygas.optimize.problem import RoutingProblem
 
 # Share of the limit (at most START_MAX_S) for building the start: the simulator's
 # repair and insertion take milliseconds on the demo day, the ejection pass longer when

@@ -18,7 +18,7 @@ import ortools
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from luckygas.optimize.model import NumModel, ProgressFn, RawSolution
-from luckygas.optimize.problem import SolverParams
+from luckygas.optimize.params import SolverParams
 
 TIME = "Time"
 #: Status of a search that returned its start unchanged (no time left to better it).
@@ -45,9 +45,9 @@ def auto_first_solution(n_nodes: int) -> str:
 
 def first_solution_name(params: SolverParams, n_nodes: int) -> str:
     """The first-solution strategy ``params`` asks for on a model of ``n_nodes`` nodes."""
-    if params.first_solution == "auto":
+    if params.search.first_solution == "auto":
         return auto_first_solution(n_nodes)
-    return params.first_solution
+    return params.search.first_solution
 
 
 def _search_params(
@@ -58,14 +58,14 @@ def _search_params(
         routing_enums_pb2.FirstSolutionStrategy, first_solution_name(params, n_nodes)
     )
     sp.local_search_metaheuristic = getattr(
-        routing_enums_pb2.LocalSearchMetaheuristic, params.metaheuristic
+        routing_enums_pb2.LocalSearchMetaheuristic, params.search.metaheuristic
     )
-    if params.deterministic:
+    if params.search.deterministic:
         # Stop on a solution count, not the clock, so the same input gives the same plan.
         # time_limit_s stays as a safety net: if it fires first the run is NOT reproducible
         # (RunRecord.status/solutions show it), so give it room. LNS sub-searches also have a
         # wall-clock limit; make it irrelevant.
-        sp.solution_limit = params.solution_limit
+        sp.solution_limit = params.search.solution_limit
         sp.lns_time_limit.FromSeconds(3600)
     else:
         # The same limit bounds the nested search that completes a warm start (cumuls,

@@ -34,13 +34,13 @@ from typing import Any
 
 from luckygas.domain import Priority, VehicleRequirement, VehicleType
 from luckygas.optimize.matrix import HaversineMatrix
+from luckygas.optimize.params import GROUP_OF, SolverParams
 from luckygas.optimize.problem import (
     DAY_S,
     Location,
     Order,
     RoutingProblem,
     ServiceTime,
-    SolverParams,
     Vehicle,
 )
 
@@ -79,7 +79,7 @@ DEFAULT_TEMPLATES: dict[VehicleType, Vehicle] = {
     ),
 }
 
-_SOLVER_FIELDS = frozenset(f.name for f in dataclasses.fields(SolverParams))
+_SOLVER_FIELDS = frozenset({"time_limit_s", *GROUP_OF})
 
 
 def _check_min(name: str, value: int | None, lo: int = 0, hi: int = DAY_S // 60) -> None:
@@ -255,6 +255,7 @@ class Scenario:
                 f"Scenario {self.name!r}: solver has unknown setting(s) {unknown}; "
                 f"known: {sorted(_SOLVER_FIELDS)}."
             )
+        SolverParams().replace(**solver)  # each value checked now, not at the first run
         object.__setattr__(self, "solver", solver)
 
     # ------------------------------------------------------------------ params
@@ -262,7 +263,7 @@ class Scenario:
     def params(self, base: SolverParams | None = None) -> SolverParams:
         """``base`` (default ``SolverParams()``) with this scenario's solver overrides."""
         base = base or SolverParams()
-        return dataclasses.replace(base, **self.solver) if self.solver else base
+        return base.replace(**self.solver) if self.solver else base
 
     @property
     def is_baseline(self) -> bool:

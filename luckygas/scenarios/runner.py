@@ -22,7 +22,8 @@ from luckygas.scenarios.changes import Scenario
 if TYPE_CHECKING:
     import pandas as pd
 
-    from luckygas.optimize.problem import RoutingProblem, SolverParams
+    from luckygas.optimize.params import SolverParams
+    from luckygas.optimize.problem import RoutingProblem
     from luckygas.optimize.result import PlanResult
 
 #: Workers of the default process pool (the workbench's 2-core laptops).
@@ -84,7 +85,7 @@ def run_scenarios(
     RuntimeError
         If a solve fails in a worker (names the scenario; the cause is chained).
     """
-    from luckygas.optimize.problem import SolverParams
+    from luckygas.optimize.params import SolverParams
 
     params = params or SolverParams()
     counts = Counter(s.name for s in scenarios)

@@ -106,7 +106,7 @@ def comparison_html(kpis: pd.DataFrame, baseline: str = BASELINE) -> str:
             f"<td style='text-align:right'>{_number(v)}</td>" for v in kpis[col].tolist()
         )
         body.append(
-            f"<tr><th style='text-align:left;white-space:nowrap'>{html.escape(label)}</th>"
+            f"<tr><th style='text-align:left;white-space:nowrap'>{html.escape(str(label))}</th>"
             f"{values}</tr>"
         )
     return (

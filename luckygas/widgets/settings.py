@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from luckygas.maps import hhmm
 
 if TYPE_CHECKING:
-    from luckygas.optimize.problem import RoutingProblem, SolverParams
+    from luckygas.optimize.params import SolverParams
+    from luckygas.optimize.problem import RoutingProblem
     from luckygas.optimize.result import PlanResult
 
 
@@ -74,18 +75,16 @@ class PanelSettings:
 
     def solver_params(self) -> SolverParams:
         """The solver settings these controls stand for."""
-        from luckygas.optimize.problem import SolverParams
+        from luckygas.optimize.params import CostParams, SolverParams
 
-        params: dict[str, Any] = {
-            "time_limit_s": float(self.time_limit_s),
-            "vehicle_fixed_cost_weight": float(self.vehicles_weight),
-            "balance_weight": float(self.balance_weight),
-        }
-        # Passed only when the optimizer knows the weight, so the panel runs on either side
-        # of that change.
-        if "keep_vehicle_cost" in {f.name for f in dataclasses.fields(SolverParams)}:
-            params["keep_vehicle_cost"] = KEEP_VEHICLE_COST_TWD if self.keep_vehicle else 0.0
-        return SolverParams(**params)
+        return SolverParams(
+            time_limit_s=float(self.time_limit_s),
+            cost=CostParams(
+                vehicle_fixed_cost_weight=float(self.vehicles_weight),
+                balance_weight=float(self.balance_weight),
+                keep_vehicle_cost=KEEP_VEHICLE_COST_TWD if self.keep_vehicle else 0.0,
+            ),
+        )
 
 
 def apply_settings(

@@ -14,8 +14,8 @@ from luckygas.db import session_scope
 from luckygas.domain import OrderStatus, Role
 from luckygas.models import Order, Plan
 from luckygas.optimize.digest import order_digests
+from luckygas.optimize.params import SolverParams
 from luckygas.optimize.persist import save_plan
-from luckygas.optimize.problem import SolverParams
 from luckygas.orders import create_order, set_status
 from luckygas.planning import plan_day
 from luckygas.plans import StalePlanError, publish_plan
@@ -26,7 +26,7 @@ from tests.factories import add_depot, add_truck
 
 CUSTOMERS = {"1500001": "龍鳳豆花", "1500002": "海濱小吃", "1500003": "新園麵店",
              "1500004": "東河包子", "1500005": "都蘭商店"}  # fmt: skip
-PARAMS = SolverParams(time_limit_s=1.0, deterministic=True)
+PARAMS = SolverParams(time_limit_s=1.0).replace(deterministic=True)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ H = 3600
 DATE = dt.date(2025, 5, 5)  # a Monday
 DEPOT = Depot(0, "Taitung depot", Location(22.7553, 121.1504), 6 * H, 22 * H)
 #: Fast, reproducible search for tests: stops on a solution count (no timing assertions).
-FAST = SolverParams(time_limit_s=5.0, deterministic=True, solution_limit=60)
+FAST = SolverParams(time_limit_s=5.0).replace(deterministic=True, solution_limit=60)
 
 
 def line_matrix(n: int = 12, sec_per_km: int = 60) -> UserMatrix:

@@ -223,6 +223,6 @@ def test_pyvrp_seed_keeps_constraints() -> None:
         vehicle(1, break_start_earliest_s=12 * H, break_end_latest_s=14 * H, break_duration_s=1800),
         vehicle(2, VehicleType.MOTORCYCLE),
     ]
-    params = FAST.__class__(**{**FAST.to_dict(), "pyvrp_seed_s": 0.3})
+    params = FAST.replace(pyvrp_seed_s=0.3)
     res = solve_checked(problem(orders, vs), params)
     assert res.kpis["served"] == 10

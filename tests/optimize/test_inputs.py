@@ -134,18 +134,35 @@ def test_unknown_strategy_names_fail_when_the_parameters_are_built() -> None:
     from luckygas.optimize import SolverParams
 
     with pytest.raises(ValueError, match=r"unknown first_solution 'CHEAPEST'.*PATH_CHEAPEST_ARC"):
-        SolverParams(first_solution="CHEAPEST")
+        SolverParams().replace(first_solution="CHEAPEST")
     with pytest.raises(ValueError, match=r"unknown metaheuristic 'GLS'.*GUIDED_LOCAL_SEARCH"):
-        SolverParams(metaheuristic="GLS")
+        SolverParams().replace(metaheuristic="GLS")
 
 
 def test_accepted_strategy_names_are_or_tools_own() -> None:
     """The names kept in problem.py are exactly OR-Tools' (so every accepted name runs)."""
     from ortools.constraint_solver import routing_enums_pb2 as enums
 
-    from luckygas.optimize.problem import FIRST_SOLUTION_STRATEGIES, METAHEURISTICS
+    from luckygas.optimize.params import FIRST_SOLUTION_STRATEGIES, METAHEURISTICS
 
     first = set(enums.FirstSolutionStrategy.Value.keys()) - {"UNSET", "EVALUATOR_STRATEGY"}
     meta = set(enums.LocalSearchMetaheuristic.Value.keys()) - {"UNSET"}
     assert set(FIRST_SOLUTION_STRATEGIES) - {"auto"} == first
     assert set(METAHEURISTICS) == meta
+
+
+def test_solver_parameters_load_from_toml_and_json(tmp_path) -> None:
+    """A parameter file, grouped or flat, gives the same parameters as written in Python."""
+    import pytest
+
+    from luckygas.optimize import SolverParams
+
+    toml = tmp_path / "p.toml"
+    toml.write_text("time_limit_s = 30\n[search]\nseed = 7\n[cost]\nbalance_weight = 100.0\n")
+    json_file = tmp_path / "p.json"
+    json_file.write_text('{"time_limit_s": 30, "seed": 7, "balance_weight": 100.0}')
+    want = SolverParams(time_limit_s=30).replace(seed=7, balance_weight=100.0)
+    assert SolverParams.from_file(toml) == want == SolverParams.from_file(json_file)
+    assert SolverParams.from_dict(want.to_dict()) == want
+    with pytest.raises(ValueError, match=r"unknown setting\(s\) \['seeed'\]"):
+        SolverParams.from_dict({"seeed": 7})

@@ -171,5 +171,7 @@ def test_nested_search_limit_grows_with_the_model() -> None:
     small = _search_params(SolverParams(), 30).lns_time_limit.ToMilliseconds()
     large = _search_params(SolverParams(), 1200).lns_time_limit.ToMilliseconds()
     assert small == 100 and large >= 2000
-    det = _search_params(SolverParams(deterministic=True), 1200).lns_time_limit.ToSeconds()
+    det = _search_params(
+        SolverParams().replace(deterministic=True), 1200
+    ).lns_time_limit.ToSeconds()
     assert det == 3600

@@ -22,7 +22,7 @@ from luckygas.optimize.synthetic import synthetic_day
 from tests.optimize.helpers import FAST, H, order, problem, vehicle
 
 #: Re-plans in the property tests: deterministic and quick.
-QUICK = dataclasses.replace(FAST, solution_limit=30, small_day_orders=0)
+QUICK = FAST.replace(solution_limit=30, small_day_orders=0)
 
 
 def _served_required(result: PlanResult, p: RoutingProblem) -> int:
@@ -124,7 +124,7 @@ def test_new_orders_are_inserted_and_the_rest_keeps_its_vehicle() -> None:
     start = solve(p, QUICK)
     new = dataclasses.replace(p.orders[0], id=999, customer_id=999, customer_name="new")
     grown = dataclasses.replace(p, orders=(*p.orders, new))
-    keep = dataclasses.replace(QUICK, keep_vehicle_cost=300.0)
+    keep = QUICK.replace(keep_vehicle_cost=300.0)
     again = solve(grown, keep, initial_routes=start.vehicle_routes())
     assert 999 in set(again.stops["order_id"].astype(int))
     assert again.kpis["kept_vehicle_pct"] >= 90.0
@@ -167,7 +167,7 @@ def test_trips_survive_a_replan_that_changes_nothing() -> None:
     start = solve(p, FAST)
     routes = start.vehicle_routes()
     assert None in routes[1], "the plan needs more than one trip"
-    keep = dataclasses.replace(FAST, keep_vehicle_cost=300.0)
+    keep = FAST.replace(keep_vehicle_cost=300.0)
     again = solve(p, keep, initial_routes=routes)
     assert again.kpis["served"] == 5 and again.kpis["kept_vehicle_pct"] == 100.0
     assert again.kpis["objective"] <= start.kpis["objective"]
@@ -176,10 +176,10 @@ def test_trips_survive_a_replan_that_changes_nothing() -> None:
 
 def test_unserved_cost_counts_each_left_out_order_at_its_nominal_penalty() -> None:
     """Route cost + unserved cost: dropping an order never makes a plan look cheaper."""
-    params = SolverParams(time_limit_s=5.0, deterministic=True, solution_limit=60)
+    params = SolverParams(time_limit_s=5.0).replace(deterministic=True, solution_limit=60)
     p = problem([order(i) for i in range(1, 4)], [vehicle(1)])
     full = solve(p, params)
     none = solve(dataclasses.replace(p, vehicles=()), params)
     assert full.kpis["unserved_cost"] == 0
-    assert none.kpis["unserved_cost"] == 3 * params.drop_penalty_normal
+    assert none.kpis["unserved_cost"] == 3 * params.cost.drop_penalty_normal
     assert none.kpis["total_cost"] > full.kpis["total_cost"]

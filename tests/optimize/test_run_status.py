@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from luckygas.optimize import SolverParams, insertion, solver
 from tests.optimize.helpers import FAST, order, problem, solve_checked, vehicle
 
@@ -26,7 +24,7 @@ def test_status_survives_a_kept_post_pass(monkeypatch) -> None:
 
     monkeypatch.setattr(insertion, "improve_routes", reversed_routes)
     monkeypatch.setattr(solver, "evaluate", cheaper_read)
-    params = dataclasses.replace(FAST, small_day_orders=0)
+    params = FAST.replace(small_day_orders=0)
     assert isinstance(params, SolverParams)
     res = solve_checked(problem([order(i) for i in range(1, 6)], [vehicle(1)]), params)
     assert kept, "the post-pass plan was offered"

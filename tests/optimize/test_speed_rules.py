@@ -17,7 +17,7 @@ def test_small_day_rule_matches_a_long_search(seed: int) -> None:
     """A 10-stop day under the small-day rule costs within 1 % of a 5 s guided local search."""
     p = synthetic_day(10, seed, n_trucks=1, n_motorcycles=1)
     quick = solve(p, SolverParams())
-    long = solve(p, SolverParams(time_limit_s=5.0, small_day_orders=0))
+    long = solve(p, SolverParams(time_limit_s=5.0).replace(small_day_orders=0))
     assert check_plan(p, quick) == [] and check_plan(p, long) == []
     assert quick.run.first_solution == "pyvrp"
     assert quick.kpis["served"] >= long.kpis["served"]
@@ -49,7 +49,7 @@ def test_greedy_construction_is_a_valid_start() -> None:
     assert served >= 60
     raw = solve_numeric(
         prep.model,
-        SolverParams(time_limit_s=2, metaheuristic="GREEDY_DESCENT"),
+        SolverParams(time_limit_s=2).replace(metaheuristic="GREEDY_DESCENT"),
         initial_routes=routes,
     )
     assert raw.seeded and sum(len(r) for r in raw.routes) > 0
@@ -58,7 +58,9 @@ def test_greedy_construction_is_a_valid_start() -> None:
 def test_timeout_before_a_first_solution_falls_back_to_greedy() -> None:
     """A limit too short for the insertion heuristic still returns a real plan, not all dropped."""
     p = synthetic_day(150, 5)
-    res = solve(p, SolverParams(time_limit_s=0.01, first_solution="LOCAL_CHEAPEST_INSERTION"))
+    res = solve(
+        p, SolverParams(time_limit_s=0.01).replace(first_solution="LOCAL_CHEAPEST_INSERTION")
+    )
     assert check_plan(p, res) == []
     assert res.kpis["served"] >= 100
 
@@ -72,7 +74,7 @@ def test_auto_strategy_depends_on_size() -> None:
 def test_short_limit_on_a_large_day_starts_from_greedy() -> None:
     """Under 0.02 s per order, 'auto' starts from the greedy construction and serves most."""
     p = synthetic_day(200, 7)
-    res = solve(p, SolverParams(time_limit_s=1.0, large_day_pyvrp_share=0.0))
+    res = solve(p, SolverParams(time_limit_s=1.0).replace(large_day_pyvrp_share=0.0))
     assert check_plan(p, res) == []
     assert res.run.first_solution in {"greedy", "greedy-fallback"}
     assert res.kpis["served"] >= 150

@@ -18,7 +18,7 @@ from luckygas.planning import next_delivery_day, plan_day
 from tests.factories import add_depot, add_motorcycle, add_truck
 
 DAY = dt.date(2026, 12, 1)  # a Tuesday
-FAST = SolverParams(time_limit_s=1.0, deterministic=True, solution_limit=50)
+FAST = SolverParams(time_limit_s=1.0).replace(deterministic=True, solution_limit=50)
 
 
 def _customer(session, code, name, lat, lng, **kw):

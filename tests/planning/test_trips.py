@@ -48,7 +48,9 @@ def test_vehicle_trip_columns_reach_the_problem(db_session):
 def test_trips_are_saved_with_the_plan(db_session):
     """A motorcycle carrying 2 × 20 kg serves five orders in three trips; the trips are stored."""
     _day(db_session)
-    problem, result = plan_day(db_session, DAY, SolverParams(time_limit_s=2, deterministic=True))
+    problem, result = plan_day(
+        db_session, DAY, SolverParams(time_limit_s=2).replace(deterministic=True)
+    )
     assert check_plan(problem, result) == []
     assert result.kpis["served"] == 5 and int(result.routes["trips"].iloc[0]) == 3
     plan = save_plan(db_session, problem, result)

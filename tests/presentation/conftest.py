@@ -161,7 +161,7 @@ def tiny_problem() -> RoutingProblem:
 @pytest.fixture(scope="session")
 def tiny_result(tiny_problem):
     """The tiny day solved (deterministic search, so every run gives the same plan)."""
-    params = SolverParams(time_limit_s=2, deterministic=True, solution_limit=50)
+    params = SolverParams(time_limit_s=2).replace(deterministic=True, solution_limit=50)
     return solve(tiny_problem, params)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pandas as pd
@@ -16,7 +15,7 @@ from tests.scenarios.conftest import make_day
 
 def _quick_run(problem, scenarios, params, *, max_workers):
     """The real runner, serial and deterministic (fast and repeatable)."""
-    params = dataclasses.replace(params, deterministic=True, solution_limit=40)
+    params = params.replace(deterministic=True, solution_limit=40)
     return run_scenarios(problem, scenarios, params, max_workers=1, progress=False)
 
 

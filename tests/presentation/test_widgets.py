@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import ipyleaflet as L
@@ -19,7 +18,7 @@ from .conftest import DAY, MANAGER
 
 def _quick_solve(problem, params, **kwargs):
     """The real solver, stopped after a fixed number of solutions (fast and repeatable)."""
-    params = dataclasses.replace(params, deterministic=True, solution_limit=40)
+    params = params.replace(deterministic=True, solution_limit=40)
     return solve(problem, params, **kwargs)
 
 

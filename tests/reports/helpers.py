@@ -167,8 +167,8 @@ def build_planned_database(engine, *, solve_seconds: float = 1.0) -> int:
 
     from luckygas import models as m
     from luckygas.domain import VehicleRequirement, VehicleType
+    from luckygas.optimize.params import SolverParams
     from luckygas.optimize.persist import save_plan
-    from luckygas.optimize.problem import SolverParams
     from luckygas.planning import plan_day
 
     with Session(engine, expire_on_commit=False) as s:

@@ -7,19 +7,19 @@ import datetime as dt
 import pytest
 
 from luckygas.domain import Priority, VehicleRequirement, VehicleType
+from luckygas.optimize.params import SolverParams
 from luckygas.optimize.problem import (
     Depot,
     Location,
     Order,
     RoutingProblem,
-    SolverParams,
     Vehicle,
 )
 
 H = 3600
 
 #: Deterministic, quick: stops on a solution count, not the clock.
-FAST = SolverParams(time_limit_s=2.0, deterministic=True, solution_limit=40)
+FAST = SolverParams(time_limit_s=2.0).replace(deterministic=True, solution_limit=40)
 
 
 def make_day() -> RoutingProblem:

@@ -10,7 +10,8 @@ import pytest
 
 from luckygas.domain import VehicleType
 from luckygas.optimize.matrix import UserMatrix
-from luckygas.optimize.problem import Location, Order, SolverParams, Vehicle
+from luckygas.optimize.params import SolverParams
+from luckygas.optimize.problem import Location, Order, Vehicle
 from luckygas.scenarios import PRESETS, AddVehicles, Scenario, preset, scale_demand, widen_windows
 from tests.scenarios.conftest import H, make_day
 
@@ -216,9 +217,9 @@ def test_removing_a_pinned_vehicle_unpins_its_orders(day):
 
 def test_solver_overrides(day):
     """Solver overrides replace fields of the base params; unknown settings are refused."""
-    base = SolverParams(time_limit_s=3.0, seed=4)
+    base = SolverParams(time_limit_s=3.0).replace(seed=4)
     p = Scenario("s", solver={"time_limit_s": 5, "balance_weight": 10.0}).params(base)
-    assert (p.time_limit_s, p.balance_weight, p.seed) == (5, 10.0, 4)
+    assert (p.time_limit_s, p.cost.balance_weight, p.search.seed) == (5, 10.0, 4)
     with pytest.raises(ValueError, match=r"unknown setting\(s\) \['speed'\]"):
         Scenario("s", solver={"speed": 1})
 
