@@ -115,6 +115,11 @@ class PanelSession:
         self.actions: list[Action] = []
         self.maps_after: list[MapState] = []
         self.widgets_after_first: int | None = None
+        self.console_mark = 0
+
+    def assert_no_new_errors(self) -> None:
+        """No browser errors (tiles and the Leaflet warning aside) since the test began."""
+        _no_new_errors(self.nb, self.console_mark)
 
     def click(self, name: str | re.Pattern[str]) -> Action:
         """Click a panel button, wait for the outcome, note the map drawn after it."""
@@ -145,12 +150,11 @@ def panel_session(notebook_run: Callable[[str], NotebookPage]) -> Iterator[Panel
 @pytest.fixture
 def panel(
     panel_session: PanelSession, request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[PanelSession]:
-    """The panel session, its page screenshotted if the test fails, no new console errors."""
+) -> PanelSession:
+    """The panel session, its page screenshotted if the test fails."""
     use_page(request, panel_session.nb, tmp_path)
-    since = len(panel_session.nb.console)
-    yield panel_session
-    _no_new_errors(panel_session.nb, since)
+    panel_session.console_mark = len(panel_session.nb.console)
+    return panel_session
 
 
 def _assert_ok(action: Action) -> None:
@@ -172,6 +176,7 @@ def test_optimize_shows_plan_on_map(panel: PanelSession) -> None:
     routes = panel.ui.routes_by_vehicle()
     assert routes, "the Routes tab lists no routes"
     assert sum(len(r) for r in routes.values()) == action.served
+    panel.assert_no_new_errors()
 
 
 @pytest.mark.notebook("01_daily_plan")
@@ -196,6 +201,7 @@ def test_move_puts_order_on_chosen_vehicle(panel: PanelSession) -> None:
     # The picker keeps the analyst's selection across the re-plan.
     picked = clean(panel.ui.dropdown("Order").evaluate("s => s.options[s.selectedIndex]?.text"))
     assert picked.startswith(f"#{order} "), f"Order picker shows {picked!r} after the re-plan"
+    panel.assert_no_new_errors()
 
 
 @pytest.mark.notebook("01_daily_plan")
@@ -218,6 +224,7 @@ def test_lock_keeps_first_stops(panel: PanelSession) -> None:
         f"Lock & re-plan dropped served orders from {before.served} to {action.served}: "
         f"{action.status!r}"
     )
+    panel.assert_no_new_errors()
 
 
 @pytest.mark.notebook("01_daily_plan")
@@ -232,6 +239,7 @@ def test_unlock_all(panel: PanelSession) -> None:
     )
     locked = re.search(r"(\d+) stops? locked", action.status)
     assert locked is None or locked.group(1) == "0", action.status
+    panel.assert_no_new_errors()
 
 
 @pytest.mark.notebook("01_daily_plan")
@@ -254,6 +262,7 @@ def test_save_draft_lands_in_database(panel: PanelSession, browser_db: Path) -> 
     _plan_id, status, stops = rows[0]
     assert str(status).lower() == "draft"
     assert stops == shown.served
+    panel.assert_no_new_errors()
 
 
 @pytest.mark.notebook("01_daily_plan")
@@ -283,6 +292,7 @@ def test_replans_update_the_map_in_place(panel: PanelSession) -> None:
             f"kernel widgets grew from {first} after the first plan to {now} after "
             f"{len(panel.actions) - 1} re-plans"
         )
+    panel.assert_no_new_errors()
 
 
 # -- the scenario panel -----------------------------------------------------------------
