@@ -19,6 +19,7 @@ import time
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from luckygas.bridge.planning import next_delivery_day
 from luckygas.db import make_engine
 from luckygas.forecast import (
     backtest,
@@ -31,7 +32,6 @@ from luckygas.forecast import (
     naive_forecast,
     propose_refills,
 )
-from luckygas.planning import next_delivery_day
 
 
 def _best(fn, repeat: int) -> tuple[float, object]:

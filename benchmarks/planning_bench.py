@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy.orm import Session
 
 from luckygas import models as m
+from luckygas.bridge.persist import save_plan
 from luckygas.db import make_engine
 from luckygas.domain import VehicleRequirement, VehicleType
 from luckygas.optimize import SolverParams, check_plan, solve
-from luckygas.optimize.persist import save_plan
 from luckygas.optimize.synthetic import synthetic_day
 
 DAY = dt.date(2026, 12, 1)
@@ -122,7 +122,7 @@ def _small_day_db(url: str) -> None:
 
 def bench_small_day(repeat: int) -> None:
     """(a) database -> solve -> saved draft, median of ``repeat`` runs."""
-    from luckygas.planning import plan_day
+    from luckygas.bridge.planning import plan_day
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/small.sqlite"
@@ -151,8 +151,8 @@ def bench_small_day(repeat: int) -> None:
 
 def bench_demo_day(url: str, long_s: float, seeds: list[int]) -> None:
     """(b) the demo day at 2 s and 10 s against a long run, for each seed; median gaps."""
-    from luckygas.optimize.adapter import build_problem
-    from luckygas.planning import next_delivery_day
+    from luckygas.bridge.adapter import build_problem
+    from luckygas.bridge.planning import next_delivery_day
 
     engine = make_engine(url)
     with Session(engine) as s:

@@ -27,11 +27,11 @@ import argparse
 import dataclasses
 import time
 
+from luckygas.bridge.adapter import build_problem
+from luckygas.bridge.planning import next_delivery_day
 from luckygas.db import make_engine, session_scope
 from luckygas.domain import VehicleType
 from luckygas.optimize import PlanResult, RoutingProblem, SolverParams, check_plan, solve
-from luckygas.optimize.adapter import build_problem
-from luckygas.planning import next_delivery_day
 
 KEEP_TWD = 300.0
 

@@ -19,11 +19,11 @@ from typing import Any
 import nbformat
 from sqlalchemy.orm import Session
 
+from luckygas.bridge.persist import save_plan
+from luckygas.bridge.planning import plan_day
 from luckygas.db import make_engine
 from luckygas.demo.build import build_demo_database
 from luckygas.optimize.params import SolverParams
-from luckygas.optimize.persist import save_plan
-from luckygas.planning import plan_day
 from luckygas.reports import write_plan_workbook, write_route_sheets, write_stops_csv
 from luckygas.reports.data import load_plan_data
 from luckygas.reports.report import ReportParams, execute_report_notebook, export_html

@@ -100,9 +100,9 @@ def synthetic_day(n_orders: int = 180, seed: int = 7) -> RoutingProblem:
 
 def demo_day(url: str | None, day: dt.date | None) -> RoutingProblem:
     """The demo database's next open day (or ``day``)."""
+    from luckygas.bridge.adapter import build_problem
+    from luckygas.bridge.planning import next_delivery_day
     from luckygas.db import make_engine, session_scope
-    from luckygas.optimize.adapter import build_problem
-    from luckygas.planning import next_delivery_day
 
     engine = make_engine(url)
     with session_scope(engine) as session:

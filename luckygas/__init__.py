@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from luckygas.bridge.adapter import build_problem
+    from luckygas.bridge.persist import latest_plan, load_plan, save_plan
+    from luckygas.bridge.planning import next_delivery_day, plan_day
     from luckygas.db import make_engine, session_scope
     from luckygas.forecast import forecast_day
     from luckygas.importers import import_customers, import_history, import_orders
     from luckygas.maps import plan_map
     from luckygas.optimize import PlanResult, RoutingProblem, SolverParams, check_plan, solve
-    from luckygas.optimize.adapter import build_problem
-    from luckygas.optimize.persist import latest_plan, load_plan, save_plan
     from luckygas.orders import create_order
-    from luckygas.planning import next_delivery_day, plan_day
     from luckygas.plans import publish_plan
     from luckygas.reports import write_report, write_route_sheets
     from luckygas.scenarios import Scenario, compare_kpis, run_scenarios
@@ -46,13 +46,13 @@ _EXPORTS: dict[str, str] = {
     "SolverParams": "luckygas.optimize",
     "check_plan": "luckygas.optimize",
     "solve": "luckygas.optimize",
-    "build_problem": "luckygas.optimize.adapter",
-    "latest_plan": "luckygas.optimize.persist",
-    "load_plan": "luckygas.optimize.persist",
-    "save_plan": "luckygas.optimize.persist",
+    "build_problem": "luckygas.bridge.adapter",
+    "latest_plan": "luckygas.bridge.persist",
+    "load_plan": "luckygas.bridge.persist",
+    "save_plan": "luckygas.bridge.persist",
     "create_order": "luckygas.orders",
-    "next_delivery_day": "luckygas.planning",
-    "plan_day": "luckygas.planning",
+    "next_delivery_day": "luckygas.bridge.planning",
+    "plan_day": "luckygas.bridge.planning",
     "publish_plan": "luckygas.plans",
     "write_report": "luckygas.reports",
     "write_route_sheets": "luckygas.reports",

@@ -271,7 +271,7 @@ def day_checks(
         As :func:`data_checks`.
     """
     from luckygas import models as m
-    from luckygas.optimize.adapter import build_problem
+    from luckygas.bridge.adapter import build_problem
     from luckygas.queries import orders_for_date
 
     orders = orders_for_date(session, day)

@@ -2,7 +2,7 @@
 
 A saved plan keeps a digest of every order it was computed from
 (:func:`luckygas.optimize.digest.order_digests`, stored by ``save_plan``). Here the day's
-problem is built again from the database (:func:`luckygas.optimize.adapter.build_problem`,
+problem is built again from the database (:func:`luckygas.bridge.adapter.build_problem`,
 the same bridge planning uses) and its digests are compared with the plan's:
 
 - **added**: plannable now, not in the plan's input (created while or after it was computed);
@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from luckygas import queries
+from luckygas.bridge.adapter import build_problem
+from luckygas.bridge.persist import RUN_DIGESTS_KEY, RUN_OPTIONAL_KEY
 from luckygas.domain import OrderStatus
-from luckygas.optimize.adapter import build_problem
 from luckygas.optimize.digest import order_digests
-from luckygas.optimize.persist import RUN_DIGESTS_KEY, RUN_OPTIONAL_KEY
 
 #: Orders named in :meth:`DayChanges.describe` per kind before "and N more".
 NAMED_PER_KIND = 5

@@ -4,8 +4,8 @@
   run no SQL: they import nothing from SQLAlchemy but a few names that run none, never
   the models, and call no ``execute``/``scalar(s)``. They read through
   ``luckygas.queries`` and the services (``plans``, ``staleness``, ``planning``...).
-- The optimizer core (``luckygas.optimize``) knows nothing of the database, except the
-  bridge modules in :data:`BRIDGE_MODULES` that live there for now.
+- The optimizer core (``luckygas.optimize``) knows nothing of the database: reading a day
+  and saving a plan live in the bridge package beside it (``luckygas.bridge``).
 
 A static scan (AST), so a violation is named with its file and line.
 """
@@ -43,9 +43,9 @@ EXCEPTIONS: dict[str, str] = {}
 #: Calls that run SQL on a session or connection (not ``query``: DataFrame.query is pandas).
 SQL_CALLS = frozenset({"execute", "scalar", "scalars"})
 
-#: Modules of ``luckygas/optimize`` that bridge to the database (move out later: then
-#: this is the one line to change).
-BRIDGE_MODULES = frozenset({"adapter.py", "persist.py"})
+#: Modules of ``luckygas/optimize`` allowed to reach the database: none (the bridge
+#: package ``luckygas/bridge`` does it).
+BRIDGE_MODULES: frozenset[str] = frozenset()
 
 
 def _modules(*parts: str) -> list[Path]:

@@ -218,10 +218,10 @@ def stage_describe(ctx: DemoContext) -> None:
 
 def stage_plan(ctx: DemoContext) -> None:
     """Stage 3: optimize the next delivery day and save it as a draft plan."""
+    from luckygas.bridge.persist import save_plan
+    from luckygas.bridge.planning import plan_day
     from luckygas.db import make_engine, session_scope
     from luckygas.optimize import SolverParams
-    from luckygas.optimize.persist import save_plan
-    from luckygas.planning import plan_day
 
     day = ctx.results.get("next_delivery_date")
     if day is None:

@@ -73,7 +73,7 @@ def _forecast(args: argparse.Namespace) -> int:
 
 
 def _default_day(session) -> dt.date:
-    from luckygas.planning import next_delivery_day
+    from luckygas.bridge.planning import next_delivery_day
 
     return next_delivery_day(session) or dt.date.today() + dt.timedelta(days=1)
 

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from luckygas.cli._common import CommandError, add_command, show_progress
+
+if TYPE_CHECKING:
+    from luckygas.optimize import SolverParams
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``plan`` and ``plans`` to the command line."""
     p = add_command(sub, "plan", "optimize a delivery day and save it as a draft plan", _plan)
     p.add_argument("--date", type=_date, help="delivery date YYYY-MM-DD (default: next open day)")
-    p.add_argument("--time-limit", type=float, default=10.0, help="seconds of search (default 10)")
+    p.add_argument(
+        "--params",
+        type=Path,
+        metavar="FILE",
+        help="solver parameters from a .toml or .json file (the flags below override it)",
+    )
+    p.add_argument("--time-limit", type=float, help="seconds of search (default 10)")
     p.add_argument(
         "--vehicles", help="comma-separated plates available (default: the whole active fleet)"
     )
     p.add_argument("--name", help="plan name (default 'draft HH:MM')")
     p.add_argument("--no-optional", action="store_true", help="leave optional forecast orders out")
     p.add_argument("--deterministic", action="store_true", help="same input gives the same plan")
-    p.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
+    p.add_argument("--seed", type=int, help="random seed of the search (default 0)")
     p.add_argument("--no-save", action="store_true", help="print the plan without saving it")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -36,6 +46,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
 
 
+def _params(args: argparse.Namespace) -> SolverParams:
+    """The file's parameters (or the defaults) with the flags given on top."""
+    from luckygas.optimize import SolverParams
+
+    try:
+        base = SolverParams.from_file(args.params) if args.params else SolverParams()
+        changes: dict[str, Any] = {}
+        if args.time_limit is not None:
+            changes["time_limit_s"] = args.time_limit
+        if args.seed is not None:
+            changes["seed"] = args.seed
+        if args.deterministic:
+            changes["deterministic"] = True
+        return base.replace(**changes)
+    except (OSError, ValueError) as exc:  # tomllib's and json's errors are ValueErrors
+        raise CommandError(f"solver parameters: {exc}") from exc
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -45,10 +73,9 @@ def _date(text: str) -> dt.date:
 
 def _plan(args: argparse.Namespace) -> int:
     from luckygas import queries
+    from luckygas.bridge.persist import save_plan
+    from luckygas.bridge.planning import next_delivery_day, plan_day
     from luckygas.db import make_engine, session_scope
-    from luckygas.optimize import SolverParams
-    from luckygas.optimize.persist import save_plan
-    from luckygas.planning import next_delivery_day, plan_day
 
     engine = make_engine(args.database_url)
     try:
@@ -63,9 +90,7 @@ def _plan(args: argparse.Namespace) -> int:
                 if unknown := [p for p in plates if p not in found]:
                     raise CommandError(f"unknown vehicle plate(s): {', '.join(unknown)}")
                 vehicle_ids = [found[p] for p in dict.fromkeys(plates)]
-            params = SolverParams(time_limit_s=args.time_limit).replace(
-                deterministic=args.deterministic, seed=args.seed
-            )
+            params = _params(args)
             problem, result = plan_day(
                 session,
                 day,

@@ -336,8 +336,8 @@ def _params(args: argparse.Namespace) -> Any:
 
 
 def _day_problem(session: Any, day: dt.date | None) -> tuple[dt.date, Any]:
-    from luckygas.optimize.adapter import build_problem
-    from luckygas.planning import next_delivery_day
+    from luckygas.bridge.adapter import build_problem
+    from luckygas.bridge.planning import next_delivery_day
 
     day = day or next_delivery_day(session)
     if day is None:
@@ -373,8 +373,8 @@ def _solve_named(
 
 
 def _run(args: argparse.Namespace) -> int:
+    from luckygas.bridge.persist import PlanSaveError
     from luckygas.db import make_engine, session_scope
-    from luckygas.optimize.persist import PlanSaveError
     from luckygas.scenarios import compare_kpis
     from luckygas.scenarios.store import save_scenario_result
 

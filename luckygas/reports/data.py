@@ -279,7 +279,7 @@ def load_plan_data(
         A specific saved plan; must belong to ``day``. Default: the latest saved plan
         of :func:`latest_baseline_plan_id` (published first, else the latest draft).
     solve_if_missing
-        When ``day`` has no saved plan, solve one with :func:`luckygas.planning.plan_day`
+        When ``day`` has no saved plan, solve one with :func:`luckygas.bridge.planning.plan_day`
         (not saved; :attr:`PlanData.source` is ``"solved"``). Otherwise raise.
     progress
         Show the solver's progress bar when solving.
@@ -295,7 +295,7 @@ def load_plan_data(
         ``solve_if_missing`` is false, or the day has neither a plan nor orders
         (message :func:`nothing_to_report`).
     """
-    from luckygas.optimize.persist import load_plan
+    from luckygas.bridge.persist import load_plan
 
     if plan_id is not None:
         plan = queries.plan_header(session, plan_id)
@@ -312,7 +312,7 @@ def load_plan_data(
         raise LookupError(nothing_to_report(day))
     if not solve_if_missing:
         raise LookupError(f"no saved plan for {day}; run `luckygas plan` first.")
-    from luckygas.planning import plan_day
+    from luckygas.bridge.planning import plan_day
 
     _problem, result = plan_day(session, day, progress=progress or None)
     return plan_data_from_result(session, day, result, source="solved")

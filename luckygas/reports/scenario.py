@@ -84,7 +84,7 @@ def scenario_comparison(
         raise LookupError(f"no scenario named {name!r} (known: {known}).")
     plan_id = queries.latest_scenario_plan_id(session, day, row["id"])
     if plan_id is not None:
-        from luckygas.optimize.persist import load_plan
+        from luckygas.bridge.persist import load_plan
 
         result, source = load_plan(session, plan_id), "saved"
     else:
@@ -106,9 +106,9 @@ def scenario_comparison(
 def _solve_scenario(
     session: Session, day: dt.date, row: dict[str, Any], progress: bool
 ) -> PlanResult:
+    from luckygas.bridge.adapter import build_problem
+    from luckygas.bridge.planning import solve_progress_bar
     from luckygas.optimize import solve
-    from luckygas.optimize.adapter import build_problem
-    from luckygas.planning import solve_progress_bar
     from luckygas.scenarios.changes import Scenario
 
     scenario = Scenario.from_changes(row["name"], row["changes"] or {}, row["description"] or "")

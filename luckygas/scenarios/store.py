@@ -2,7 +2,7 @@
 
 A scenario row holds only the *changes* (JSON), never a day's data, so one scenario
 ("one truck fewer") is reused on any day. Each run is saved with the lead's
-:func:`luckygas.optimize.persist.save_plan` as a draft plan linked by ``scenario_id``;
+:func:`luckygas.bridge.persist.save_plan` as a draft plan linked by ``scenario_id``;
 the plan carries the run record (solver, parameters, seed, input fingerprint, wall time).
 """
 
@@ -213,11 +213,11 @@ def save_scenario_result(
 
     Raises
     ------
-    luckygas.optimize.persist.PlanSaveError
+    luckygas.bridge.persist.PlanSaveError
         If the plan refers to rows that do not exist (vehicles or orders the scenario
         added: only runs on real rows can be saved as plans); nothing is written.
     """
-    from luckygas.optimize.persist import PlanSaveError, save_plan
+    from luckygas.bridge.persist import PlanSaveError, save_plan
 
     row = _row(session, scenario.name)
     try:

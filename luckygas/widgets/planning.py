@@ -100,8 +100,8 @@ class PlanningPanel(PlanningControls, W.VBox):
         solve_fn: Callable[..., PlanResult] | None = None,
     ) -> None:
         from luckygas import queries
+        from luckygas.bridge.planning import next_delivery_day
         from luckygas.db import session_scope
-        from luckygas.planning import next_delivery_day
 
         self.engine = engine
         self.user = user
@@ -272,8 +272,8 @@ class PlanningPanel(PlanningControls, W.VBox):
         ValueError
             For a plan without routes (nothing to send to the drivers).
         """
+        from luckygas.bridge.persist import save_plan
         from luckygas.db import session_scope
-        from luckygas.optimize.persist import save_plan
 
         with self._busy():
             self._require_plan()
@@ -316,8 +316,8 @@ class PlanningPanel(PlanningControls, W.VBox):
 
     def _read_day(self, settings: PanelSettings) -> RoutingProblem:
         """The day as the database has it now (orders may have come or gone since)."""
+        from luckygas.bridge.adapter import build_problem
         from luckygas.db import session_scope
-        from luckygas.optimize.adapter import build_problem
 
         with session_scope(self.engine, user=self.user) as s:
             return build_problem(s, settings.day, vehicle_ids=settings.vehicle_ids)

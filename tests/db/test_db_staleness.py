@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import pytest
 
+from luckygas.bridge.persist import save_plan
+from luckygas.bridge.planning import plan_day
 from luckygas.cli import main as cli_main
 from luckygas.db import session_scope
 from luckygas.domain import OrderStatus, Role
 from luckygas.models import Order, Plan
 from luckygas.optimize.digest import order_digests
 from luckygas.optimize.params import SolverParams
-from luckygas.optimize.persist import save_plan
 from luckygas.orders import create_order, set_status
-from luckygas.planning import plan_day
 from luckygas.plans import StalePlanError, publish_plan
 from luckygas.reports.data import load_plan_data
 from luckygas.staleness import day_changes, plan_changes

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from luckygas import models as m
+from luckygas.bridge.adapter import build_problem, merge_windows
+from luckygas.bridge.persist import PlanSaveError, load_plan, save_plan
+from luckygas.bridge.planning import next_delivery_day, plan_day
 from luckygas.cli import main as cli_main
 from luckygas.domain import Priority, VehicleRequirement, VehicleType
 from luckygas.optimize import SolverParams, check_plan
-from luckygas.optimize.adapter import build_problem, merge_windows
-from luckygas.optimize.persist import PlanSaveError, load_plan, save_plan
 from luckygas.orders import create_order
-from luckygas.planning import next_delivery_day, plan_day
 from tests.factories import add_depot, add_motorcycle, add_truck
 
 DAY = dt.date(2026, 12, 1)  # a Tuesday
@@ -227,3 +227,40 @@ def test_cli_plan_rejects_unknown_plate(db_engine, capsys):
     code = cli_main(["--db", url, "plan", "--date", DAY.isoformat(), "--vehicles", "NOPE-1"])
     assert code == 1
     assert "unknown vehicle plate(s): NOPE-1" in capsys.readouterr().err
+
+
+def test_cli_plan_reads_solver_parameters_from_a_file(db_engine, tmp_path, capsys):
+    """`luckygas plan --params FILE` plans with the file's settings; a flag overrides one."""
+    from sqlalchemy.orm import Session
+
+    with Session(db_engine) as s:
+        s.info["user"] = "tester"
+        depot = m.Depot(code="TT", name="Depot", lat=22.7553, lng=121.1504)
+        s.add(depot)
+        s.flush()
+        s.add(
+            m.Vehicle(
+                plate="TRK-9",
+                name="Truck 9",
+                vehicle_type=VehicleType.LIGHT_TRUCK,
+                depot_id=depot.id,
+                cap_20kg=10,
+                max_kg=400,
+            )
+        )
+        _customer(s, "1400011", "麵店", 22.758, 121.145)
+        s.flush()
+        create_order(s, customer_code="1400011", delivery_date=DAY, quantities={20: 2})
+        s.commit()
+    params = tmp_path / "params.toml"
+    params.write_text("time_limit_s = 1\n[search]\nseed = 7\n[cost]\nbalance_weight = 50.0\n")
+    url = db_engine.url.render_as_string(hide_password=False)
+    args = ["--db", url, "--user", "tester", "plan", "--date", DAY.isoformat(), "--quiet"]
+    assert cli_main([*args, "--params", str(params), "--seed", "9"]) == 0
+    with Session(db_engine) as s:
+        run = s.scalar(select(m.Plan.parameters))
+    assert (run["time_limit_s"], run["seed"], run["balance_weight"]) == (1, 9, 50.0)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[search]\nseeed = 1\n")
+    assert cli_main([*args, "--params", str(bad)]) == 1
+    assert "unknown setting(s) ['seeed']" in capsys.readouterr().err

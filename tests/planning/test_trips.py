@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from luckygas import models as m
+from luckygas.bridge.adapter import build_problem
+from luckygas.bridge.persist import load_plan, save_plan
+from luckygas.bridge.planning import plan_day
 from luckygas.domain import VehicleRequirement
 from luckygas.optimize import SolverParams, check_plan
-from luckygas.optimize.adapter import build_problem
-from luckygas.optimize.persist import load_plan, save_plan
 from luckygas.orders import create_order
-from luckygas.planning import plan_day
 from tests.factories import add_depot, add_motorcycle
 
 DAY = dt.date(2026, 12, 1)

@@ -166,10 +166,10 @@ def build_planned_database(engine, *, solve_seconds: float = 1.0) -> int:
     from sqlalchemy.orm import Session
 
     from luckygas import models as m
+    from luckygas.bridge.persist import save_plan
+    from luckygas.bridge.planning import plan_day
     from luckygas.domain import VehicleRequirement, VehicleType
     from luckygas.optimize.params import SolverParams
-    from luckygas.optimize.persist import save_plan
-    from luckygas.planning import plan_day
 
     with Session(engine, expire_on_commit=False) as s:
         s.info["user"] = "tester"

@@ -168,7 +168,7 @@ def test_export_refuses_a_blank_map(monkeypatch, tmp_path):
 def test_report_draws_routes_and_markers_offline(report, tmp_path, chromium):
     """Opened from a lone file in headless Chromium with no network, the map shows a line per
     route and a marker per stop plus the depot; the hostile name is text."""
-    from luckygas.optimize.persist import load_plan
+    from luckygas.bridge.persist import load_plan
 
     path, url, plan_id = report
     engine = make_engine(url)

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luckygas import models as m
-from luckygas.optimize.adapter import build_problem
-from luckygas.optimize.persist import PlanSaveError, load_plan
+from luckygas.bridge.adapter import build_problem
+from luckygas.bridge.persist import PlanSaveError, load_plan
 from luckygas.scenarios import AddVehicles, Scenario, run_scenarios
 from luckygas.scenarios.store import (
     delete_scenario,

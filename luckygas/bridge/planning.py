@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from luckygas import models as m
+from luckygas.bridge.adapter import PLANNABLE_STATUSES, build_problem
 from luckygas.db import release_if_read_only
 from luckygas.domain import OrderStatus
-from luckygas.optimize.adapter import PLANNABLE_STATUSES, build_problem
 from luckygas.optimize.model import ProgressFn
 from luckygas.optimize.params import SolverParams
 from luckygas.optimize.problem import RoutingProblem
