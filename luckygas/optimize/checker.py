@@ -120,15 +120,23 @@ def _trips(v, rs, seq, rl, bad) -> list[int]:  # type: ignore[no-untyped-def]
 
 
 def _check_route(problem, v, route, rs, seq, md, node, rl=None) -> list[Violation]:  # type: ignore[no-untyped-def]
+    """Every rule of one route: loads and vehicle rules first, then the clock."""
     out: list[Violation] = []
 
     def bad(code: str, msg: str, oid: int | None = None) -> None:
         out.append(Violation(code, msg, v.id, oid))
 
     trip_of = _trips(v, rs, seq, rl, bad)
-    if out:
-        return out
-    # Capacity holds per trip: the vehicle is refilled at each reload.
+    if not out:
+        _check_loads_and_rules(v, seq, trip_of, bad)
+    if not out:
+        brk = _check_shift_and_break(problem, v, route, bad)
+        _check_clock(problem, v, route, rs, seq, md, node, rl, trip_of, brk, bad)
+    return out
+
+
+def _check_loads_and_rules(v, seq, trip_of, bad) -> None:  # type: ignore[no-untyped-def]
+    """Capacity per trip (the vehicle is refilled at each reload), stops, type and pins."""
     for trip in sorted(set(trip_of)):
         load = [o for o, t in zip(seq, trip_of, strict=True) if t == trip]
         for kg in SIZE_CLASSES_KG:
@@ -148,16 +156,19 @@ def _check_route(problem, v, route, rs, seq, md, node, rl=None) -> list[Violatio
             bad("PIN_BROKEN", f"order pinned to vehicle {o.pinned_vehicle_id}", o.id)
         if o.location is None or o.closed_reason is not None or not o.windows:
             bad("NOT_SERVABLE", "order without coordinates or closed today was routed", o.id)
-    if out:
-        return out
 
+
+def _check_shift_and_break(problem, v, route, bad) -> int | None:  # type: ignore[no-untyped-def]
+    """The route inside the shift and its span limit, the break inside its window.
+
+    Returns the break's start (None without one).
+    """
     start, end = int(route.start_s), int(route.end_s)
     lo, hi = max(v.shift_start_s, problem.depot.open_s), min(v.shift_end_s, problem.depot.close_s)
     if start < lo or end > hi:
         bad("SHIFT", f"route {start}-{end} outside shift {lo}-{hi}")
     if v.max_route_s is not None and end - start > v.max_route_s:
         bad("MAX_DURATION", f"route lasts {end - start} s > {v.max_route_s} s")
-
     brk = (
         None
         if route.break_start_s is None or str(route.break_start_s) == "<NA>"
@@ -170,28 +181,38 @@ def _check_route(problem, v, route, rs, seq, md, node, rl=None) -> list[Violatio
             v.break_start_earliest_s <= brk and brk + v.break_duration_s <= v.break_end_latest_s
         ):
             bad("BREAK_WINDOW", f"break at {brk} outside its window")
-    # Walk the route; the break may sit in any gap (travel or waiting), never in a service.
-    t_free, prev, brk_fits = (
-        start,
-        0,
-        brk is None or brk + v.break_duration_s <= start or brk >= end,
-    )
+    return brk
+
+
+def _check_clock(problem, v, route, rs, seq, md, node, rl, trip_of, brk, bad) -> None:  # type: ignore[no-untyped-def]
+    """Walk the route: travel, reloads, windows and service times; the break in a gap.
+
+    The break may sit in any gap (travel or waiting), never in a service.
+    """
+    start, end = int(route.start_s), int(route.end_s)
+    t_free, prev = start, 0
+    brk_fits = brk is None or brk + v.break_duration_s <= start or brk >= end
+
+    def gap(until: int, travel: int) -> int:
+        """Travel before ``until``, plus the break if it is taken in this gap."""
+        nonlocal brk_fits
+        if brk is not None and t_free <= brk and brk + v.break_duration_s <= until:
+            brk_fits = True
+            return travel + v.break_duration_s
+        return travel
+
     reload_at = {} if rl is None else {int(r.trip): r for r in rl.itertuples()}
     cur_trip = 1
     for o, s, trip in zip(seq, rs.itertuples(), trip_of, strict=True):
         if trip != cur_trip:  # back to the depot, reload, and out again
             cur_trip = trip
             r = reload_at[trip]
-            back = _travel(int(md.duration_s[v.type][prev, 0]), v.speed_factor)
             arrive, leave = int(r.arrival_s), int(r.departure_s)
-            gap_need = back
-            if brk is not None and t_free <= brk and brk + v.break_duration_s <= arrive:
-                gap_need += v.break_duration_s
-                brk_fits = True
-            if arrive < t_free + gap_need:
+            need = gap(arrive, _travel(int(md.duration_s[v.type][prev, 0]), v.speed_factor))
+            if arrive < t_free + need:
                 bad(
                     "TIME_TRAVEL",
-                    f"reload before trip {trip} at {arrive}, earliest {t_free + gap_need}",
+                    f"reload before trip {trip} at {arrive}, earliest {t_free + need}",
                 )
             if leave - arrive < v.reload_s:
                 bad(
@@ -202,17 +223,11 @@ def _check_route(problem, v, route, rs, seq, md, node, rl=None) -> list[Violatio
                 brk_fits = brk_fits or leave - arrive >= v.reload_s + v.break_duration_s
             t_free, prev = leave, 0
         m = node[o.id]
-        travel = _travel(int(md.duration_s[v.type][prev, m]), v.speed_factor)
         begin = int(s.start_s)
-        gap_need = travel
-        if brk is not None and t_free <= brk and brk + v.break_duration_s <= begin:
-            gap_need += v.break_duration_s
-            brk_fits = True
-        if begin < t_free + gap_need:
+        need = gap(begin, _travel(int(md.duration_s[v.type][prev, m]), v.speed_factor))
+        if begin < t_free + need:
             bad(
-                "TIME_TRAVEL",
-                f"service starts at {begin}, earliest possible {t_free + gap_need}",
-                o.id,
+                "TIME_TRAVEL", f"service starts at {begin}, earliest possible {t_free + need}", o.id
             )
         if not any(a <= begin <= b for a, b in o.windows):
             bad("WINDOW", f"service start {begin} outside windows {o.windows}", o.id)
@@ -220,13 +235,8 @@ def _check_route(problem, v, route, rs, seq, md, node, rl=None) -> list[Violatio
         if int(s.service_s) != svc or int(s.departure_s) != begin + svc:
             bad("SERVICE_TIME", f"service {s.service_s} s, expected {svc} s", o.id)
         t_free, prev = begin + svc, m
-    back = _travel(int(md.duration_s[v.type][prev, 0]), v.speed_factor)
-    gap_need = back
-    if brk is not None and t_free <= brk and brk + v.break_duration_s <= end:
-        gap_need += v.break_duration_s
-        brk_fits = True
-    if end < t_free + gap_need:
-        bad("TIME_TRAVEL", f"route ends at {end}, earliest possible {t_free + gap_need}")
+    need = gap(end, _travel(int(md.duration_s[v.type][prev, 0]), v.speed_factor))
+    if end < t_free + need:
+        bad("TIME_TRAVEL", f"route ends at {end}, earliest possible {t_free + need}")
     if v.has_break and brk is not None and not brk_fits:
         bad("BREAK_OVERLAP", f"break at {brk} overlaps a service or has no room in its gap")
-    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pandas as pd
@@ -138,3 +139,17 @@ def test_random_days_pass_the_checker(p) -> None:  # type: ignore[no-untyped-def
     """On random small days every plan passes check_plan and accounts for every order."""
     res = solve_checked(p)
     assert res.kpis["served"] + res.kpis["unassigned"] == len(p.orders)
+
+
+def test_checker_finds_a_break_laid_over_a_service() -> None:
+    """The driver's break moved onto a stop's service is an overlap; in a long gap it is fine."""
+    p = problem(
+        [order(1, windows=((11 * H, 12 * H),)), order(2, km=3, windows=((13 * H, 14 * H),))],
+        [vehicle(1, break_start_earliest_s=11 * H, break_end_latest_s=14 * H, break_duration_s=H)],
+    )
+    res = solve_checked(p)
+    first = res.stops.sort_values("sequence").iloc[0]
+    on_service = dataclasses.replace(res, routes=res.routes.copy())
+    on_service.routes["break_start_s"] = on_service.routes["break_start_s"].astype("Int64")
+    on_service.routes.loc[on_service.routes.index[0], "break_start_s"] = int(first["start_s"])
+    assert "BREAK_OVERLAP" in {v.code for v in check_plan(p, on_service)}
