@@ -7,13 +7,19 @@ here on purpose), so a modelling bug in one cannot hide itself in the other.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from luckygas.domain import SIZE_CLASSES_KG, VehicleRequirement, VehicleType
 from luckygas.optimize.matrix import default_matrix
-from luckygas.optimize.problem import RoutingProblem
+from luckygas.optimize.problem import Order, RoutingProblem, Vehicle
 from luckygas.optimize.result import PlanResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from luckygas.optimize.matrix import MatrixData
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,10 @@ def _trips(v, rs, seq, rl, bad) -> list[int]:  # type: ignore[no-untyped-def]
     return trip_of
 
 
+#: ``bad(code, message, order_id=None)``: record a violation of the route being checked.
+_Bad = Callable[..., None]
+
+
 def _check_route(problem, v, route, rs, seq, md, node, rl=None) -> list[Violation]:  # type: ignore[no-untyped-def]
     """Every rule of one route: loads and vehicle rules first, then the clock."""
     out: list[Violation] = []
@@ -135,7 +145,7 @@ def _check_route(problem, v, route, rs, seq, md, node, rl=None) -> list[Violatio
     return out
 
 
-def _check_loads_and_rules(v, seq, trip_of, bad) -> None:  # type: ignore[no-untyped-def]
+def _check_loads_and_rules(v: Vehicle, seq: list[Order], trip_of: list[int], bad: _Bad) -> None:
     """Capacity per trip (the vehicle is refilled at each reload), stops, type and pins."""
     for trip in sorted(set(trip_of)):
         load = [o for o, t in zip(seq, trip_of, strict=True) if t == trip]
@@ -158,7 +168,9 @@ def _check_loads_and_rules(v, seq, trip_of, bad) -> None:  # type: ignore[no-unt
             bad("NOT_SERVABLE", "order without coordinates or closed today was routed", o.id)
 
 
-def _check_shift_and_break(problem, v, route, bad) -> int | None:  # type: ignore[no-untyped-def]
+def _check_shift_and_break(
+    problem: RoutingProblem, v: Vehicle, route: Any, bad: _Bad
+) -> int | None:
     """The route inside the shift and its span limit, the break inside its window.
 
     Returns the break's start (None without one).
@@ -175,16 +187,28 @@ def _check_shift_and_break(problem, v, route, bad) -> int | None:  # type: ignor
         else int(route.break_start_s)
     )
     if v.has_break:
+        # has_break means both ends of the window are set.
+        earliest, latest = v.break_start_earliest_s or 0, v.break_end_latest_s or 0
         if brk is None:
             bad("BREAK_MISSING", "driver break not scheduled")
-        elif not (
-            v.break_start_earliest_s <= brk and brk + v.break_duration_s <= v.break_end_latest_s
-        ):
+        elif not (earliest <= brk and brk + v.break_duration_s <= latest):
             bad("BREAK_WINDOW", f"break at {brk} outside its window")
     return brk
 
 
-def _check_clock(problem, v, route, rs, seq, md, node, rl, trip_of, brk, bad) -> None:  # type: ignore[no-untyped-def]
+def _check_clock(
+    problem: RoutingProblem,
+    v: Vehicle,
+    route: Any,
+    rs: pd.DataFrame,
+    seq: list[Order],
+    md: MatrixData,
+    node: Mapping[int, int],
+    rl: pd.DataFrame | None,
+    trip_of: list[int],
+    brk: int | None,
+    bad: _Bad,
+) -> None:
     """Walk the route: travel, reloads, windows and service times; the break in a gap.
 
     The break may sit in any gap (travel or waiting), never in a service.

@@ -33,14 +33,12 @@ from fractions import Fraction
 from typing import Any
 
 from luckygas.domain import Priority, VehicleRequirement, VehicleType
-from luckygas.optimize.matrix import HaversineMatrix
 from luckygas.optimize.params import GROUP_OF, SolverParams
 from luckygas.optimize.problem import (
     DAY_S,
     Location,
     Order,
     RoutingProblem,
-    ServiceTime,
     Vehicle,
 )
 
@@ -270,165 +268,14 @@ class Scenario:
         """True if the scenario changes nothing but (possibly) its name."""
         return self.to_changes() == {}
 
-    # ------------------------------------------------------------------ apply
-
     def apply(self, problem: RoutingProblem) -> RoutingProblem:
         """Return a new problem with the changes applied; ``problem`` is untouched.
 
-        Raises
-        ------
-        ValueError
-            Naming the scenario and the change that cannot be applied (unknown vehicle
-            id/name, too few vehicles of a type to remove, clashing extra order id, a
-            moved depot with a user-supplied matrix, an invalid resulting shift/break).
+        See :func:`luckygas.scenarios.apply.apply_scenario`.
         """
-        try:
-            vehicles = self._fleet(problem)
-            vehicles = tuple(self._vehicle_times(v) for v in vehicles)
-            orders = tuple(self._order(o) for o in problem.orders)
-            orders = self._unpin(orders, {v.id for v in vehicles}) + self._extra(problem)
-            depot = problem.depot
-            if self.depot_location is not None:
-                if problem.matrix is not None and not isinstance(problem.matrix, HaversineMatrix):
-                    raise ValueError(
-                        "depot_location needs a straight-line matrix; the day uses "
-                        f"{problem.matrix.describe()}, whose distances cannot follow a moved depot"
-                    )
-                depot = dataclasses.replace(depot, location=Location(*self.depot_location))
-            service = problem.service_time
-            if self.service_time_factor != 1.0:
-                f = self.service_time_factor
-                service = ServiceTime(
-                    base_s=round(service.base_s * f),
-                    per_cylinder_s={kg: round(s * f) for kg, s in service.per_cylinder_s.items()},
-                )
-            return dataclasses.replace(
-                problem, depot=depot, orders=orders, vehicles=vehicles, service_time=service
-            )
-        except ValueError as exc:
-            raise ValueError(f"Scenario {self.name!r}: {exc}") from exc
+        from luckygas.scenarios.apply import apply_scenario
 
-    def _fleet(self, problem: RoutingProblem) -> tuple[Vehicle, ...]:
-        fleet = list(problem.vehicles)
-        ids = {v.id for v in fleet}
-        for vid in self.remove_vehicle_ids:
-            if vid not in ids:
-                raise ValueError(f"remove_vehicle_ids: vehicle id {vid} is not in today's fleet")
-        names = {v.name for v in fleet}
-        for name in self.remove_vehicle_names:
-            if name not in names:
-                raise ValueError(
-                    f"remove_vehicle_names: no vehicle named {name!r} in today's fleet"
-                )
-        drop_names = set(self.remove_vehicle_names)
-        fleet = [
-            v for v in fleet if v.id not in self.remove_vehicle_ids and v.name not in drop_names
-        ]
-        for vt, n in self.remove_vehicle_types.items():
-            of_type = [v for v in fleet if v.type == vt]
-            if n > len(of_type):
-                raise ValueError(
-                    f"remove_vehicle_types: cannot remove {n} {vt.value}(s), "
-                    f"the fleet has {len(of_type)}"
-                )
-            drop = {v.id for v in of_type[len(of_type) - n :]}
-            fleet = [v for v in fleet if v.id not in drop]
-        next_id = max((v.id for v in problem.vehicles), default=0) + 1
-        adds = list(self.add_vehicles)
-        for vt, n in self.vehicle_counts.items():
-            of_type = [v for v in fleet if v.type == vt]
-            if n < len(of_type):
-                drop = {v.id for v in of_type[n:]}
-                fleet = [v for v in fleet if v.id not in drop]
-            elif n > len(of_type):
-                adds.append(AddVehicles(vt, n - len(of_type)))
-        for add in adds:
-            template = add.template or next(
-                (v for v in problem.vehicles if v.type == add.type), DEFAULT_TEMPLATES[add.type]
-            )
-            base = template.name or add.type.value
-            for k in range(add.count):
-                fleet.append(
-                    dataclasses.replace(
-                        template, id=next_id, name=f"{base} +{k + 1}", driver_name="(extra)"
-                    )
-                )
-                next_id += 1
-        return tuple(fleet)
-
-    def _vehicle_times(self, v: Vehicle) -> Vehicle:
-        changes: dict[str, Any] = {}
-        start = v.shift_start_s if self.shift_start_min is None else self.shift_start_min * 60
-        if self.shift_start_min is not None:
-            changes["shift_start_s"] = start
-        if self.shift_end_min is not None:
-            changes["shift_end_s"] = self.shift_end_min * 60
-        if self.shift_length_min is not None:
-            changes["shift_end_s"] = min(DAY_S, start + self.shift_length_min * 60)
-        if self.speed_factor != 1.0:
-            changes["speed_factor"] = v.speed_factor * self.speed_factor
-        if self.break_duration_min == 0:
-            changes.update(break_duration_s=0, break_start_earliest_s=None, break_end_latest_s=None)
-        elif any(
-            x is not None
-            for x in (self.break_earliest_min, self.break_latest_min, self.break_duration_min)
-        ):
-            earliest = (
-                v.break_start_earliest_s
-                if self.break_earliest_min is None
-                else self.break_earliest_min * 60
-            )
-            latest = (
-                v.break_end_latest_s
-                if self.break_latest_min is None
-                else self.break_latest_min * 60
-            )
-            duration = (
-                v.break_duration_s
-                if self.break_duration_min is None
-                else self.break_duration_min * 60
-            )
-            if duration > 0 and (earliest is None or latest is None):
-                raise ValueError(
-                    f"vehicle {v.id} ({v.name}) has no break window; give break_earliest_min "
-                    "and break_latest_min"
-                )
-            changes.update(
-                break_duration_s=duration,
-                break_start_earliest_s=earliest,
-                break_end_latest_s=latest,
-            )
-        if not changes:
-            return v
-        try:
-            return dataclasses.replace(v, **changes)
-        except ValueError as exc:
-            raise ValueError(f"shift/break change is invalid for {exc}") from exc
-
-    def _order(self, o: Order) -> Order:
-        changes: dict[str, Any] = {}
-        if self.demand_multiplier != 1.0:
-            changes["demand"] = scale_demand(o.demand, self.demand_multiplier)
-        if self.window_widen_min:
-            changes["windows"] = widen_windows(o.windows, self.window_widen_min)
-        if self.service_time_factor != 1.0 and o.service_s is not None:
-            changes["service_s"] = round(o.service_s * self.service_time_factor)
-        return dataclasses.replace(o, **changes) if changes else o
-
-    def _unpin(self, orders: tuple[Order, ...], vehicle_ids: set[int]) -> tuple[Order, ...]:
-        return tuple(
-            dataclasses.replace(o, pinned_vehicle_id=None)
-            if o.pinned_vehicle_id is not None and o.pinned_vehicle_id not in vehicle_ids
-            else o
-            for o in orders
-        )
-
-    def _extra(self, problem: RoutingProblem) -> tuple[Order, ...]:
-        existing = {o.id for o in problem.orders}
-        clash = sorted(o.id for o in self.extra_orders if o.id in existing)
-        if clash:
-            raise ValueError(f"extra_orders: order id(s) {clash} already exist in the day")
-        return tuple(self._order(o) for o in self.extra_orders)
+        return apply_scenario(self, problem)
 
     # ------------------------------------------------------------------ JSON
 
