@@ -232,12 +232,15 @@ class PlanningPanel(PlanningControls, W.VBox):
                     f"The route of vehicle {vehicle_id} has {n_stops} stops; cannot lock {upto}."
                 )
             locks = {k: list(v) for k, v in self.locks.items()}
+            assert self.problem is not None
+            vehicle = self.problem.vehicles_by_id.get(vehicle_id)
+            name = vehicle.name if vehicle is not None else f"vehicle {vehicle_id}"
             if upto == 0:
                 locks.pop(vehicle_id, None)
-                done = f"Unlocked route of vehicle {vehicle_id}."
+                done = f"Unlocked the route of {name}."
             else:
                 locks[vehicle_id] = locked_prefix(route, upto)
-                done = f"Locked the first {upto} stop(s) of vehicle {vehicle_id}."
+                done = f"Locked the first {upto} stop{'' if upto == 1 else 's'} of {name}."
             return self._solve(self.settings(), warm=current, locks=locks, done=done)
 
     def unlock_all(self) -> PlanResult:

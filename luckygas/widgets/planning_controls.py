@@ -54,7 +54,13 @@ class PlanningControls:
         self.shift_end = W.TimePicker(description="Shift end", style=style)
         self.shift_hint = W.HTML("<span style='color:#555'>blank = each driver's own shift</span>")
         self.time_limit = W.FloatSlider(
-            value=limit, min=1, max=120, step=1, description="Time limit (s)", style=style
+            value=limit,
+            min=1,
+            max=120,
+            step=1,
+            description="Time limit (s)",
+            readout_format=".0f",
+            style=style,
         )
         self.distance_weight = W.FloatSlider(
             value=1.0, min=0.0, max=3.0, step=0.1, description="Distance cost ×", style=style
@@ -85,7 +91,12 @@ class PlanningControls:
             description="Order", options=[], style=style, disabled=True, layout=wide
         )
         self.move_target = W.Dropdown(description="to", options=[], style=style, disabled=True)
-        self.move_button = W.Button(description="Move & re-plan", icon="exchange", disabled=True)
+        self.move_button = W.Button(
+            description="Move & re-plan",
+            icon="exchange",
+            disabled=True,
+            layout=W.Layout(width="auto", min_width="140px"),
+        )
         self.lock_vehicle = W.Dropdown(
             description="Lock route", options=[], style=style, disabled=True
         )
@@ -97,7 +108,12 @@ class PlanningControls:
             style=style,
             layout=W.Layout(width="140px"),
         )
-        self.lock_button = W.Button(description="Lock & re-plan", icon="lock", disabled=True)
+        self.lock_button = W.Button(
+            description="Lock & re-plan",
+            icon="lock",
+            disabled=True,
+            layout=W.Layout(width="auto", min_width="140px"),
+        )
         self.unlock_button = W.Button(
             description="Unlock all & undo moves",
             icon="unlock",
