@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from luckygas.charts.style import (
     with_cjk_fonts,
@@ -83,9 +84,22 @@ def scenario_deltas(
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_title(DELTA_TITLES.get(col, col), fontsize=10)
         ax.grid(axis="x", alpha=0.3)
+        # Few ticks in thousands: six-digit TWD ticks ran into each other.
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _compact(x)))
+    axes[0].invert_yaxis()  # the first scenario on top, as in the table
     fig.suptitle(
         "green: better than the baseline (more orders served, or as many for less total cost)"
         " · red: worse · grey: same",
         fontsize=9,
     )
     return fig
+
+
+def _compact(x: float) -> str:
+    """``"-2,547"``, ``"500k"``, ``"1.2M"``: tick labels that fit a narrow panel."""
+    if abs(x) >= 1_000_000:
+        return f"{x / 1_000_000:,.1f}M"
+    if abs(x) >= 10_000:
+        return f"{x / 1000:,.0f}k"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
