@@ -389,34 +389,61 @@ class NotebookPage:
         )
 
     def start_run(self) -> None:
-        """Start JupyterLab's ``notebook:run-all-cells`` without waiting for it."""
+        """Start JupyterLab's ``notebook:run-all-cells`` without waiting for it.
+
+        The command's promise settles when the last cell has run, or when a cell raised
+        (the cells after it are not run); the page keeps its outcome for :meth:`wait_run`.
+        """
         self._run_started = time.monotonic()
         self.page.evaluate(
-            "() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
+            """() => {
+                const run = {done: false, ok: null, error: null};
+                window.__lgRun = run;
+                window.jupyterapp.commands.execute('notebook:run-all-cells').then(
+                    ok => { run.ok = ok; run.done = true; },
+                    err => { run.error = String(err); run.done = true; });
+            }"""
         )
 
     def wait_run(self, timeout_s: float = 300.0) -> float:
-        """Wait until the run started by :meth:`start_run` is done; returns its wall time.
+        """Wait until the run started by :meth:`start_run` is over; returns its wall time.
 
-        Done means no cell shows the ``[*]`` prompt, every code cell has an execution
-        count, and the kernel is idle.
+        Over means JupyterLab's command has settled, the kernel is idle and no cell shows
+        the ``[*]`` prompt. Whether every cell ran is :meth:`unexecuted_cells`' business.
         """
         self.page.wait_for_function(
             """() => {
+                if (!window.__lgRun || !window.__lgRun.done) return false;
                 const w = window.jupyterapp.shell.currentWidget;
                 const k = w && w.sessionContext && w.sessionContext.session
                     && w.sessionContext.session.kernel;
                 if (!k || k.status !== 'idle') return false;
                 const prompts = [...document.querySelectorAll(
                     '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
-                return prompts.length > 0 && prompts.every(
-                    p => /\\[\\d+\\]/.test(p.textContent) && !p.textContent.includes('*'));
+                return !prompts.some(p => p.textContent.includes('*'));
             }""",
             timeout=timeout_s * 1000,
             polling=250,
         )
         self.run_seconds = time.monotonic() - self._run_started
         return self.run_seconds
+
+    def unexecuted_cells(self) -> list[str]:
+        """The first line of every code cell without an execution count (not run)."""
+        return self.page.evaluate(
+            """() => {
+                const root = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+                const out = [];
+                for (const cell of root.querySelectorAll('.jp-CodeCell')) {
+                    const p = cell.querySelector('.jp-InputPrompt');
+                    if (p && !/\\[\\d+\\]/.test(p.textContent)) {
+                        const src = cell.querySelector('.jp-InputArea-editor');
+                        out.push((src ? src.textContent : '').split('\\n')[0].slice(0, 120));
+                    }
+                }
+                return out;
+            }"""
+        )
 
     def run_all(self, timeout_s: float = 300.0) -> float:
         """Run every cell and wait until done (:meth:`start_run`, :meth:`wait_run`)."""

@@ -314,23 +314,28 @@ class PlanningPanelUI(_PanelUI):
     def move_candidates(self) -> list[tuple[int, str, str]]:
         """Plausible moves ``(order, from vehicle, to vehicle)``, the likeliest to fit first.
 
-        Orders from the middle of the longest routes, to the least loaded other vehicles
-        of the same type (the Routes tab's headings give each route's load in kg).
+        Orders from the middle of the longest routes, to the other vehicles of the same
+        type with the most room: the earliest return to the depot, then the least load
+        (the Routes tab's headings give each route's ``HH:MM–HH:MM`` and kg).
         """
         types = self.vehicle_types()
         routes: dict[str, list[int]] = {}
-        load: dict[str, float] = {}
+        room: dict[str, tuple[str, float]] = {}
         for heading, orders in self.routes():
             parts = [p.strip() for p in heading.split("·")]
             if len(parts) < 2 or not orders:
                 continue
             routes[parts[1]] = orders
             kg = re.search(r"([\d,.]+)\s*kg\b", heading)
-            load[parts[1]] = float(kg.group(1).replace(",", "")) if kg else float(len(orders))
+            span = re.search(r"\d\d:\d\d\s*[–-]\s*(\d\d:\d\d)", heading)
+            room[parts[1]] = (
+                span.group(1) if span else "99:99",
+                float(kg.group(1).replace(",", "")) if kg else float(len(orders)),
+            )
         out = []
         for source in sorted(routes, key=lambda v: -len(routes[v])):
             same = [v for v in routes if v != source and types.get(v) == types.get(source)]
-            for target in sorted(same, key=lambda v: load[v]):
+            for target in sorted(same, key=lambda v: room[v]):
                 out.append((routes[source][len(routes[source]) // 2], source, target))
         if not out:
             raise AssertionError(f"no two routes of one vehicle type among {list(routes)}")
