@@ -102,8 +102,10 @@ def comparison_html(kpis: pd.DataFrame, baseline: str = BASELINE) -> str:
         label = KPI_LABELS.get(col, col)
         if col.startswith("Δ "):
             label = "Δ " + KPI_LABELS.get(col[2:], col[2:])
+        whole = "cost" in col or "penalty" in col  # TWD: whole amounts read better
         values = "".join(
-            f"<td style='text-align:right'>{_number(v)}</td>" for v in kpis[col].tolist()
+            f"<td style='text-align:right'>{_number(v, whole=whole)}</td>"
+            for v in kpis[col].tolist()
         )
         body.append(
             f"<tr><th style='text-align:left;white-space:nowrap'>{html.escape(str(label))}</th>"
@@ -117,10 +119,10 @@ def comparison_html(kpis: pd.DataFrame, baseline: str = BASELINE) -> str:
     )
 
 
-def _number(value: object) -> str:
+def _number(value: object, *, whole: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if isinstance(value, float) and not value.is_integer():
+    if isinstance(value, float) and not value.is_integer() and not whole:
         return f"{value:,.1f}"
     if isinstance(value, int | float):
         return f"{value:,.0f}"
@@ -195,7 +197,12 @@ class ScenarioPanel(W.VBox):
             description="scenarios",
         )
         self.time_limit = W.FloatSlider(
-            value=float(time_limit_s), min=1, max=30, step=1, description="seconds"
+            value=float(time_limit_s),
+            min=1,
+            max=30,
+            step=1,
+            description="seconds",
+            readout_format=".0f",
         )
         self.run_button = W.Button(description="Run", button_style="primary", icon="play")
         self.status = W.HTML("Pick scenarios and press Run; the baseline is always included.")
