@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import ipyleaflet as L
+import ipywidgets as W
 
 from luckygas.maps.controls import depot_latlng, legend_control, legend_html, new_map
 from luckygas.maps.plan import (
@@ -72,6 +73,10 @@ class LivePlanMap:
         self._inset: L.Map | None = None
         self._inset_lines: list[L.Layer] = []
         self._framed = False  # whether the view was fitted to a plan with stops
+        # One popup for the whole map, filled by the clicked marker: markers with popup
+        # widgets of their own cannot leave the map cleanly (see plan_layers' on_click).
+        self._popup_html = W.HTML()
+        self._popup: L.Popup | None = None
 
     def show(self, result: PlanResult, depot: Depot | tuple[float, float] | None) -> L.Map:
         """Show ``result``: build the map the first time, else swap its plan layers.
@@ -90,20 +95,37 @@ class LivePlanMap:
             view was a guess): then a new map framed on this plan.
         """
         if self.map is None or not self._framed:
-            self._build(result, depot, plan_layers(result, depot=depot, customers=self.customers))
+            layers = plan_layers(
+                result, depot=depot, customers=self.customers, on_click=self._open_popup
+            )
+            self._build(result, depot, layers)
         else:
             layers = plan_layers(
-                result, depot=depot, customers=self.customers, previous=self._layers
+                result,
+                depot=depot,
+                customers=self.customers,
+                previous=self._layers,
+                on_click=self._open_popup,
             )
             self._swap(layers, depot)
         self._framed = not result.stops.empty
         assert self.map is not None
         return self.map
 
+    def _open_popup(self, location: tuple[float, float], html: str) -> None:
+        """Show ``html`` (already escaped) in the map's popup at ``location``."""
+        if self._popup is None:
+            return
+        self._popup_html.value = html
+        self._popup.open_popup(location)
+
     def close(self) -> None:
         """Close the plan layers, the map and its controls (the basemap is left alone)."""
         if self._layers is not None:
             self._layers.close()
+        if self._popup is not None:  # its content widget is reused by the next map
+            self._popup.close()
+            self._popup = None
         close_widgets(self._inset_lines)
         if self.map is not None:
             for control in self.map.controls:
@@ -125,6 +147,11 @@ class LivePlanMap:
         m = new_map(main, self.basemap, self.height_px)
         m.layers = (*m.layers, *layers.layers)
         m.add(L.LayersControl(position="topright", collapsed=True))
+        self._popup = L.Popup(
+            location=m.center, child=self._popup_html, close_button=True, max_width=360
+        )
+        m.add(self._popup)
+        self._popup.close_popup()  # added open; it opens on a marker's click
         self._legend = legend_control(layers.legend, title=_LEGEND_TITLE)
         m.add(self._legend)
         if other is not None:

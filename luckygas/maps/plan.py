@@ -104,6 +104,7 @@ def plan_layers(
     depot: Depot | tuple[float, float] | None = None,
     customers: pd.DataFrame | None = None,
     previous: PlanLayers | None = None,
+    on_click: PopupOpener | None = None,
 ) -> PlanLayers:
     """The route, unserved and depot layers of one planned day (no map, no view).
 
@@ -111,6 +112,13 @@ def plan_layers(
     ----------
     result, depot, customers
         As in :func:`plan_map`.
+    on_click
+        Instead of a popup widget per marker, call ``on_click(location, html)`` when a
+        marker is clicked (a map that shows one shared popup; see
+        :class:`~luckygas.maps.live.LivePlanMap`). A popup widget whose marker leaves
+        the map cannot be closed cleanly: the browser's widget manager throws "Widget
+        is not attached" for every popup never opened (measured: one error per stop and
+        re-plan), and left open it stays in the kernel.
     previous
         Layers of an earlier plan, built with the same ``customers``: a layer that would
         show exactly the same (same stops, times, label and colour) is reused instead
@@ -138,13 +146,17 @@ def plan_layers(
         who = f"{route_no} · {route['vehicle_name']}" + (f" ({driver})" if driver else "")
         name = route_label(route_no, route["vehicle_name"], len(rstops), len(trips))
         key = _digest("route", who, name, colours[vid], depot_pt, rstops)
-        build = partial(_route_layer, rstops, trips, colours[vid], extras, f"Route {who}", name)
+        build = partial(
+            _route_layer, rstops, trips, colours[vid], extras, f"Route {who}", name, on_click
+        )
         groups.append(_reuse(old, by_key, key, build))
         paths += [(p, colours[vid]) for p in trips]
         legend[who] = colours[vid]
     unserved = None
     if len(un):
-        unserved = _reuse(old, by_key, _digest("unserved", un), partial(_unserved_layer, un))
+        unserved = _reuse(
+            old, by_key, _digest("unserved", un), partial(_unserved_layer, un, on_click)
+        )
         legend[f"Not planned ({len(un)})"] = UNSERVED_COLOUR
     depot_group = None
     if depot_pt:
@@ -329,54 +341,65 @@ def _route_layer(
     extras: Mapping[int, Mapping[str, Any]],
     vehicle: str,
     name: str,
+    on_click: PopupOpener | None = None,
 ) -> L.LayerGroup:
-    popup = _popup_maker()
+    popup = _popup_maker(on_click)
     layers: list[L.Layer] = [_polyline(p, colour, i, 4) for i, p in enumerate(trips)]
     if "trip" in rstops.columns:  # position within the trip, for "trip 2, stop 5"
         rstops = rstops.assign(trip_stop=rstops.groupby("trip").cumcount() + 1)
     records = [r for r in rstops.to_dict("records") if has_point(r["lat"], r["lng"])]
     for r in records:
-        layers.append(
-            L.Marker(
-                location=(float(r["lat"]), float(r["lng"])),
-                icon=number_icon(int(r["sequence"]), colour),
-                draggable=False,
-                title=f"{int(r['sequence'])}. {r['customer_name']}",
-                popup=popup(stop_popup_html(r, extras.get(int(r["customer_id"])), vehicle=vehicle)),
-            )
+        marker = L.Marker(
+            location=(float(r["lat"]), float(r["lng"])),
+            icon=number_icon(int(r["sequence"]), colour),
+            draggable=False,
+            title=f"{int(r['sequence'])}. {r['customer_name']}",
         )
+        popup(marker, stop_popup_html(r, extras.get(int(r["customer_id"])), vehicle=vehicle))
+        layers.append(marker)
     return L.LayerGroup(layers=layers, name=name)
 
 
-def _popup_maker() -> Callable[[str], W.HTML]:
-    """Popup widgets sharing one layout and one style (one maker per layer).
+#: ``opener(location, html)``: show ``html`` in a map's one shared popup at ``location``.
+PopupOpener = Callable[[tuple[float, float], str], None]
 
-    Each ``HTML`` widget otherwise brings its own ``Layout`` and ``HTMLStyle`` widget:
-    three widgets per stop for the browser to create instead of one. Sharing stays
-    within one layer, so closing a layer never closes another layer's popup layout.
+
+def _popup_maker(on_click: PopupOpener | None = None) -> Callable[[L.Marker, str], None]:
+    """Give a marker its popup: a widget, or a click that opens the map's shared popup.
+
+    Popup widgets share one layout and one style (one maker per layer): each ``HTML``
+    widget otherwise brings its own ``Layout`` and ``HTMLStyle`` widget, three widgets
+    per stop for the browser to create instead of one. Sharing stays within one layer,
+    so closing a layer never closes another layer's popup layout.
     """
+    if on_click is not None:
+
+        def bind(marker: L.Marker, value: str) -> None:
+            where = tuple(marker.location)
+            marker.on_click(lambda **_: on_click(where, value))
+
+        return bind
     layout, style = W.Layout(), HTMLStyle()
 
-    def popup(value: str) -> W.HTML:
-        return W.HTML(value, layout=layout, style=style)
+    def attach(marker: L.Marker, value: str) -> None:
+        marker.popup = W.HTML(value, layout=layout, style=style)
 
-    return popup
+    return attach
 
 
-def _unserved_layer(un: pd.DataFrame) -> L.LayerGroup:
-    popup = _popup_maker()
+def _unserved_layer(un: pd.DataFrame, on_click: PopupOpener | None = None) -> L.LayerGroup:
+    popup = _popup_maker(on_click)
     layers: list[L.Layer] = []
     for r in un.to_dict("records"):
         if has_point(r["lat"], r["lng"]):
-            layers.append(
-                L.Marker(
-                    location=(float(r["lat"]), float(r["lng"])),
-                    icon=symbol_icon("✕", UNSERVED_COLOUR),
-                    draggable=False,
-                    title=f"Not planned: {r['customer_name']}",
-                    popup=popup(unserved_popup_html(r)),
-                )
+            marker = L.Marker(
+                location=(float(r["lat"]), float(r["lng"])),
+                icon=symbol_icon("✕", UNSERVED_COLOUR),
+                draggable=False,
+                title=f"Not planned: {r['customer_name']}",
             )
+            popup(marker, unserved_popup_html(r))
+            layers.append(marker)
     missing = len(un) - len(layers)
     name = f"Unserved ({len(un)}" + (f", {missing} without coordinates)" if missing else ")")
     return L.LayerGroup(layers=layers, name=name)

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
     from luckygas.optimize.problem import RoutingProblem
     from luckygas.optimize.result import PlanResult
+    from luckygas.staleness import DayChanges
 
 _TIMELINE_TAB = 2
 _log = logging.getLogger(__name__)
@@ -87,6 +88,11 @@ class PlanningPanel(PlanningControls, W.VBox):
     orders_added, orders_removed
         Order ids the last re-plan found added to / gone from the day since the plan
         that was on screen (empty after a first plan).
+    changes
+        What changed in the database since the plan on screen was computed (an order a
+        colleague created during the solve, say), as of the last check; ``None`` before
+        the first plan. Checked after every run, before saving, and by
+        :meth:`check_for_changes`.
     """
 
     def __init__(
@@ -115,6 +121,7 @@ class PlanningPanel(PlanningControls, W.VBox):
         self.saved_plan_id: int | None = None
         self.orders_added: list[int] = []
         self.orders_removed: list[int] = []
+        self.changes: DayChanges | None = None
         self._charts_stale = True
         self._busy_depth = 0
 
@@ -287,11 +294,28 @@ class PlanningPanel(PlanningControls, W.VBox):
                 plan = save_plan(s, self.problem, self.result, name=name or None)
                 plan_id, plan_name = int(plan.id), plan.name
             self.saved_plan_id = plan_id
+            self.changes = self._day_changes()
             self.status.value = (
                 f"Saved draft <b>{html.escape(plan_name)}</b> (plan {plan_id}) for "
-                f"{self.problem.date.isoformat()}."
+                f"{self.problem.date.isoformat()}.{self._stale_html()}"
             )
             return plan_id
+
+    def check_for_changes(self) -> DayChanges:
+        """Compare the plan on screen with the day's orders in the database now.
+
+        Orders a colleague added, cancelled or edited since the plan was computed are
+        named in the status line; re-planning (any button) takes them in.
+
+        Returns
+        -------
+        luckygas.staleness.DayChanges
+        """
+        with self._busy():
+            self._require_plan()
+            self.changes = self._day_changes()
+            self.status.value = self._status_html("Checked the day's orders.")
+            return self.changes
 
     def render_charts(self) -> None:
         """Draw the timeline and load charts of the current plan (if not drawn yet).
@@ -364,6 +388,8 @@ class PlanningPanel(PlanningControls, W.VBox):
         self.problem, self.result = problem, result
         self.pins, self.locks = dict(pins), {v: list(r) for v, r in lock_routes.items()}
         self.orders_added, self.orders_removed = _order_changes(before, problem)
+        # The day was read before the solve: an order created during it is caught here.
+        self.changes = self._day_changes()
         self.progress.value = self.progress.max
         self.progress.bar_style = "success"
         self._refresh(done)
@@ -409,8 +435,27 @@ class PlanningPanel(PlanningControls, W.VBox):
         locked = sum(o is not None for r in self.locks.values() for o in r)
         parts.append(f"{len(self.pins)} moved, {locked} stops locked")
         parts.append(f"[{status_text(self.result.run.status)}]")
-        line = html.escape(" · ".join(parts))
+        line = html.escape(" · ".join(parts)) + self._stale_html()
         return f"<b>{html.escape(done)}</b> {line}" if done else line
+
+    def _day_changes(self) -> DayChanges:
+        from sqlalchemy.orm import Session
+
+        from luckygas.optimize.digest import order_digests
+        from luckygas.staleness import day_changes
+
+        assert self.problem is not None
+        with Session(self.engine) as s:
+            return day_changes(s, self.problem.date, order_digests(self.problem))
+
+    def _stale_html(self) -> str:
+        """A red sentence naming what changed since the plan, or nothing."""
+        if self.changes is None or not self.changes.is_stale:
+            return ""
+        return (
+            "<br><span style='color:#b00'><b>Out of date:</b> "
+            f"{html.escape(self.changes.describe())} Re-plan to take them in.</span>"
+        )
 
     def _refresh_edit_options(self) -> None:
         assert self.problem is not None and self.result is not None
@@ -464,6 +509,7 @@ class PlanningPanel(PlanningControls, W.VBox):
         self.save_button.disabled = not (
             planned and self.result is not None and not self.result.routes.empty
         )
+        self.check_button.disabled = not planned
 
     @contextlib.contextmanager
     def _busy(self) -> Iterator[None]:

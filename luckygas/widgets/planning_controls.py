@@ -27,6 +27,7 @@ class PlanningControls:
     lock_route: Any
     unlock_all: Any
     save_draft: Any
+    check_for_changes: Any
     render_charts: Any
     _guard: Any
     _sync_lock_limit: Any
@@ -122,6 +123,13 @@ class PlanningControls:
         )
         self.draft_name = W.Text(placeholder="draft name (optional)")
         self.save_button = W.Button(description="Save draft", icon="save", disabled=True)
+        self.check_button = W.Button(
+            description="Check for changes",
+            icon="refresh",
+            disabled=True,
+            tooltip="Compare the plan with the day's orders in the database now",
+            layout=W.Layout(width="auto"),
+        )
 
         self.map_box = W.Box(layout=W.Layout(width="100%"))
         self.kpi_html = W.HTML(layout=W.Layout(min_width="300px", margin="0 24px 0 0"))
@@ -141,6 +149,7 @@ class PlanningControls:
         )
         self.unlock_button.on_click(lambda _: self._guard(self.unlock_all))
         self.save_button.on_click(lambda _: self._guard(self.save_draft, self.draft_name.value))
+        self.check_button.on_click(lambda _: self._guard(self.check_for_changes))
         self.time_limit.observe(lambda ch: setattr(self.progress, "max", ch["new"]), "value")
         self.lock_vehicle.observe(lambda _: self._sync_lock_limit(), "value")
         for picker in (self.move_order_pick, self.move_target, self.lock_vehicle):
@@ -180,7 +189,7 @@ class PlanningControls:
                 W.HBox([self.move_order_pick, self.move_target, self.move_button]),
                 W.HBox([self.lock_vehicle, self.lock_upto, self.lock_button]),
                 W.HBox([self.unlock_button]),
-                W.HBox([self.draft_name, self.save_button]),
+                W.HBox([self.draft_name, self.save_button, self.check_button]),
             ],
             layout=W.Layout(flex="1 1 auto"),
         )
@@ -209,6 +218,7 @@ class PlanningControls:
             self.lock_button,
             self.unlock_button,
             self.save_button,
+            self.check_button,
         )
 
     # -- reading the controls -----------------------------------------------

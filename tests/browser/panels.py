@@ -278,6 +278,18 @@ class PlanningPanelUI(_PanelUI):
             last = now
         return last
 
+    def click_stop(self, timeout_s: float = 15.0) -> str:
+        """Click the first numbered stop on the map; the text of the popup it opens."""
+        self.tab("Map")
+        main_map = self.root.locator(".leaflet-container").first
+        marker = main_map.locator(".leaflet-marker-icon").filter(has_text=re.compile(r"^\d+$"))
+        # Markers overlap in town: a click at a marker's centre may land on another one,
+        # so the click is sent to this marker's element itself.
+        marker.first.dispatch_event("click")
+        popup = self.root.locator(".leaflet-popup-content").first
+        popup.wait_for(state="visible", timeout=timeout_s * 1000)
+        return clean(popup.inner_text())
+
     def tab(self, name: str) -> None:
         """Open one of the panel's tabs (Map, Routes, Timeline, Not planned)."""
         self.root.get_by_role("tab", name=re.compile(re.escape(name))).first.click()

@@ -177,6 +177,8 @@ def test_optimize_shows_plan_on_map(panel: PanelSession) -> None:
     routes = panel.ui.routes_by_vehicle()
     assert routes, "the Routes tab lists no routes"
     assert sum(len(r) for r in routes.values()) == action.served
+    popup = panel.ui.click_stop()
+    assert any(vehicle in popup for vehicle in routes), f"the popup names no vehicle: {popup}"
     panel.assert_no_new_errors()
 
 

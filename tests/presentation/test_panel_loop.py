@@ -344,3 +344,25 @@ def test_shift_pickers_say_what_blank_means(small_db):
     """Blank shift pickers keep each driver's own shift, and the panel says so."""
     panel = _panel(small_db)
     assert "blank = each driver's own shift" in panel.shift_hint.value
+
+
+def test_the_panel_says_when_orders_changed_since_its_plan(small_db):
+    """An order created after the plan was computed is named; a re-plan takes it in."""
+    panel = _panel(small_db)
+    panel.optimize()
+    assert panel.changes is not None and not panel.changes.is_stale
+    assert "Out of date" not in panel.status.value
+    with Session(small_db) as s:
+        s.info["user"] = MANAGER
+        new = m.Order(number="20261201-998", customer_id=1, delivery_date=DAY, qty_20kg=1)
+        s.add(new)
+        s.commit()
+        new_id = new.id
+    changes = panel.check_for_changes()
+    assert list(changes.added) == [new_id]
+    assert "Out of date" in panel.status.value and f"#{new_id} Shop 1" in panel.status.value
+    panel.save_draft("with a stale plan")
+    assert "Out of date" in panel.status.value  # saved, and still told
+    panel.optimize()
+    assert new_id in panel.problem.orders_by_id
+    assert not panel.changes.is_stale and "Out of date" not in panel.status.value
