@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
-from luckygas.domain import ZONES
+from luckygas.domain import ZONES, hhmm_from_seconds
 
 #: Qualitative route colours (Tableau 10 and Dark 2 without reds, which mean "unserved").
 ROUTE_PALETTE: tuple[str, ...] = (
@@ -40,12 +39,8 @@ ZONE_COLOURS: dict[str, str] = {
 NO_ZONE_COLOUR = "#999999"
 
 
-def hhmm(seconds: float | int | None) -> str:
-    """``"08:05"`` from seconds since midnight; ``"–"`` for a missing value."""
-    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
-        return "–"
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
+#: ``"08:05"`` from seconds since midnight, ``"–"`` for a missing value (``domain``'s).
+hhmm = hhmm_from_seconds
 
 
 def route_colours(vehicle_ids: Sequence[int]) -> dict[int, str]:
