@@ -168,8 +168,8 @@ def test_next_delivery_day_finds_open_orders(day_db):
     assert next_delivery_day(day_db, after=DAY + dt.timedelta(days=1)) is None
 
 
-def test_cli_plan_saves_a_draft(db_engine, capsys):
-    """`luckygas plan --date D` prints KPIs and saves a draft plan."""
+def _one_truck_one_order(db_engine) -> None:
+    """A depot, one light truck and one order of two 20 kg cylinders on DAY."""
     from sqlalchemy.orm import Session
 
     with Session(db_engine) as s:
@@ -191,6 +191,13 @@ def test_cli_plan_saves_a_draft(db_engine, capsys):
         s.flush()
         create_order(s, customer_code="1400011", delivery_date=DAY, quantities={20: 2})
         s.commit()
+
+
+def test_cli_plan_saves_a_draft(db_engine, capsys):
+    """`luckygas plan --date D` prints KPIs and saves a draft plan."""
+    from sqlalchemy.orm import Session
+
+    _one_truck_one_order(db_engine)
     url = db_engine.url.render_as_string(hide_password=False)
     code = cli_main(
         [
@@ -233,25 +240,7 @@ def test_cli_plan_reads_solver_parameters_from_a_file(db_engine, tmp_path, capsy
     """`luckygas plan --params FILE` plans with the file's settings; a flag overrides one."""
     from sqlalchemy.orm import Session
 
-    with Session(db_engine) as s:
-        s.info["user"] = "tester"
-        depot = m.Depot(code="TT", name="Depot", lat=22.7553, lng=121.1504)
-        s.add(depot)
-        s.flush()
-        s.add(
-            m.Vehicle(
-                plate="TRK-9",
-                name="Truck 9",
-                vehicle_type=VehicleType.LIGHT_TRUCK,
-                depot_id=depot.id,
-                cap_20kg=10,
-                max_kg=400,
-            )
-        )
-        _customer(s, "1400011", "麵店", 22.758, 121.145)
-        s.flush()
-        create_order(s, customer_code="1400011", delivery_date=DAY, quantities={20: 2})
-        s.commit()
+    _one_truck_one_order(db_engine)
     params = tmp_path / "params.toml"
     params.write_text("time_limit_s = 1\n[search]\nseed = 7\n[cost]\nbalance_weight = 50.0\n")
     url = db_engine.url.render_as_string(hide_password=False)
