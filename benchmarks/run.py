@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/run.py [--quick] [--only NAME ...] [--out benchmarks/results]
+                             [--solomon DIR]
 
 Each benchmark is its own script (see ``benchmarks/README.md``); this runner builds one
 demo database for the ones that read it, runs them in sequence (they time things, so
@@ -21,12 +22,11 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOLOMON = HERE.parent.parent / "shared" / "data" / "vrptw" / "solomon"
 
 
-def _commands(db_url: str, quick: bool) -> dict[str, list[str]]:
+def _commands(db_url: str, quick: bool, solomon_dir: Path | None) -> dict[str, list[str]]:
     py = sys.executable
-    solomon = sorted(str(p) for p in SOLOMON.glob("*.txt"))
+    solomon = sorted(str(p) for p in solomon_dir.glob("*.txt")) if solomon_dir else []
     return {
         "db": [py, str(HERE / "db_bench.py"), "--repeat", "5" if quick else "25"],
         "demo": [py, str(HERE / "demo_bench.py"), "--repeat", "1" if quick else "3"],
@@ -41,7 +41,12 @@ def _commands(db_url: str, quick: bool) -> dict[str, list[str]]:
         "report": [py, str(HERE / "report_bench.py"), "--repeat", "1" if quick else "3"],
         "panel": [py, str(HERE / "panel_bench.py"), "--db", db_url]
         + ([] if quick else ["--rounds", "2"]),
-        "vrptw": [py, str(HERE / "vrptw.py"), "--time-limit", "1", *solomon],
+        # The Solomon set is not shipped: without --solomon DIR the benchmark is skipped.
+        **(
+            {"vrptw": [py, str(HERE / "vrptw.py"), "--time-limit", "1", *solomon]}
+            if solomon
+            else {}
+        ),
     }
 
 
@@ -51,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer repeats, smaller sizes")
     ap.add_argument("--only", nargs="+", help="run only these (db, demo, import, ...)")
     ap.add_argument("--out", type=Path, default=HERE / "results")
+    ap.add_argument(
+        "--solomon", type=Path, metavar="DIR", help="folder of the Solomon VRPTW instances"
+    )
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     failed = []
@@ -63,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        for name, cmd in _commands(db_url, args.quick).items():
+        for name, cmd in _commands(db_url, args.quick, args.solomon).items():
             if args.only and name not in args.only:
                 continue
             print(f"\n=== {name}: {' '.join(Path(c).name for c in cmd[1:4])} ...", flush=True)

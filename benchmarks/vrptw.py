@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/vrptw.py [--time-limit S] [--mode MODE ...] [--solutions-dir DIR] FILE...
 
-Convention (see ``/work/shared/data/vrptw/solomon/SOURCES.md``): distances are Euclidean
+Convention (see the ``SOURCES.md`` beside the instances): distances are Euclidean
 truncated to one decimal, travel time = distance, objective = total distance, vehicles
 free up to the fleet limit; compared with ``bks_distance_only.csv``. Everything is scaled
 by 10 to integers, so the numbers are exact.
@@ -37,7 +37,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from luckygas.optimize.model import NumModel, NumVehicle
 from luckygas.optimize.params import SolverParams
 
-DATA = Path("/work/shared/data/vrptw/solomon")
 SCALE = 10
 # Every customer gets a disjunction (as in luckygas) with a penalty far above any route
 # length, so a first solution always exists; an incomplete answer is reported, not hidden.
@@ -155,8 +154,11 @@ def run_one(args: tuple[str, str, float, float, str | None]) -> dict[str, object
     }
 
 
-def load_bks() -> dict[str, float]:
-    with open(DATA / "bks_distance_only.csv") as f:
+def load_bks(path: Path) -> dict[str, float]:
+    """Best-known distances by instance name (an empty table if the file is missing)."""
+    if not path.is_file():
+        return {}
+    with open(path) as f:
         return {r["instance"]: float(r["distance"]) for r in csv.DictReader(f) if r["distance"]}
 
 
@@ -170,8 +172,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--solutions-dir", default=None)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument(
+        "--bks",
+        type=Path,
+        help="best-known solutions CSV (instance,distance); default: "
+        "bks_distance_only.csv beside the first instance file",
+    )
     a = ap.parse_args(argv)
-    bks = load_bks()
+    bks = load_bks(a.bks or Path(a.files[0]).parent / "bks_distance_only.csv")
     jobs = [
         (
             f,
