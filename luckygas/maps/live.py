@@ -17,6 +17,7 @@ import ipywidgets as W
 from luckygas.maps.controls import depot_latlng, legend_control, legend_html, new_map
 from luckygas.maps.plan import (
     Focus,
+    IconPool,
     PlanLayers,
     close_widgets,
     inset_control,
@@ -77,6 +78,7 @@ class LivePlanMap:
         # widgets of their own cannot leave the map cleanly (see plan_layers' on_click).
         self._popup_html = W.HTML()
         self._popup: L.Popup | None = None
+        self._icons = IconPool()
 
     def show(self, result: PlanResult, depot: Depot | tuple[float, float] | None) -> L.Map:
         """Show ``result``: build the map the first time, else swap its plan layers.
@@ -96,7 +98,11 @@ class LivePlanMap:
         """
         if self.map is None or not self._framed:
             layers = plan_layers(
-                result, depot=depot, customers=self.customers, on_click=self._open_popup
+                result,
+                depot=depot,
+                customers=self.customers,
+                on_click=self._open_popup,
+                icons=self._icons,
             )
             self._build(result, depot, layers)
         else:
@@ -106,6 +112,7 @@ class LivePlanMap:
                 customers=self.customers,
                 previous=self._layers,
                 on_click=self._open_popup,
+                icons=self._icons,
             )
             self._swap(layers, depot)
         self._framed = not result.stops.empty
@@ -122,7 +129,7 @@ class LivePlanMap:
     def close(self) -> None:
         """Close the plan layers, the map and its controls (the basemap is left alone)."""
         if self._layers is not None:
-            self._layers.close()
+            close_widgets(self._layers.layers, keep=self._icons.ids)
         if self._popup is not None:  # its content widget is reused by the next map
             self._popup.close()
             self._popup = None
@@ -170,7 +177,8 @@ class LivePlanMap:
         # One assignment, so the browser gets one update instead of one per layer.
         base = (x for x in self.map.layers if id(x) not in old)
         self.map.layers = (*base, *layers.layers)
-        close_widgets([x for x in self._layers.layers if id(x) not in kept])
+        gone = [x for x in self._layers.layers if id(x) not in kept]
+        close_widgets(gone, keep=self._icons.ids)
         if self._legend is not None:
             self._legend.widget.value = legend_html(layers.legend, title=_LEGEND_TITLE)
         if self._inset is not None and layers.paths != self._layers.paths:

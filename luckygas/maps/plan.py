@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
@@ -105,6 +105,7 @@ def plan_layers(
     customers: pd.DataFrame | None = None,
     previous: PlanLayers | None = None,
     on_click: PopupOpener | None = None,
+    icons: IconMaker = number_icon,
 ) -> PlanLayers:
     """The route, unserved and depot layers of one planned day (no map, no view).
 
@@ -124,6 +125,9 @@ def plan_layers(
         show exactly the same (same stops, times, label and colour) is reused instead
         of built again, because every marker, icon and popup is a widget the browser
         has to create. The caller closes the previous layers that are not reused.
+    icons
+        ``icons(n, colour)``: a numbered stop icon (an :class:`IconPool` shares them
+        between re-plans, so a redrawn route creates its markers but not their icons).
 
     Returns
     -------
@@ -147,7 +151,15 @@ def plan_layers(
         name = route_label(route_no, route["vehicle_name"], len(rstops), len(trips))
         key = _digest("route", who, name, colours[vid], depot_pt, rstops)
         build = partial(
-            _route_layer, rstops, trips, colours[vid], extras, f"Route {who}", name, on_click
+            _route_layer,
+            rstops,
+            trips,
+            colours[vid],
+            extras,
+            f"Route {who}",
+            name,
+            on_click,
+            icons,
         )
         groups.append(_reuse(old, by_key, key, build))
         paths += [(p, colours[vid]) for p in trips]
@@ -342,6 +354,7 @@ def _route_layer(
     vehicle: str,
     name: str,
     on_click: PopupOpener | None = None,
+    icons: IconMaker = number_icon,
 ) -> L.LayerGroup:
     popup = _popup_maker(on_click)
     layers: list[L.Layer] = [_polyline(p, colour, i, 4) for i, p in enumerate(trips)]
@@ -351,7 +364,7 @@ def _route_layer(
     for r in records:
         marker = L.Marker(
             location=(float(r["lat"]), float(r["lng"])),
-            icon=number_icon(int(r["sequence"]), colour),
+            icon=icons(int(r["sequence"]), colour),
             draggable=False,
             title=f"{int(r['sequence'])}. {r['customer_name']}",
         )
@@ -362,6 +375,38 @@ def _route_layer(
 
 #: ``opener(location, html)``: show ``html`` in a map's one shared popup at ``location``.
 PopupOpener = Callable[[tuple[float, float], str], None]
+#: ``icons(n, colour)``: the icon of stop number ``n`` of a route drawn in ``colour``.
+IconMaker = Callable[[int, str], L.DivIcon]
+
+
+class IconPool:
+    """Numbered stop icons shared by the markers of every plan a live map shows.
+
+    An icon is a widget the browser creates; a route redrawn after a re-plan keeps its
+    colour and mostly its stop numbers, so its new markers take the icons the old ones
+    had. The pool holds at most one icon per (number, colour) and closes them on
+    :meth:`close`, not with the layers (see ``close_widgets(..., keep=)``).
+    """
+
+    def __init__(self) -> None:
+        self._icons: dict[tuple[int, str], L.DivIcon] = {}
+
+    def __call__(self, n: int, colour: str) -> L.DivIcon:
+        """The icon of stop ``n`` in ``colour`` (made once)."""
+        key = (int(n), colour)
+        if key not in self._icons:
+            self._icons[key] = number_icon(*key)
+        return self._icons[key]
+
+    @property
+    def ids(self) -> set[int]:
+        """``id()`` of every icon in the pool (what ``close_widgets`` must keep)."""
+        return {id(icon) for icon in self._icons.values()}
+
+    def close(self) -> None:
+        """Close every icon of the pool."""
+        close_widgets(self._icons.values())
+        self._icons.clear()
 
 
 def _popup_maker(on_click: PopupOpener | None = None) -> Callable[[L.Marker, str], None]:
@@ -463,14 +508,14 @@ def inset_control(
     return L.WidgetControl(widget=box, position="bottomright")
 
 
-def close_widgets(widgets: Iterable[W.Widget]) -> None:
+def close_widgets(widgets: Iterable[W.Widget], keep: Collection[int] = ()) -> None:
     """Close widgets and every widget they hold (layers, icons, popups, layouts, styles).
 
     ``Widget.close`` closes one model only: a ``LayerGroup``'s markers, their icons and
     popups (each popup with its layout and style) stay registered in the kernel until
     closed one by one. Basemaps are left open: a basemap widget may be shared by maps.
     """
-    seen: set[int] = set()
+    seen: set[int] = set(keep)  # ``id()`` of widgets shared elsewhere (pooled icons)
     stack = list(widgets)
     while stack:
         w = stack.pop()
