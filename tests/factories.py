@@ -22,9 +22,12 @@ MOTORCYCLE = dict(
 )  # fmt: skip
 
 
-def add_depot(session: Session) -> m.Depot:
-    """The Taitung depot (the earlier system's downtown point)."""
-    depot = m.Depot(code="TT", name="Taitung depot", lat=22.7553, lng=121.1504)
+DEPOT = dict(code="TT", name="Taitung depot", lat=22.7553, lng=121.1504)
+
+
+def add_depot(session: Session, **columns) -> m.Depot:
+    """The Taitung depot (the earlier system's downtown point; ``columns`` applied)."""
+    depot = m.Depot(**{**DEPOT, **columns})
     session.add(depot)
     session.flush()
     return depot

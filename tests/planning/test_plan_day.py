@@ -12,7 +12,7 @@ from luckygas.bridge.adapter import build_problem, merge_windows
 from luckygas.bridge.persist import PlanSaveError, load_plan, save_plan
 from luckygas.bridge.planning import next_delivery_day, plan_day
 from luckygas.cli import main as cli_main
-from luckygas.domain import Priority, VehicleRequirement, VehicleType
+from luckygas.domain import Priority, VehicleRequirement
 from luckygas.optimize import SolverParams, check_plan
 from luckygas.orders import create_order
 from tests.factories import add_depot, add_motorcycle, add_truck
@@ -174,19 +174,11 @@ def _one_truck_one_order(db_engine) -> None:
 
     with Session(db_engine) as s:
         s.info["user"] = "tester"
-        depot = m.Depot(code="TT", name="Depot", lat=22.7553, lng=121.1504)
-        s.add(depot)
-        s.flush()
-        s.add(
-            m.Vehicle(
-                plate="TRK-9",
-                name="Truck 9",
-                vehicle_type=VehicleType.LIGHT_TRUCK,
-                depot_id=depot.id,
-                cap_20kg=10,
-                max_kg=400,
-            )
-        )
+        depot = add_depot(s, name="Depot")
+        add_truck(
+            s, depot, plate="TRK-9", name="Truck 9", cap_50kg=0, cap_20kg=10, cap_16kg=0,
+            cap_10kg=0, cap_4kg=0, max_kg=400, fixed_cost=0, cost_per_km=0,
+        )  # fmt: skip
         _customer(s, "1400011", "麵店", 22.758, 121.145)
         s.flush()
         create_order(s, customer_code="1400011", delivery_date=DAY, quantities={20: 2})
@@ -229,7 +221,7 @@ def test_cli_plan_rejects_unknown_plate(db_engine, capsys):
     from sqlalchemy.orm import Session
 
     with Session(db_engine) as s:
-        s.add(m.Depot(code="TT", name="Depot", lat=22.7553, lng=121.1504))
+        add_depot(s, name="Depot")
         s.commit()
     code = cli_main(["--db", url, "plan", "--date", DAY.isoformat(), "--vehicles", "NOPE-1"])
     assert code == 1

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from luckygas import models as m
 from luckygas.domain import Priority, Role, VehicleRequirement, VehicleType
 from luckygas.optimize import Depot, Location, Order, RoutingProblem, SolverParams, Vehicle, solve
+from tests.factories import add_depot, add_motorcycle, add_truck
 
 DAY = dt.date(2026, 12, 1)  # a Tuesday, not a holiday
 XSS_NAME = "<script>alert(1)</script>"
@@ -60,35 +61,13 @@ def small_db(db_engine: Engine) -> Engine:
     with Session(db_engine) as s:
         s.info["user"] = MANAGER
         s.add(m.User(username=MANAGER, full_name="Depot Manager", role=Role.MANAGER))
-        depot = m.Depot(code="TT", name="Taitung depot", lat=22.7553, lng=121.1504)
-        s.add(depot)
-        s.flush()
-        truck = m.Vehicle(
-            plate="TRK-001",
-            name="TRUCK-1",
-            vehicle_type=VehicleType.LIGHT_TRUCK,
-            depot_id=depot.id,
-            cap_50kg=10,
-            cap_20kg=40,
-            cap_16kg=20,
-            cap_10kg=10,
-            cap_4kg=10,
-            max_kg=1500,
-            fixed_cost=500,
-            cost_per_km=8,
-        )
-        moto = m.Vehicle(
-            plate="MTR-001",
-            name="MOTO-1",
-            vehicle_type=VehicleType.MOTORCYCLE,
-            depot_id=depot.id,
-            cap_20kg=3,
-            cap_16kg=3,
-            cap_10kg=3,
-            cap_4kg=5,
-            max_kg=80,
-            fixed_cost=200,
-            cost_per_km=3,
+        depot = add_depot(s)
+        truck = add_truck(
+            s, depot, plate="TRK-001", name="TRUCK-1", cap_50kg=10, cap_20kg=40, cap_16kg=20,
+            max_kg=1500, fixed_cost=500,
+        )  # fmt: skip
+        moto = add_motorcycle(
+            s, depot, plate="MTR-001", name="MOTO-1", cap_4kg=5, fixed_cost=200, cost_per_km=3
         )
         s.add_all([truck, moto])
         s.flush()

@@ -168,31 +168,21 @@ def build_planned_database(engine, *, solve_seconds: float = 1.0) -> int:
     from luckygas import models as m
     from luckygas.bridge.persist import save_plan
     from luckygas.bridge.planning import plan_day
-    from luckygas.domain import VehicleRequirement, VehicleType
+    from luckygas.domain import VehicleRequirement
     from luckygas.optimize.params import SolverParams
+    from tests.factories import add_depot, add_motorcycle, add_truck
 
     with Session(engine, expire_on_commit=False) as s:
         s.info["user"] = "tester"
-        depot = m.Depot(code="TT", name="幸福氣 台東站", lat=22.7583, lng=121.1444)
-        s.add(depot)
-        s.flush()
-        truck = m.Vehicle(
-            plate="ABC-1234",
-            name="Truck A",
-            vehicle_type=VehicleType.LIGHT_TRUCK,
-            depot_id=depot.id,
-            cap_50kg=10,
-            cap_20kg=30,
-            cap_16kg=20,
-            cap_10kg=20,
-            cap_4kg=20,
-            max_kg=160,
-            fixed_cost=500,
-            cost_per_km=8,
-        )
-        moto = m.Vehicle(plate="XYZ-987", name="Moto B", vehicle_type=VehicleType.MOTORCYCLE,
-                         depot_id=depot.id, cap_20kg=4, cap_16kg=4, cap_10kg=4, cap_4kg=4,
-                         max_kg=100, fixed_cost=100, cost_per_km=2)  # fmt: skip
+        depot = add_depot(s, name="幸福氣 台東站", lat=22.7583, lng=121.1444)
+        truck = add_truck(
+            s, depot, plate="ABC-1234", name="Truck A", cap_50kg=10, cap_20kg=30, cap_16kg=20,
+            cap_10kg=20, cap_4kg=20, max_kg=160, fixed_cost=500,
+        )  # fmt: skip
+        moto = add_motorcycle(
+            s, depot, plate="XYZ-987", name="Moto B", cap_20kg=4, cap_16kg=4, cap_10kg=4,
+            cap_4kg=4, max_kg=100, fixed_cost=100,
+        )  # fmt: skip
         s.add_all([truck, moto])
         s.flush()
         s.add_all([
