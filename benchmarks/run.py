@@ -3,12 +3,14 @@
 Usage::
 
     python benchmarks/run.py [--quick] [--only NAME ...] [--out benchmarks/results]
-                             [--solomon DIR]
+                             [--solomon DIR] [--bks FILE]
 
 Each benchmark is its own script (see ``benchmarks/README.md``); this runner builds one
 demo database for the ones that read it, runs them in sequence (they time things, so
 they must not compete for the two cores), prints their output and writes it to
-``<out>/<name>.txt``. ``--quick`` uses fewer repeats and smaller sizes.
+``<out>/<name>.txt``. ``--quick`` uses fewer repeats and smaller sizes. The Solomon
+VRPTW set comes from ``benchmarks/data/solomon/`` unless ``--solomon DIR`` (and ``--bks
+FILE``, the best-known distances) name other files.
 """
 
 from __future__ import annotations
@@ -22,11 +24,17 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+#: The Solomon instances shipped with the repository (see its README.md).
+SOLOMON_DIR = HERE / "data" / "solomon"
 
 
-def _commands(db_url: str, quick: bool, solomon_dir: Path | None) -> dict[str, list[str]]:
+def _commands(
+    db_url: str, quick: bool, solomon_dir: Path = SOLOMON_DIR, bks: Path | None = None
+) -> dict[str, list[str]]:
     py = sys.executable
-    solomon = sorted(str(p) for p in solomon_dir.glob("*.txt")) if solomon_dir else []
+    solomon = sorted(str(p) for p in solomon_dir.glob("*.txt"))
+    if not solomon:
+        raise SystemExit(f"run.py: no Solomon instances (*.txt) in {solomon_dir}")
     return {
         "db": [py, str(HERE / "db_bench.py"), "--repeat", "5" if quick else "25"],
         "demo": [py, str(HERE / "demo_bench.py"), "--repeat", "1" if quick else "3"],
@@ -41,12 +49,9 @@ def _commands(db_url: str, quick: bool, solomon_dir: Path | None) -> dict[str, l
         "report": [py, str(HERE / "report_bench.py"), "--repeat", "1" if quick else "3"],
         "panel": [py, str(HERE / "panel_bench.py"), "--db", db_url]
         + ([] if quick else ["--rounds", "2"]),
-        # The Solomon set is not shipped: without --solomon DIR the benchmark is skipped.
-        **(
-            {"vrptw": [py, str(HERE / "vrptw.py"), "--time-limit", "1", *solomon]}
-            if solomon
-            else {}
-        ),
+        "vrptw": [py, str(HERE / "vrptw.py"), "--time-limit", "1"]
+        + (["--bks", str(bks)] if bks else [])
+        + solomon,
     }
 
 
@@ -57,7 +62,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", help="run only these (db, demo, import, ...)")
     ap.add_argument("--out", type=Path, default=HERE / "results")
     ap.add_argument(
-        "--solomon", type=Path, metavar="DIR", help="folder of the Solomon VRPTW instances"
+        "--solomon",
+        type=Path,
+        metavar="DIR",
+        default=SOLOMON_DIR,
+        help="folder of the Solomon VRPTW instances (default: benchmarks/data/solomon)",
+    )
+    ap.add_argument(
+        "--bks",
+        type=Path,
+        metavar="FILE",
+        help="best-known distances for them (default: bks_distance_only.csv beside them)",
     )
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -71,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        for name, cmd in _commands(db_url, args.quick, args.solomon).items():
+        for name, cmd in _commands(db_url, args.quick, args.solomon, args.bks).items():
             if args.only and name not in args.only:
                 continue
             print(f"\n=== {name}: {' '.join(Path(c).name for c in cmd[1:4])} ...", flush=True)

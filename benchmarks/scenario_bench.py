@@ -2,9 +2,8 @@
 
 Usage::
 
-    # the demo day; build it first with
-    #   LUCKYGAS_DATABASE_URL=sqlite:////tmp/demo.sqlite luckygas demo-data
-    python benchmarks/scenario_bench.py --db sqlite:////tmp/demo.sqlite
+    # the demo day (``luckygas demo-data`` builds data/luckygas.sqlite first)
+    python benchmarks/scenario_bench.py --db sqlite:///data/luckygas.sqlite
     # no database: a synthetic Taitung day (180 orders, 8 vehicles)
     python benchmarks/scenario_bench.py --synthetic
 

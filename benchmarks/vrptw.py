@@ -2,9 +2,13 @@
 
 Usage::
 
-    python benchmarks/vrptw.py [--time-limit S] [--mode MODE ...] [--solutions-dir DIR] FILE...
+    python benchmarks/vrptw.py [--time-limit S] [--mode MODE ...] [--solutions-dir DIR]
+                               [--bks FILE] [FILE | NAME ...]
 
-Convention (see the ``SOURCES.md`` beside the instances): distances are Euclidean
+Without FILE, all 56 instances shipped in ``benchmarks/data/solomon/`` run; a NAME such
+as ``C101`` is looked up there, so ``vrptw.py R101 RC208`` runs two of them.
+
+Convention (see ``benchmarks/data/solomon/SOURCES.md``): distances are Euclidean
 truncated to one decimal, travel time = distance, objective = total distance, vehicles
 free up to the fleet limit; compared with ``bks_distance_only.csv``. Everything is scaled
 by 10 to integers, so the numbers are exact.
@@ -36,6 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from luckygas.optimize.model import NumModel, NumVehicle
 from luckygas.optimize.params import SolverParams
+
+#: The Solomon instances and best-known solutions shipped with the repository.
+SOLOMON_DIR = Path(__file__).resolve().parent / "data" / "solomon"
 
 SCALE = 10
 # Every customer gets a disjunction (as in luckygas) with a penalty far above any route
@@ -162,9 +169,30 @@ def load_bks(path: Path) -> dict[str, float]:
         return {r["instance"]: float(r["distance"]) for r in csv.DictReader(f) if r["distance"]}
 
 
+def instance_paths(names: list[str]) -> list[Path]:
+    """Instance files for ``names``: paths as given, bare names (``C101``) from
+    :data:`SOLOMON_DIR`; every shipped instance when ``names`` is empty."""
+    if not names:
+        return sorted(SOLOMON_DIR.glob("*.txt"))
+    paths = []
+    for name in names:
+        path = Path(name)
+        if not path.exists() and path.parent == Path(".") and path.suffix in ("", ".txt"):
+            path = SOLOMON_DIR / f"{path.stem.upper()}.txt"
+        if not path.is_file():
+            raise SystemExit(f"vrptw.py: no instance file {name}")
+        paths.append(path)
+    return paths
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("files", nargs="+")
+    ap.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="instance files or names (C101); default: every instance in benchmarks/data/solomon",
+    )
     ap.add_argument("--time-limit", type=float, default=1.0, help="seconds per instance (total)")
     ap.add_argument("--mode", nargs="+", default=["seeded"], choices=["pca", "pcarc", "seeded"])
     ap.add_argument(
@@ -176,10 +204,16 @@ def main(argv: list[str] | None = None) -> int:
         "--bks",
         type=Path,
         help="best-known solutions CSV (instance,distance); default: "
-        "bks_distance_only.csv beside the first instance file",
+        "bks_distance_only.csv beside the first instance file, else the shipped one",
     )
     a = ap.parse_args(argv)
-    bks = load_bks(a.bks or Path(a.files[0]).parent / "bks_distance_only.csv")
+    if a.bks and not a.bks.is_file():
+        raise SystemExit(f"vrptw.py: no best-known solutions file {a.bks}")
+    a.files = [str(p) for p in instance_paths(a.files)]
+    if not a.files:
+        raise SystemExit(f"vrptw.py: no instance files in {SOLOMON_DIR}")
+    beside = Path(a.files[0]).parent / "bks_distance_only.csv"
+    bks = load_bks(a.bks or (beside if beside.is_file() else SOLOMON_DIR / beside.name))
     jobs = [
         (
             f,
