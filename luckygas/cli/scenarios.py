@@ -473,8 +473,14 @@ def _tradeoff_sentence(name: str, baseline: str, table: Any) -> str:
 
 def _sweep(args: argparse.Namespace) -> int:
     from luckygas.db import make_engine, session_scope
+    from luckygas.outputs import check_output_path, write_csv
     from luckygas.scenarios import sweep
 
+    # Refuse a bad output path now, not after minutes of solving.
+    if args.csv:
+        check_output_path(args.csv, (".csv",), database_url=args.database_url)
+    if args.chart:
+        check_output_path(args.chart, (".png", ".svg", ".pdf"), database_url=args.database_url)
     engine = make_engine(args.database_url)
     try:
         with session_scope(engine, user=args.user) as session:
@@ -507,7 +513,7 @@ def _sweep(args: argparse.Namespace) -> int:
         "(fewest unserved orders first, then the cheapest)"
     )
     if args.csv:
-        df.to_csv(args.csv, index=False)
+        write_csv(df, args.csv, database_url=args.database_url, encoding="utf-8")
         print(f"Wrote {args.csv}")
     if args.chart:
         import matplotlib

@@ -28,6 +28,7 @@ from luckygas.domain import (
 from luckygas.importers import layouts as L
 from luckygas.importers.customers import format_cylinder_list, rest_days_text
 from luckygas.models import Customer
+from luckygas.outputs import OutputPathError, check_output_path, write_csv, write_xlsx
 
 Layout = Literal["workbook", "template"]
 
@@ -49,7 +50,9 @@ def export_customers(
         Open session (read only).
     path
         ``.xlsx`` (either layout) or ``.csv`` (template layout, UTF-8 with BOM so Excel
-        shows the Chinese text).
+        shows the Chinese text). Text is written as text (a name starting with ``=`` is
+        no formula; in CSV it gets a leading ``'``), under a temporary name renamed
+        at the end (see :mod:`luckygas.outputs`).
     layout
         ``"workbook"``: sheet ``客戶資料``, the real 76 columns. ``"template"``: the English
         template columns.
@@ -60,19 +63,27 @@ def export_customers(
     -------
     int
         Number of customers written.
+
+    Raises
+    ------
+    luckygas.outputs.OutputPathError
+        (a ``ValueError``) ``path`` has the wrong suffix or is the session's database.
     """
-    frame = customers_frame(session, layout=layout, codes=codes)
     path = Path(path)
+    # Checked before reading: the session's own SQLite file is never an output.
+    database_url = session.get_bind().url.render_as_string(hide_password=False)
+    suffixes = (".xlsx",) if layout == "workbook" else (".xlsx", ".csv")
+    if layout == "workbook" and path.suffix.lower() == ".csv":
+        raise OutputPathError(
+            "the workbook layout is written as .xlsx; use --layout template for CSV"
+        )
+    check_output_path(path, suffixes, database_url=database_url)
+    frame = customers_frame(session, layout=layout, codes=codes)
     if path.suffix.lower() == ".csv":
-        if layout == "workbook":
-            raise ValueError(
-                "the workbook layout is written as .xlsx; use --layout template for CSV"
-            )
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        write_csv(frame, path, database_url=database_url)
     else:
         sheet = L.WORKBOOK_SHEET if layout == "workbook" else "customers"
-        with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
-            frame.to_excel(writer, sheet_name=sheet, index=False)
+        write_xlsx({sheet: frame}, path, database_url=database_url)
     return len(frame)
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from luckygas.domain import ZONES, hhmm_from_minutes
 from luckygas.importers import layouts as L
+from luckygas.outputs import write_xlsx
 
 _ROADS = ("中華路一段", "中山路", "正氣路", "傳廣路", "四維路二段", "更生路", "開封街", "新生路")
 _SHOPS = ("麵店", "小吃", "餐廳", "早餐店", "國小", "幼兒園", "火鍋", "便當")
@@ -134,8 +135,7 @@ def write_workbook(frame: pd.DataFrame, path: str) -> None:
     """Write a workbook frame as the real file is laid out (column 70 without a header)."""
     out = frame.copy()
     out.columns = ["" if c == L.UNNAMED_COLUMN else c for c in frame.columns]
-    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
-        out.to_excel(writer, sheet_name=L.WORKBOOK_SHEET, index=False)
+    write_xlsx({L.WORKBOOK_SHEET: out}, path)
 
 
 def sample_history(

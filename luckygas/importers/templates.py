@@ -11,6 +11,7 @@ import pandas as pd
 
 from luckygas.importers import layouts as L
 from luckygas.importers.history import HISTORY_TEMPLATE_COLUMNS
+from luckygas.outputs import write_text, write_xlsx
 
 Kind = Literal["customers", "orders", "history"]
 
@@ -54,7 +55,9 @@ def write_template(kind: Kind, path: str | os.PathLike[str] | None = None) -> st
     path
         ``.csv`` (header row only, UTF-8 with BOM so Excel shows it right) or ``.xlsx``
         (the header row, plus a ``help`` sheet describing every column). ``None`` returns
-        the CSV text without writing.
+        the CSV text without writing. Any other suffix, or the configured database,
+        is refused (:class:`luckygas.outputs.OutputPathError`); the file is written
+        atomically.
 
     Returns
     -------
@@ -68,7 +71,8 @@ def write_template(kind: Kind, path: str | os.PathLike[str] | None = None) -> st
         header.to_csv(buffer, index=False)
         text = buffer.getvalue()
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8-sig")
+            # The BOM makes Excel show the text as UTF-8; the header holds no data cells.
+            write_text("\ufeff" + text, path, (".csv",))
         return text
     help_frame = pd.DataFrame(
         {
@@ -78,7 +82,5 @@ def write_template(kind: Kind, path: str | os.PathLike[str] | None = None) -> st
             "example": [c.example for c in columns],
         }
     )
-    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
-        header.to_excel(writer, sheet_name=kind, index=False)
-        help_frame.to_excel(writer, sheet_name="help", index=False)
+    write_xlsx({kind: header, "help": help_frame}, path)
     return str(path)

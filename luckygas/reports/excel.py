@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from luckygas.domain import SIZE_CLASSES_KG
+from luckygas.outputs import XLSX_OPTIONS, atomic_output, check_output_path, write_csv
 from luckygas.reports.data import PlanData
 from luckygas.reports.tables import kpi_table, route_labels, route_table, unassigned_table
 
@@ -87,30 +88,41 @@ def sheet_name(label: str, taken: set[str]) -> str:
     return name
 
 
-def write_stops_csv(data: PlanData, path: str | Path, *, redact: bool = False) -> Path:
+def write_stops_csv(
+    data: PlanData, path: str | Path, *, redact: bool = False, database_url: str | None = None
+) -> Path:
     """Write every stop of the plan to a UTF-8 CSV (with BOM, so Excel shows Chinese).
+
+    Text that a spreadsheet would run as a formula gets a leading ``'``; the file is
+    written atomically (see :func:`luckygas.outputs.write_csv`).
 
     Parameters
     ----------
     data
         The plan.
     path
-        CSV file to write.
+        ``.csv`` file to write.
     redact
-        Mask customer names and phone numbers.
+        Redact personal data (see :meth:`PlanData.redact`).
+    database_url
+        The database in use, refused as output (default: the configured one).
 
     Returns
     -------
     pathlib.Path
+
+    Raises
+    ------
+    luckygas.outputs.OutputPathError
+        Not a ``.csv`` path, or the database file.
     """
     data = data.redact() if redact else data
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    stop_export_frame(data).to_csv(path, index=False, encoding="utf-8-sig")
-    return path
+    return write_csv(stop_export_frame(data), path, database_url=database_url)
 
 
-def write_plan_workbook(data: PlanData, path: str | Path, *, redact: bool = False) -> Path:
+def write_plan_workbook(
+    data: PlanData, path: str | Path, *, redact: bool = False, database_url: str | None = None
+) -> Path:
     """Write the plan as an ``.xlsx`` workbook.
 
     Sheets: ``Summary`` (KPIs and one row per route), one sheet per route named like
@@ -122,24 +134,33 @@ def write_plan_workbook(data: PlanData, path: str | Path, *, redact: bool = Fals
     data
         The plan.
     path
-        Workbook file to write.
+        ``.xlsx`` file to write (atomically: a temporary file renamed at the end).
     redact
-        Mask customer and driver names and phone numbers.
+        Redact personal data (see :meth:`PlanData.redact`).
+    database_url
+        The database in use, refused as output (default: the configured one).
 
     Returns
     -------
     pathlib.Path
+
+    Raises
+    ------
+    luckygas.outputs.OutputPathError
+        Not a ``.xlsx`` path, or the database file.
     """
+    path = check_output_path(path, (".xlsx",), database_url=database_url)
+    data = data.redact() if redact else data
+    with atomic_output(path) as tmp:
+        _write_workbook(data, tmp)
+    return path
+
+
+def _write_workbook(data: PlanData, path: Path) -> None:
     import xlsxwriter
 
-    data = data.redact() if redact else data
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     stops = stop_export_frame(data)
-    wb = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True},
-    )
+    wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
     try:
         fmt = {
             "head": wb.add_format({"bold": True, "bg_color": "#E8E8E8", "border": 1}),
@@ -157,7 +178,6 @@ def write_plan_workbook(data: PlanData, path: str | Path, *, redact: bool = Fals
         _write_frame(wb.add_worksheet(UNASSIGNED_SHEET), unassigned_table(data), 0, fmt)
     finally:
         wb.close()
-    return path
 
 
 def _write_frame(ws: Any, df: pd.DataFrame, first_row: int, fmt: dict[str, Any]) -> int:
