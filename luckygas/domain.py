@@ -2,7 +2,7 @@
 
 Everything here is plain data with no database or solver dependency, so every layer
 (models, optimizer, importers, reports) speaks the same words. The figures come from
-``shared/docs/domain.md`` (the real customer workbook and database of the earlier system).
+``docs/domain.md`` (the real customer workbook and database of the earlier system).
 """
 
 from __future__ import annotations

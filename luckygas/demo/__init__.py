@@ -4,7 +4,7 @@
 >>> from luckygas.demo import DemoParams, build_demo_database
 >>> summary = build_demo_database(make_engine("sqlite:///demo.sqlite"), DemoParams(seed=1))
 
-Customers follow the real distributions of ``shared/docs/domain.md``; the delivery
+Customers follow the real distributions of ``docs/domain.md``; the delivery
 history comes from a seasonal, noisy consumption process per customer
 (:mod:`luckygas.demo.history`); the open orders for the next delivery day are read off
 the simulated state (:mod:`luckygas.demo.orders`).

@@ -1,6 +1,6 @@
 """Synthetic customers that look like Lucky Gas's real 1,267 commercial clients.
 
-Every distribution follows the real figures in ``shared/docs/domain.md`` (sections 1a
+Every distribution follows the real figures in ``docs/domain.md`` (sections 1a
 and 7): zone and township counts, vehicle requirements, owned cylinder mix, hourly
 availability, rest days, consumption percentiles and the workbook flags. Real counts
 are scaled to :attr:`DemoParams.n_customers` with exact (largest-remainder) splits.

@@ -2,7 +2,7 @@
 
 This follows ``GasPredictionService`` of the v1 system (``cheez95/LuckyGas:
 src/main/python/services/prediction_service.py``, summarised in our own words; see
-``shared/docs/domain.md`` section 2), vectorised over customers:
+``docs/domain.md`` section 2), vectorised over customers:
 
 * **usage**: over completed deliveries of the last 90 days, each interval's rate is the
   kg delivered at the *later* delivery divided by the days between the two (residual

@@ -1,7 +1,7 @@
 """Customer files read into canonical records: the workbook's and template's columns, encoded.
 
 The workbook (sheet ``客戶資料``) is read column by column as described in
-``shared/docs/domain.md`` section 5:
+``docs/domain.md`` section 5:
 
 * ``客戶`` -> ``code`` (7 digits, unique; customers are matched by it on re-import);
   ``電子發票抬頭``/``客戶簡稱``/``地址`` -> invoice title, short name, address; the township

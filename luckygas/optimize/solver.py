@@ -1,6 +1,6 @@
 """The OR-Tools layer: the ONLY module that imports ``ortools``.
 
-Pinned to ``ortools==9.15`` (CamelCase ``pywrapcp``; see style.md "API drift"). This
+Pinned to ``ortools==9.15`` (CamelCase ``pywrapcp``; see docs/notebook-stack.md section 5). This
 module builds the routing model of a :class:`~luckygas.optimize.model.NumModel`,
 searches (from a given start or from OR-Tools' own first solution) and reads plans
 back. Which start to search from, how the time is shared and which plan wins is the

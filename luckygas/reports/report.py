@@ -4,7 +4,7 @@ The HTML embeds the widget state and every script the widgets need (requirejs, t
 static widget manager and jupyter-leaflet), so the route map renders when a manager
 opens the file from an e-mail attachment with no internet; only the basemap tiles need
 the network. Code cells are hidden. The recipe and its pitfalls are in
-``shared/docs/notebook-stack.md`` sections 3c, 3d and 4.
+``docs/notebook-stack.md`` section 4.
 """
 
 from __future__ import annotations
