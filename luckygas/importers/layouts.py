@@ -1,7 +1,7 @@
 """The file layouts the importers read and the exporters write, as data.
 
 * The real customer workbook (sheet ``客戶資料``, 76 columns, headers exactly as spelled
-  in Lucky Gas's file; see ``shared/data/real-layouts/customer_workbook_profile.json``).
+  in Lucky Gas's file; see ``docs/domain.md`` section 5).
 * English-header templates for customers, orders and history, for anyone without the
   workbook (``luckygas template customers``).
 * The per-transaction delivery-history layout (Chinese headers from the earlier system's
