@@ -29,7 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--output", type=Path, help="HTML file (default out/report-<date>[-<scenario>].html)"
     )
-    p.add_argument("--redact", action="store_true", help="mask names and phone numbers")
+    p.add_argument(
+        "--redact",
+        action="store_true",
+        help="for sharing: mask names and phones, cut addresses to the road, drop customer "
+        "codes and notes, round locations to ~100 m",
+    )
     p.add_argument("--sheets", type=Path, metavar="DIR", help="also write driver route sheets here")
     p.add_argument(
         "--excel", type=Path, metavar="FILE.xlsx", help="also write the plan workbook (+ .csv)"
@@ -50,6 +55,7 @@ def _date(text: str) -> dt.date:
 def _report(args: argparse.Namespace) -> int:
     from luckygas.reports import ReportError, write_report
 
+    _check_outputs(args)
     written: list[Path] = []
     if args.sheets or args.excel:
         written += _sheets_and_excel(args)
@@ -71,6 +77,17 @@ def _report(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse a wrong suffix or the database as an output before any work is done."""
+    from luckygas.outputs import check_output_path
+
+    if args.excel:
+        check_output_path(args.excel, (".xlsx",), database_url=args.database_url)
+        check_output_path(args.excel.with_suffix(".csv"), (".csv",), database_url=args.database_url)
+    if args.output and not args.no_html:
+        check_output_path(args.output, (".html",), database_url=args.database_url)
 
 
 def _progress(args: argparse.Namespace) -> bool:
@@ -104,8 +121,10 @@ def _sheets_and_excel(args: argparse.Namespace) -> list[Path]:
         if args.sheets:
             out += write_route_sheets(None, data, args.sheets, redact=args.redact)[:1]
         if args.excel:
-            out.append(write_plan_workbook(data, args.excel, redact=args.redact))
-            out.append(write_stops_csv(data, args.excel.with_suffix(".csv"), redact=args.redact))
+            db = args.database_url
+            out.append(write_plan_workbook(data, args.excel, redact=args.redact, database_url=db))
+            csv = args.excel.with_suffix(".csv")
+            out.append(write_stops_csv(data, csv, redact=args.redact, database_url=db))
     finally:
         engine.dispose()
     return out

@@ -19,7 +19,7 @@ import pandas as pd
 
 from luckygas import queries
 from luckygas.queries import CONTACT_COLUMNS, DRIVER_COLUMNS
-from luckygas.reports.redact import redact_frame
+from luckygas.reports.redact import mask_address, redact_frame, round_coordinate
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -64,7 +64,7 @@ class PlanData:
         ``"saved"`` (loaded), ``"solved"`` (no saved plan; solved for this report) or
         ``"given"`` (built by the caller).
     redacted
-        Whether names and phones are masked.
+        Whether personal data is redacted (:meth:`redact`).
     changes
         How the day's orders changed since a saved plan was computed (``None`` when
         not checked: the plan was not saved, or was built by the caller).
@@ -142,7 +142,12 @@ class PlanData:
         return routes
 
     def redact(self) -> PlanData:
-        """A copy with customer and driver names and all phone numbers masked."""
+        """A copy fit to leave the company (see :mod:`luckygas.reports.redact`).
+
+        Names and phones masked, addresses cut to the road, customer codes and notes
+        removed, coordinates (the depot's too) rounded to ~100 m, changed orders
+        labelled by id only.
+        """
         if self.redacted:
             return self
         res = dataclasses.replace(
@@ -156,6 +161,7 @@ class PlanData:
             result=res,
             contacts=redact_frame(self.contacts),
             drivers=redact_frame(self.drivers),
+            depot=_redact_depot(self.depot),
             redacted=True,
             changes=_redact_changes(self.changes),
         )
@@ -316,6 +322,18 @@ def load_plan_data(
 
     _problem, result = plan_day(session, day, progress=progress or None)
     return plan_data_from_result(session, day, result, source="solved")
+
+
+def _redact_depot(depot: DepotInfo | None) -> DepotInfo | None:
+    """The depot rounded like every other point (its name is the company's, kept)."""
+    if depot is None:
+        return None
+    return dataclasses.replace(
+        depot,
+        lat=round_coordinate(depot.lat),
+        lng=round_coordinate(depot.lng),
+        address=mask_address(depot.address),
+    )
 
 
 def _redact_changes(changes: DayChanges | None) -> DayChanges | None:

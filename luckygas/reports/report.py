@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from luckygas.config import resolve_database_url
+from luckygas.outputs import check_output_path, write_text
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 NOTEBOOK = PACKAGE_DIR / "notebooks" / "report.ipynb"
@@ -47,7 +48,7 @@ class ReportParams:
     scenario
         A saved scenario to compare with, or ``None``.
     redact
-        Mask names and phone numbers.
+        Redact personal data (:meth:`luckygas.reports.data.PlanData.redact`).
     """
 
     date: str
@@ -152,7 +153,8 @@ def export_html(nb: Any, output: Path, *, title: str) -> Path:
     nb
         Executed notebook node (with widget state in its metadata, if it has widgets).
     output
-        The HTML file to write (parent folders are created).
+        The ``.html`` file to write (parent folders are created; written under a
+        temporary name and renamed, so a failed export leaves no half file).
     title
         The page title.
 
@@ -184,9 +186,7 @@ def export_html(nb: Any, output: Path, *, title: str) -> Path:
             "could not embed jupyter-leaflet in the report (its bundle no longer starts with "
             "the expected AMD define); update luckygas/reports/template/lg_report/index.html.j2."
         )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(body, encoding="utf-8")
-    return output
+    return write_text(body, output, (".html",))
 
 
 def check_request(
@@ -265,9 +265,13 @@ def write_report(
     scenario
         Name of a saved scenario to compare with the plan.
     output
-        HTML file to write; default :func:`default_output`.
+        ``.html`` file to write; default :func:`default_output`. The database file is
+        refused.
     redact
-        Mask customer and driver names and phone numbers (for sharing outside the company).
+        Redact personal data for sharing outside the company: names and phones
+        masked, addresses cut to the road, customer codes and notes removed,
+        coordinates rounded to ~100 m, in every part of the HTML (the map's embedded
+        widget state included).
     progress
         Show a progress bar over the notebook's cells; ``None`` (default): only when
         standard error is a terminal, so logs and pipes stay clean.
@@ -282,6 +286,8 @@ def write_report(
     ReportError
         The plan or scenario does not exist, the day has neither a plan nor orders,
         or the notebook or export failed.
+    luckygas.outputs.OutputPathError
+        ``output`` is not an ``.html`` path, or is the database file.
     """
     import nbformat
 
@@ -293,8 +299,10 @@ def write_report(
         scenario=scenario,
         redact=redact,
     )
-    check_request(params.database_url, day, plan_id, scenario)
     out = Path(output) if output is not None else default_output(day, scenario)
+    # Before the notebook runs (seconds): a wrong suffix or the database itself is refused.
+    check_output_path(out, (".html",), database_url=params.database_url)
+    check_request(params.database_url, day, plan_id, scenario)
     with tempfile.TemporaryDirectory(prefix="luckygas-report-") as tmp:
         executed = Path(tmp) / "report.ipynb"
         show = sys.stderr.isatty() if progress is None else progress

@@ -75,8 +75,9 @@ def header_html(data: PlanData, *, scenario: str | None = None) -> str:
         )
     if data.redacted:
         parts.append(
-            "<p class='lg-redacted'>Redacted: customer and driver names and phone "
-            "numbers are masked.</p>"
+            "<p class='lg-redacted'>Redacted: names and phone numbers are masked, "
+            "addresses cut to the road, customer codes and notes removed, and locations "
+            "rounded to about 100 m.</p>"
         )
     return "\n".join(parts)
 

@@ -15,6 +15,7 @@ import jinja2
 import pandas as pd
 
 from luckygas.optimize.reasons import hhmm
+from luckygas.outputs import write_text
 from luckygas.reports.data import PlanData, load_plan_data, plan_data_from_result
 from luckygas.reports.tables import (
     break_window,
@@ -166,7 +167,7 @@ def write_route_sheets(
     day
         Delivery date, needed only when ``plan`` is a bare ``PlanResult``.
     redact
-        Mask customer and driver names and phone numbers.
+        Redact personal data (see :meth:`~luckygas.reports.data.PlanData.redact`).
 
     Returns
     -------
@@ -186,9 +187,7 @@ def write_route_sheets(
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, html in render_route_sheets(data).items():
-        path = out / name
-        path.write_text(html, encoding="utf-8")
-        paths.append(path)
+        paths.append(write_text(html, out / name, (".html",)))
     return paths
 
 

@@ -160,9 +160,11 @@ DB_CUSTOMERS = [
 ]
 
 
-def build_planned_database(engine, *, solve_seconds: float = 1.0) -> int:
+def build_planned_database(engine, *, solve_seconds: float = 1.0, customers=DB_CUSTOMERS) -> int:
     """Fill ``engine`` with a depot, two vehicles with drivers, seven customers and their
-    orders for :data:`DAY`, solve the day and save the plan; return the plan id."""
+    orders for :data:`DAY`, solve the day and save the plan; return the plan id.
+
+    ``customers`` are rows like :data:`DB_CUSTOMERS` (the default)."""
     from sqlalchemy.orm import Session
 
     from luckygas import models as m
@@ -189,7 +191,7 @@ def build_planned_database(engine, *, solve_seconds: float = 1.0) -> int:
             m.Driver(name="陳大同", phone="0922-111-333", default_vehicle_id=truck.id),
             m.Driver(name="林小華", phone="0922-444-555", default_vehicle_id=moto.id),
         ])  # fmt: skip
-        for i, (code, name, phone, zone, lat, lng, qty, notes) in enumerate(DB_CUSTOMERS, 1):
+        for i, (code, name, phone, zone, lat, lng, qty, notes) in enumerate(customers, 1):
             c = m.Customer(code=code, short_name=name, address=f"臺東市中華路{i}號",
                            zone_code=zone, lat=lat, lng=lng, phone=phone,
                            vehicle_requirement=VehicleRequirement.EITHER)  # fmt: skip

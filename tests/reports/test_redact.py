@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from luckygas.reports.redact import mask_name, mask_phone
+from luckygas.reports.redact import mask_address, mask_name, mask_phone, round_coordinate
 from tests.reports.helpers import WANG, WANG_PHONE
 
 
@@ -32,3 +32,32 @@ def test_plan_data_redaction_masks_every_output_frame(plan_data):
     assert set(red.result.unassigned["customer_name"]) == {"無****"}
     # the original is untouched
     assert WANG in set(plan_data.stops()["customer_name"])
+
+
+def test_address_keeps_the_road_or_district_only():
+    """No house number, lane or floor survives; an unknown format keeps nothing."""
+    assert mask_address("臺東市中華路一段123巷4號5樓") == "臺東市中華路一段"
+    assert mask_address("台東市中華路101號") == "台東市中華路"
+    assert mask_address("臺東縣卑南鄉初鹿村1鄰12號") == "臺東縣卑南鄉"
+    assert mask_address("成功鎮大同路１２號") == "成功鎮大同路"
+    assert mask_address("Block 5, 12 Harbour Road") == ""
+    assert mask_address(None) is None and mask_address("") == ""
+
+
+def test_coordinates_round_to_about_100_m():
+    """Three decimals; blanks stay blank."""
+    assert round_coordinate(22.756371) == 22.756
+    assert round_coordinate(121.14529) == 121.145
+    assert round_coordinate(None) is None
+
+
+def test_plan_data_redaction_removes_codes_notes_addresses_and_exact_points(plan_data):
+    """Every frame of a redacted plan: codes and notes empty, roads only, rounded points."""
+    red = plan_data.redact()
+    stops = red.stops()
+    assert set(stops["customer_code"]) == {""} and set(red.contacts["customer_code"]) == {""}
+    assert set(stops["notes"]) <= {""}
+    assert set(stops["address"]) == {"台東市中華路"}
+    assert all(round(v, 3) == v for v in [*stops["lat"], *stops["lng"]])
+    assert red.depot is not None and red.depot.lat == 22.758
+    assert "T000001" in set(plan_data.stops()["customer_code"])  # the original is untouched
