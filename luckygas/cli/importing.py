@@ -3,6 +3,7 @@
 Examples::
 
     luckygas import customers "2025-05 commercial client list.xlsx" --dry-run
+    luckygas import customers "2025-05 commercial client list.xlsx" --strict
     luckygas import history deliveries.csv --skip-unknown-customers
     luckygas template customers customers.xlsx
     luckygas geocode --from-file coords.csv
@@ -28,6 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("kind", choices=("customers", "orders", "history"))
     p.add_argument("file", type=Path, help="CSV or Excel file")
     p.add_argument("--dry-run", action="store_true", help="validate and compare; write nothing")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the file for problems in derived or informational columns too "
+        "(e.g. 平均日使用, 月配送量, billing words), instead of importing it with warnings",
+    )
     p.add_argument("--sheet", help="worksheet to read (customers: default 客戶資料)")
     p.add_argument("--max-mb", type=float, help="refuse larger files (default 40)")
     p.add_argument(
@@ -68,6 +75,7 @@ def _print_report(report, show: int) -> None:
     print(report.summary())
     for note in report.notes:
         print(f"note: {note}")
+    _print_cell_warnings(report, show)
     changed = report.changed
     if len(changed) and show > 0:
         print(changed.head(show).to_string(index=False, max_colwidth=80))
@@ -78,6 +86,16 @@ def _print_report(report, show: int) -> None:
         counts = warned["warnings"].str.split("; ").explode().value_counts()
         for text, n in counts.head(10).items():
             print(f"warning: {n:,} row(s): {text}")
+
+
+def _print_cell_warnings(report, show: int) -> None:
+    """The cells imported with a warning, as the same table errors are printed in."""
+    table = report.problem_frame()
+    if not len(table) or show <= 0:
+        return  # the summary line still counts them
+    print(table.head(show).to_string(index=False, max_colwidth=100))
+    if len(table) > show:
+        print(f"... and {len(table) - show:,} more cell warnings (report.problems in Python)")
 
 
 def _fail(exc) -> CommandError:
@@ -91,8 +109,11 @@ def _fail(exc) -> CommandError:
         print(line, file=sys.stderr)
     if len(table):
         print(table.to_string(index=False, max_colwidth=100), file=sys.stderr)
-    n = len(exc.problems)
-    return CommandError(f"{n} problem{'s' if n != 1 else ''} found; nothing was imported")
+    n, warned = len(exc.errors), len(exc.warnings)
+    text = f"{n} problem{'s' if n != 1 else ''} found"
+    if warned:
+        text += f" (and {warned} warning{'s' if warned != 1 else ''})"
+    return CommandError(f"{text}; nothing was imported")
 
 
 def _options(args: argparse.Namespace):
@@ -106,19 +127,24 @@ def _options(args: argparse.Namespace):
 def _import(args: argparse.Namespace) -> int:
     from luckygas.importers import ImportFailed, import_customers, import_history, import_orders
 
-    options = _options(args)
+    options, dry_run, strict = _options(args), args.dry_run, args.strict
     try:
         with _session(args) as session:
             if args.kind == "customers":
-                report = import_customers(session, args.file, dry_run=args.dry_run, options=options)
+                report = import_customers(
+                    session, args.file, dry_run=dry_run, options=options, strict=strict
+                )
             elif args.kind == "orders":
-                report = import_orders(session, args.file, dry_run=args.dry_run, options=options)
+                report = import_orders(
+                    session, args.file, dry_run=dry_run, options=options, strict=strict
+                )
             else:
                 report = import_history(
                     session,
                     args.file,
-                    dry_run=args.dry_run,
+                    dry_run=dry_run,
                     options=options,
+                    strict=strict,
                     unknown_customers="skip" if args.skip_unknown_customers else "error",
                 )
     except ImportFailed as exc:

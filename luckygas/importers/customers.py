@@ -50,6 +50,7 @@ def import_customers(
     *,
     dry_run: bool = False,
     options: ReadOptions | None = None,
+    strict: bool = False,
 ) -> ImportReport:
     """Import (add or update) customers from the workbook or the English template.
 
@@ -65,23 +66,28 @@ def import_customers(
         Validate and compare only; write nothing.
     options
         Sheet and size limit (:class:`~luckygas.importers.readers.ReadOptions`).
+    strict
+        Refuse the file for problems in derived or informational columns too (e.g. a
+        negative 平均日使用), instead of importing it with warnings.
 
     Returns
     -------
     ImportReport
         Per row: added / updated / unchanged, the changed fields, and warnings such as
-        ``no coordinates``.
+        ``no coordinates``; in ``problems`` the cell warnings (row, column, value, what
+        was done).
 
     Raises
     ------
     ImportFailed
-        With every problem in the file (row, column, value, reason); nothing is written.
+        With every error in the file (row, column, value, reason) and the warnings found
+        with them; nothing is written.
     """
     table = read_table(path, default_sheets=(L.WORKBOOK_SHEET, "customers"), options=options)
-    parsed = parse_customers(table)
+    parsed = parse_customers(table, strict=strict)
     existing = load_existing(session)
     actions, changes = compare_records(parsed, existing)
     rows = report_rows(parsed, actions, changes, existing)
     if not dry_run and any(a != "unchanged" for a in actions):
         write_customers(session, parsed, actions, existing, table.file)
-    return ImportReport("customers", table.file, dry_run, rows, parsed.notes)
+    return ImportReport("customers", table.file, dry_run, rows, parsed.notes, parsed.problems)

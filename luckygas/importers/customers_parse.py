@@ -33,7 +33,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -57,7 +57,7 @@ from luckygas.domain import (
     hours_to_windows,
 )
 from luckygas.importers import layouts as L
-from luckygas.importers.errors import ProblemLog
+from luckygas.importers.errors import ImportProblem, ProblemLog
 from luckygas.importers.parsing import parse_flag, parse_number, parse_window
 from luckygas.importers.readers import Table, require_columns
 
@@ -127,6 +127,9 @@ class ParsedCustomers:
         Per record, things worth a look that do not stop the import.
     notes
         File-level remarks.
+    problems
+        Warnings about cells of derived or informational columns, each saying what was
+        done with the cell (see :class:`luckygas.importers.layouts.Role`).
     """
 
     records: list[Record]
@@ -134,6 +137,7 @@ class ParsedCustomers:
     rows: list[int]
     warnings: list[list[str]]
     notes: tuple[str, ...]
+    problems: tuple[ImportProblem, ...] = ()
 
 
 #: Columns without which an English-template file cannot be imported.
@@ -164,16 +168,37 @@ def detect_layout(columns: Iterable[Any]) -> str | None:
     return "workbook" if workbook >= template else "template"
 
 
-def parse_customers(table: Table) -> ParsedCustomers:
+#: Each layout's column roles: which columns' problems are warnings.
+_LAYOUT_ROLES: dict[str, dict[str, L.ColumnRole]] = {
+    "workbook": L.WORKBOOK_ROLES,
+    "template": L.CUSTOMER_TEMPLATE_ROLES,
+}
+
+
+def parse_customers(table: Table, *, strict: bool = False) -> ParsedCustomers:
     """Validate a customer table (either layout) into canonical records.
+
+    Parameters
+    ----------
+    table
+        The file as read by :func:`.readers.read_table`.
+    strict
+        Refuse the file for problems in derived or informational columns too, instead of
+        importing it with warnings.
+
+    Returns
+    -------
+    ParsedCustomers
+        The records, with the warnings in ``problems``.
 
     Raises
     ------
     ImportFailed
-        With every problem found.
+        With every problem found (errors and warnings).
     """
-    log = table.log()
     layout = detect_layout(table.frame.columns)
+    roles = _LAYOUT_ROLES.get(layout or "", {})
+    log = table.log(L.lenient_columns(roles), strict=strict)
     if layout == "workbook":
         parsed = _parse_workbook(table, log)
     elif layout == "template":
@@ -191,7 +216,7 @@ def parse_customers(table: Table) -> ParsedCustomers:
         parsed = None
     log.raise_if_any()
     assert parsed is not None
-    return parsed
+    return replace(parsed, problems=log.warnings)
 
 
 # ---------------------------------------------------------------------------
@@ -201,10 +226,11 @@ def parse_customers(table: Table) -> ParsedCustomers:
 
 def _parse_workbook(table: Table, log: ProblemLog) -> ParsedCustomers | None:
     frame = table.frame
-    require_columns(
+    # Only missing columns stop here: cell problems found while reading (formula errors)
+    # are listed together with the rest.
+    if require_columns(
         table, L.WORKBOOK_REQUIRED, log, hint=f"the customer workbook ({L.WORKBOOK_SHEET}) needs it"
-    )
-    if log:
+    ):
         return None
     n = len(frame)
     missing = [c for c in L.WORKBOOK_COLUMNS if c not in frame.columns]
@@ -363,13 +389,12 @@ def _workbook_equipment(
 
 def _parse_template(table: Table, log: ProblemLog) -> ParsedCustomers | None:
     frame = table.frame
-    require_columns(
+    if require_columns(
         table,
         TEMPLATE_REQUIRED,
         log,
         hint="the English template needs it (see `luckygas template customers`)",
-    )
-    if log:
+    ):
         return None
     n = len(frame)
     have = set(frame.columns)
@@ -684,7 +709,11 @@ def _vocab(
             out.append(lookup[key])
         else:
             log.add(
-                f"not understood; expected one of {accepted}", index=i, column=column, value=text
+                f"not understood; expected one of {accepted}",
+                index=i,
+                column=column,
+                value=text,
+                action=f"stored as the default, {default.value}",
             )
             out.append(default)
     return out

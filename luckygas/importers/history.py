@@ -48,6 +48,7 @@ from sqlalchemy import Table as Table_
 from sqlalchemy.orm import Session
 
 from luckygas.domain import SIZE_CLASSES_KG, DeliveryOutcome
+from luckygas.importers import layouts as L
 from luckygas.importers.errors import ProblemLog
 from luckygas.importers.parsing import (
     on_uniques,
@@ -133,6 +134,7 @@ def import_history(
     dry_run: bool = False,
     unknown_customers: UnknownCustomers = "error",
     options: ReadOptions | None = None,
+    strict: bool = False,
 ) -> ImportReport:
     """Import delivery history (per-transaction layout) from CSV or Excel.
 
@@ -151,19 +153,23 @@ def import_history(
         some 12,000 residential and cash customers who are not in the customer workbook).
     options
         Sheet and size limit.
+    strict
+        Refuse the file for problems in informational columns too (time of day, empties
+        returned), instead of importing it with warnings (:data:`.layouts.HISTORY_ROLES`).
 
     Returns
     -------
     ImportReport
-        Per row ``added``, ``unchanged`` (already imported) or ``skipped``.
+        Per row ``added``, ``unchanged`` (already imported) or ``skipped``; ``problems``
+        the cell warnings.
 
     Raises
     ------
     ImportFailed
-        Every problem in the file; nothing is written.
+        Every error in the file, and the warnings found with them; nothing is written.
     """
     table = read_table(path, options=options)
-    log = table.log()
+    log = table.log(L.lenient_columns(L.HISTORY_ROLES), strict=strict)
     frame = parse_history(table, log)
     codes = frame["customer_code"]
     ids = _customer_ids(session, codes)
@@ -175,7 +181,7 @@ def import_history(
             "unknown customer code (import customers first, or skip such rows with "
             "--skip-unknown-customers)",
             positions,
-            "customer_code",
+            file_headers(table).get("customer_code", "customer_code"),
             codes.to_numpy()[positions],
         )
     log.raise_if_any()
@@ -197,7 +203,7 @@ def import_history(
     to_add = known[~already.reindex(known.index, fill_value=False)]
     if not dry_run and len(to_add):
         _insert(session, to_add, table.file)
-    return ImportReport("history", table.file, dry_run, report_rows)
+    return ImportReport("history", table.file, dry_run, report_rows, problems=log.warnings)
 
 
 def parse_history(table: Table, log: ProblemLog) -> pd.DataFrame:
@@ -225,17 +231,26 @@ def parse_history(table: Table, log: ProblemLog) -> pd.DataFrame:
     )
     log.raise_if_any()
     n = len(raw)
+    # Problems name a column as the file spells it (時間, 回收20公斤), not by our name for it.
+    headers = file_headers(table)
+
+    def shown(name: str) -> str:
+        return headers.get(name, name)
+
     out = pd.DataFrame(index=raw.index)
     codes = on_uniques(raw["customer_code"], lambda u: u.str.replace(r"\.0$", "", regex=True))
     bad_code = ~on_uniques(codes, lambda u: u.str.fullmatch(r"\d{7}")).astype(bool)
     positions = np.flatnonzero(bad_code.to_numpy(dtype=bool))
     log.add_many(
-        "expected a 7-digit customer code", positions, "customer_code", codes.to_numpy()[positions]
+        "expected a 7-digit customer code",
+        positions,
+        shown("customer_code"),
+        codes.to_numpy()[positions],
     )
     out["customer_code"] = codes
-    out["delivered_on"] = parse_roc_date(raw["date"], log, "date")
+    out["delivered_on"] = parse_roc_date(raw["date"], log, shown("date"))
     out["delivered_min"] = (
-        parse_clock_column(raw["time"], log, "time")
+        parse_clock_column(raw["time"], log, shown("time"))
         if "time" in raw.columns
         else pd.array([pd.NA] * n, dtype="Int64")
     )
@@ -244,13 +259,13 @@ def parse_history(table: Table, log: ProblemLog) -> pd.DataFrame:
     def count(column: str) -> pd.Series:
         if column not in raw.columns:
             return pd.Series(0, index=raw.index, dtype="int64")
-        values = parse_number(raw[column], log, column, integer=True, what="cylinder count")
+        values = parse_number(raw[column], log, shown(column), integer=True, what="cylinder count")
         return values.fillna(0).astype("int64")
 
     def kg(column: str) -> pd.Series:
         if column not in raw.columns:
             return pd.Series(0.0, index=raw.index)
-        return parse_number(raw[column], log, column, what="number of kg").fillna(0.0)
+        return parse_number(raw[column], log, shown(column), what="number of kg").fillna(0.0)
 
     for size in SIZE_CLASSES_KG:
         total = count(f"qty_{size}kg")  # English header, if the file uses the template
@@ -267,6 +282,11 @@ def parse_history(table: Table, log: ProblemLog) -> pd.DataFrame:
     out["flow_kg"] = flow
     log.raise_if_any()
     return out
+
+
+def file_headers(table: Table) -> dict[str, str]:
+    """Our name of each column (``time``) -> its header in the file (``時間``)."""
+    return {HEADER_ALIASES.get(c, c): c for c in table.frame.columns}
 
 
 def _customer_ids(session: Session, codes: pd.Series) -> dict[str, int]:

@@ -2,6 +2,10 @@
 
 * The real customer workbook (sheet ``客戶資料``, 76 columns, headers exactly as spelled
   in Lucky Gas's file; see ``docs/domain.md`` section 5).
+* What each column is to the workbench (:class:`Role`): a problem in a column it relies on
+  refuses the file, a problem in a derived or informational column is a warning and the
+  import goes on (:data:`WORKBOOK_ROLES`, :data:`CUSTOMER_TEMPLATE_ROLES`,
+  :data:`ORDER_ROLES`, :data:`HISTORY_ROLES`).
 * English-header templates for customers, orders and history, for anyone without the
   workbook (``luckygas template customers``).
 * The per-transaction delivery-history layout (Chinese headers from the earlier system's
@@ -10,11 +14,15 @@
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from luckygas.domain import (
     CYLINDER_TYPES,
     HOURLY_SLOTS,
+    SIZE_CLASSES_KG,
     CustomerType,
     PaymentMethod,
     PricingMethod,
@@ -160,6 +168,93 @@ assert len(WORKBOOK_COLUMNS) == 76
 
 #: Columns without which a workbook cannot be imported.
 WORKBOOK_REQUIRED: tuple[str, ...] = ("客戶", "客戶簡稱", "地址", ZONE_COLUMN)
+
+
+# ---------------------------------------------------------------------------
+# What each column is to the workbench: a problem there is an error or a warning
+# ---------------------------------------------------------------------------
+
+
+class Role(enum.Enum):
+    """What a column is to the workbench, which decides how a bad cell in it is reported.
+
+    ``RELIED_ON`` columns feed planning or the forecast (code, address, zone, cylinders,
+    windows, rest days, vehicle rule...): a bad cell is an **error** and nothing is
+    imported. ``DERIVED`` columns are statistics the old system computed (average daily
+    use, monthly kg, return ratio...), which the workbench recomputes from the delivery
+    history; ``INFORMATIONAL`` columns are kept for people and for the export round trip
+    (free text, billing words, equipment marks). A bad cell in either is a **warning**
+    naming what was done with it, and the import goes on (``--strict`` refuses it).
+    """
+
+    RELIED_ON = "relied on"
+    DERIVED = "derived"
+    INFORMATIONAL = "informational"
+
+    @property
+    def lenient(self) -> bool:
+        """True when a problem in such a column is a warning, not an error."""
+        return self is not Role.RELIED_ON
+
+
+class ColumnRole(NamedTuple):
+    """A column's :class:`Role` and, in a few words, why it has it."""
+
+    role: Role
+    why: str
+
+
+def _roles(headers: Iterable[str], role: Role, why: str) -> dict[str, ColumnRole]:
+    return dict.fromkeys(headers, ColumnRole(role, why))
+
+
+_R, _D, _I = Role.RELIED_ON, Role.DERIVED, Role.INFORMATIONAL
+
+#: Every header of the real workbook -> its role and why (tests check none is missing).
+WORKBOOK_ROLES: dict[str, ColumnRole] = {
+    "客戶": ColumnRole(_R, "customer code; customers are matched by it"),
+    "電子發票抬頭": ColumnRole(_I, "e-invoice title; stands in only for a blank short name"),
+    "客戶簡稱": ColumnRole(_R, "the name on route sheets, maps and orders"),
+    "地址": ColumnRole(_R, "where the truck goes; township and geocoding read it"),
+    INSTALLED_SET_COLUMN: ColumnRole(_D, "hand-kept summary of the cylinder columns"),
+    **_roles(CYLINDER_COLUMNS, _R, "cylinders owned: loads, capacity, forecast"),
+    "計價方式": ColumnRole(_I, "pricing by cylinder or by flow meter: billing, not planning"),
+    "結帳方式": ColumnRole(_I, "monthly or cash billing: not used to plan"),
+    "結帳用檔案": ColumnRole(_I, "billing-file mark: not used to plan"),
+    "訂閱式會員": ColumnRole(_I, "subscription mark, shown in tables only"),
+    "發報": ColumnRole(_I, "telemetry-alarm mark, shown in tables only"),
+    "排巡": ColumnRole(_I, "scheduled-patrol mark, shown in tables only"),
+    "設備客戶買斷": ColumnRole(_I, "free text about who owns the equipment"),
+    "已解約": ColumnRole(_R, "terminated customers get no orders and no forecast"),
+    "需要當天配送": ColumnRole(_R, "same-day customers get a shorter forecast margin"),
+    **_roles(HOUR_COLUMNS, _R, "hourly availability: the delivery windows"),
+    # The planner uses the hourly windows; this coarse code is only shown and exported.
+    TIME_CODE_COLUMN: ColumnRole(_I, "coarse time-of-day code; the hourly columns are used"),
+    REST_DAYS_COLUMN: ColumnRole(_R, "closed weekdays and holidays: no delivery then"),
+    "狀態": ColumnRole(_I, "status text, empty in the real file"),
+    "切替器型號": ColumnRole(_I, "switch-over device model, free text"),
+    "月配送量": ColumnRole(_D, "monthly kg the old system computed; history recomputes it"),
+    "退氣": ColumnRole(_D, "residual kg the old system summed; history has each delivery's"),
+    "實際購買公斤數": ColumnRole(_D, "月配送量 minus 退氣, computed by the old system"),
+    "退氣比例": ColumnRole(_D, "退氣 / 月配送量, computed by the old system"),
+    "平均日使用": ColumnRole(_D, "old system's kg/day; the forecast recomputes it from history"),
+    "串接數量": ColumnRole(_I, "manifold capacity in kg; no rule uses it"),
+    "備用量": ColumnRole(_R, "reserve bank the forecast counts before a customer runs dry"),
+    "最大週期": ColumnRole(_D, "old system's longest refill cycle in days"),
+    "可延後天數": ColumnRole(_D, "old system's slack in days; blank means the forecast default"),
+    "是否需要當天去": ColumnRole(_D, "days of slack on the day of the export"),
+    ZONE_COLUMN: ColumnRole(_R, "zone: planning areas and depots"),
+    VEHICLE_COLUMN: ColumnRole(_R, "car, motorcycle or either: which vehicles may serve"),
+    "單一區域供應": ColumnRole(_I, "number of supply areas, not used to plan"),
+    **_roles(USAGE_POINT_COLUMNS, _I, "appliances fed, free text"),
+    "預備桶": ColumnRole(_I, "spare cylinders, free text like 20*1"),
+    "串接場所申報": ColumnRole(_I, "manifold site declaration, free text"),
+    **_roles(
+        (h for h in EQUIPMENT_MARK_KEYS if h != UNNAMED_COLUMN), _I, "equipment mark, kept as text"
+    ),
+    UNNAMED_COLUMN: ColumnRole(_I, "the column without a header; kept for the export"),
+    TYPE_COLUMN: ColumnRole(_R, "schools close in term breaks; the forecast groups by type"),
+}
 
 # ---------------------------------------------------------------------------
 # Value vocabularies (workbook words and English template words)
@@ -339,3 +434,107 @@ ORDER_ALIASES: dict[str, str] = {
     "優先": "priority",
     "備註": "notes",
 }
+
+
+# ---------------------------------------------------------------------------
+# Roles of the template, order and history columns (see :class:`Role`)
+# ---------------------------------------------------------------------------
+
+#: The English customer template's columns -> role.
+CUSTOMER_TEMPLATE_ROLES: dict[str, ColumnRole] = {
+    "code": WORKBOOK_ROLES["客戶"],
+    "short_name": WORKBOOK_ROLES["客戶簡稱"],
+    "invoice_title": WORKBOOK_ROLES["電子發票抬頭"],
+    "address": WORKBOOK_ROLES["地址"],
+    "phone": ColumnRole(_I, "shown on route sheets; not checked"),
+    "tax_id": ColumnRole(_I, "billing only"),
+    "zone": WORKBOOK_ROLES[ZONE_COLUMN],
+    "customer_type": WORKBOOK_ROLES[TYPE_COLUMN],
+    "pricing_method": WORKBOOK_ROLES["計價方式"],
+    "payment_method": WORKBOOK_ROLES["結帳方式"],
+    "vehicle_requirement": WORKBOOK_ROLES[VEHICLE_COLUMN],
+    "time_preference": WORKBOOK_ROLES[TIME_CODE_COLUMN],
+    "windows": ColumnRole(_R, "delivery windows"),
+    "rest_days": WORKBOOK_ROLES[REST_DAYS_COLUMN],
+    "cylinders": ColumnRole(_R, "cylinders owned: loads, capacity, forecast"),
+    "avg_daily_kg": WORKBOOK_ROLES["平均日使用"],
+    "monthly_delivery_kg": WORKBOOK_ROLES["月配送量"],
+    "lat": ColumnRole(_R, "where the truck goes: distances and maps"),
+    "lng": ColumnRole(_R, "where the truck goes: distances and maps"),
+    "notes": ColumnRole(_I, "free text"),
+}
+
+#: Order-file columns (the template's names; Chinese headers are renamed first) -> role.
+ORDER_ROLES: dict[str, ColumnRole] = {
+    "customer_code": ColumnRole(_R, "whose order it is"),
+    "date": ColumnRole(_R, "the delivery day"),
+    **_roles(
+        (c.name for c in ORDER_TEMPLATE if c.name.startswith("qty_")),
+        _R,
+        "cylinders to load and deliver",
+    ),
+    "quantities": ColumnRole(_R, "an order delivers at least one cylinder"),
+    "window": ColumnRole(_R, "the order's own delivery window"),
+    "window_start": ColumnRole(_R, "the order's own delivery window"),
+    "window_end": ColumnRole(_R, "the order's own delivery window"),
+    "priority": ColumnRole(_R, "urgent orders are served first"),
+    "notes": ColumnRole(_I, "free text for the driver"),
+}
+
+#: History columns, by the file's Chinese headers and by the template's English names
+#: (both spellings of a column have the same role) -> role.
+HISTORY_ROLES: dict[str, ColumnRole] = {
+    **_roles(("日期", "date"), _R, "the delivery day: consumption is measured between deliveries"),
+    **_roles(("客戶編號", "客戶", "customer_code"), _R, "whose delivery it is"),
+    **_roles(("時間", "time"), _I, "time of day, for on-time statistics only"),
+    **_roles(("業務", "driver"), _I, "driver's name, free text"),
+    **_roles(
+        (
+            *(f"qty_{kg}kg" for kg in SIZE_CLASSES_KG),
+            "50公斤",
+            "丙烷20",
+            "丙烷16",
+            "20公斤",
+            "16公斤",
+            "10公斤",
+            "4公斤",
+            "好運桶16",
+            "瓶安桶10",
+            "幸福丸4",
+            "好運桶20",
+        ),
+        _R,
+        "cylinders delivered: the consumption the forecast learns from",
+    ),
+    **_roles(
+        ("flow_kg", "流量50公斤", "流量20公斤", "流量16公斤", "流量好運20公斤", "流量好運16公斤"),
+        _R,
+        "kg billed by flow meter: the consumption of flow customers",
+    ),
+    **_roles(("退氣", "residual_kg"), _R, "gas left in returned cylinders: not consumed"),
+    **_roles(
+        (*(f"回收{kg}公斤" for kg in SIZE_CLASSES_KG), *(f"ret_{kg}kg" for kg in SIZE_CLASSES_KG)),
+        _I,
+        "empties returned; our own headers, no forecast reads them",
+    ),
+    # The real history export's customer columns: the customer is found by its code.
+    **_roles(
+        ("電子發票抬頭", "客戶簡稱", "地址"), _I, "customer details; matched by code, not read"
+    ),
+}
+
+
+def lenient_columns(roles: Mapping[str, ColumnRole]) -> frozenset[str]:
+    """The headers whose problems are warnings (derived or informational columns).
+
+    Parameters
+    ----------
+    roles
+        Header -> role, e.g. :data:`WORKBOOK_ROLES`.
+
+    Returns
+    -------
+    frozenset[str]
+        Headers of every column not relied on.
+    """
+    return frozenset(h for h, r in roles.items() if r.role.lenient)

@@ -60,6 +60,7 @@ def import_orders(
     *,
     dry_run: bool = False,
     options: ReadOptions | None = None,
+    strict: bool = False,
 ) -> ImportReport:
     """Import orders from a CSV or Excel file.
 
@@ -73,19 +74,23 @@ def import_orders(
         Validate and compare only.
     options
         Sheet and size limit.
+    strict
+        Refuse the file for problems in informational columns too (over-long notes),
+        instead of importing it with warnings (:data:`.layouts.ORDER_ROLES`).
 
     Returns
     -------
     ImportReport
-        ``key`` is ``customer_code date``; ``changes`` lists changed fields of updated orders.
+        ``key`` is ``customer_code date``; ``changes`` lists changed fields of updated
+        orders; ``problems`` the cell warnings.
 
     Raises
     ------
     ImportFailed
-        Every problem in the file; nothing is written.
+        Every error in the file, and the warnings found with them; nothing is written.
     """
     table = read_table(path, options=options)
-    log = table.log()
+    log = table.log(L.lenient_columns(L.ORDER_ROLES), strict=strict)
     rows = parse_orders(table, log, session)
     existing = _existing_orders(session, rows)
     actions: list[str] = []
@@ -129,7 +134,7 @@ def import_orders(
     )
     if not dry_run and any(a != "unchanged" for a in actions):
         _write(session, rows, actions, existing, log)
-    return ImportReport("orders", table.file, dry_run, report_rows)
+    return ImportReport("orders", table.file, dry_run, report_rows, problems=log.warnings)
 
 
 def parse_orders(table: Table, log: ProblemLog, session: Session) -> list[OrderRow]:
@@ -184,7 +189,10 @@ def parse_orders(table: Table, log: ProblemLog, session: Session) -> list[OrderR
             index=i,
             column="notes",
             value=notes.iloc[i],
+            action=f"cut to {MAX_NOTES} characters",
         )
+    # Notes are for the driver, not for planning: too long is a warning, the rest is cut.
+    notes = notes.str.slice(0, MAX_NOTES)
     _check_customers(session, codes, log)
     _check_duplicates(codes, dates, log)
     log.raise_if_any()

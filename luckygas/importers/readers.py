@@ -109,9 +109,19 @@ class Table:
         """Spreadsheet row of every data position."""
         return self.rows if self.rows is not None else np.arange(len(self.frame)) + 2
 
-    def log(self) -> ProblemLog:
-        """A problem log for this table, already holding the reading problems."""
-        log = ProblemLog(self.file, self.sheet, row_numbers=self.row_numbers())
+    def log(self, lenient: frozenset[str] = frozenset(), *, strict: bool = False) -> ProblemLog:
+        """A problem log for this table, already holding the reading problems.
+
+        Parameters
+        ----------
+        lenient
+            Headers whose problems are warnings (see :class:`.errors.ProblemLog`).
+        strict
+            Make those warnings errors.
+        """
+        log = ProblemLog(
+            self.file, self.sheet, row_numbers=self.row_numbers(), lenient=lenient, strict=strict
+        )
         log.extend(self.problems)
         return log
 
@@ -351,13 +361,14 @@ def _blank_formula_errors(frame: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
 
 def require_columns(
     table: Table, required: Sequence[str], log: ProblemLog, *, hint: str = ""
-) -> None:
-    """Record a problem for each required header the table lacks."""
+) -> list[str]:
+    """Record a problem for each required header the table lacks; return those headers."""
     have = set(table.frame.columns)
-    for name in required:
-        if name not in have:
-            extra = f"; {hint}" if hint else ""
-            log.add(f"missing column {name!r}{extra}", column=name)
+    missing = [name for name in required if name not in have]
+    extra = f"; {hint}" if hint else ""
+    for name in missing:
+        log.add(f"missing column {name!r}{extra}", column=name)
+    return missing
 
 
 __all__ = [

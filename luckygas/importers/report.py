@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from luckygas.importers.errors import ImportProblem, display_problems
+
 #: Every action a report row can have, in display order.
 ACTIONS: tuple[str, ...] = ("added", "updated", "unchanged", "skipped")
 
@@ -33,6 +35,11 @@ class ImportReport:
         but worth a look, e.g. ``no coordinates``).
     notes
         File-level remarks (e.g. optional columns that were absent).
+    problems
+        Cell warnings: problems in columns the workbench does not rely on (statistics the
+        old system computed, free text, billing words), imported anyway; each names the
+        row, column, value and what was done with the cell (see
+        :class:`luckygas.importers.layouts.Role`).
     """
 
     kind: str
@@ -40,6 +47,7 @@ class ImportReport:
     dry_run: bool
     rows: pd.DataFrame
     notes: tuple[str, ...] = ()
+    problems: tuple[ImportProblem, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -77,6 +85,10 @@ class ImportReport:
         """Only the rows with warnings."""
         return self.rows[self.rows["warnings"].astype(str) != ""]
 
+    def problem_frame(self) -> pd.DataFrame:
+        """The cell warnings as a table to print, like an import's errors."""
+        return display_problems(self.problems)
+
     def summary(self) -> str:
         """One line for people: counts, and whether anything was written."""
         counts = self.counts
@@ -86,6 +98,9 @@ class ImportReport:
         warned = len(self.warnings)
         if warned:
             text += f"; {warned:,} row{'s' if warned != 1 else ''} with warnings"
+        cells = len(self.problems)
+        if cells:
+            text += f"; {cells:,} cell warning{'s' if cells != 1 else ''}"
         return text
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebook display
@@ -93,6 +108,8 @@ class ImportReport:
         head = f"<p><b>{html.escape(self.summary())}</b></p>"
         if notes:
             head += f"<ul>{notes}</ul>"
+        if self.problems:
+            head += self.problem_frame().head(200).to_html(index=False, escape=True)
         shown = self.changed if len(self.changed) else self.rows
         return head + shown.head(200).to_html(index=False, escape=True)
 

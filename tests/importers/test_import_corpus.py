@@ -74,7 +74,17 @@ def test_all_problems_are_reported_at_once_with_row_numbers(customers_loaded, tm
     found = {(p.row, p.column) for p in caught.value.problems}
     assert found == {(3, "date"), (3, "qty_20kg"), (4, "customer_code"), (4, "window")}
     frame = caught.value.frame()
-    assert list(frame.columns) == ["file", "sheet", "row", "column", "value", "reason"]
+    assert list(frame.columns) == [
+        "severity",
+        "file",
+        "sheet",
+        "row",
+        "column",
+        "value",
+        "reason",
+        "action",
+    ]
+    assert set(frame["severity"]) == {"error"}  # every one of these columns is relied on
     assert frame.loc[frame["column"] == "date", "value"].item() == "2025-13-01"
 
 
