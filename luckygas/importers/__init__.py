@@ -5,6 +5,12 @@ Every import validates the whole file first and reports *all* problems at once
 transaction: everything or nothing. Each returns an :class:`ImportReport` whose
 ``rows`` DataFrame says per input row whether it was added, updated or unchanged and
 what changed; ``dry_run=True`` computes the same report and writes nothing.
+
+Only columns the workbench relies on can refuse a file. A bad cell in a derived column
+(a statistic the old system computed, such as 平均日使用) or an informational one (free
+text, billing words) is a warning in ``ImportReport.problems``, naming what was done with
+the cell, and the import goes on; ``strict=True`` (``--strict``) refuses it instead.
+Which column is which is decided in one place, :mod:`.layouts` (:class:`.layouts.Role`).
 """
 
 from __future__ import annotations

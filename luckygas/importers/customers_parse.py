@@ -22,6 +22,11 @@ The workbook (sheet ``客戶資料``) is read column by column as described in
 * Everything else (equipment flags, usage points, switch model, spare set, ...) is kept
   in ``Customer.equipment`` so :mod:`.export` writes the same 76 columns back.
 
+A bad cell in a column the workbench relies on (code, address, zone, cylinders, hours,
+rest days, vehicle rule, type...) refuses the file; in a derived or informational column
+(:data:`.layouts.WORKBOOK_ROLES`) it is a warning in ``ParsedCustomers.problems`` and the
+cell is read as blank (or a word as its default), unless ``strict``.
+
 The workbook has no coordinates: new customers get ``lat``/``lng`` NULL and
 ``geocode_source = none`` and are flagged ``no coordinates`` (see :mod:`.geocode`).
 Re-importing never clears coordinates, because neither layout's missing columns are
