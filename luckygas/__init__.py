@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from luckygas.bridge.adapter import build_problem
     from luckygas.bridge.persist import latest_plan, load_plan, save_plan
     from luckygas.bridge.planning import next_delivery_day, plan_day
-    from luckygas.db import make_engine, session_scope
+    from luckygas.db import make_engine, read_session, session_scope, write_session
     from luckygas.forecast import forecast_day
     from luckygas.importers import import_customers, import_history, import_orders
     from luckygas.maps import plan_map
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 _EXPORTS: dict[str, str] = {
     "make_engine": "luckygas.db",
     "session_scope": "luckygas.db",
+    "read_session": "luckygas.db",
+    "write_session": "luckygas.db",
     "forecast_day": "luckygas.forecast",
     "import_customers": "luckygas.importers",
     "import_history": "luckygas.importers",
@@ -86,12 +88,14 @@ __all__ = [
     "plan_day",
     "plan_map",
     "publish_plan",
+    "read_session",
     "run_scenarios",
     "save_plan",
     "session_scope",
     "solve",
     "write_report",
     "write_route_sheets",
+    "write_session",
 ]
 
 

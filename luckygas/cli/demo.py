@@ -265,10 +265,12 @@ def stage_report(ctx: DemoContext) -> None:
     )
     engine = make_engine(ctx.url)
     try:
-        with session_scope(engine, user=ctx.args.user) as session:
+        with session_scope(engine, user=ctx.args.user, write=False) as session:
             sheets = write_route_sheets(session, plan_id, outdir / "route-sheets")
             data = load_plan_data(session, day, plan_id=plan_id)
-            workbook = write_plan_workbook(data, outdir / f"plan-{day.isoformat()}.xlsx")
+        workbook = write_plan_workbook(
+            data, outdir / f"plan-{day.isoformat()}.xlsx", database_url=ctx.url
+        )
     finally:
         engine.dispose()
     print("\nwritten:")

@@ -53,7 +53,8 @@ def _forecast(args: argparse.Namespace) -> int:
     params = ProposalParams() if args.z is None else ProposalParams(z=args.z)
     engine = make_engine(args.database_url)
     try:
-        with session_scope(engine, user=args.user) as session:
+        # Without --save the forecast only reads, and a reader holds no lock.
+        with session_scope(engine, user=args.user, write=bool(args.save)) as session:
             day = args.date or _default_day(session)
             if not queries.has_deliveries(session):
                 raise CommandError("no delivery history in the database: nothing to forecast")

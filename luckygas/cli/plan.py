@@ -121,7 +121,9 @@ def _plans(args: argparse.Namespace) -> int:
 
     engine = make_engine(args.database_url)
     try:
-        with session_scope(engine, user=args.user) as session:
+        # Listing only reads (a reader blocks no colleague); publishing writes.
+        write = args.publish is not None
+        with session_scope(engine, user=args.user, write=write) as session:
             if args.publish is not None:
                 return _publish(session, args.publish, confirm_stale=args.confirm_stale)
             frame = queries.plans(session, args.date)

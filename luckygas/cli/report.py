@@ -107,7 +107,7 @@ def _sheets_and_excel(args: argparse.Namespace) -> list[Path]:
     engine = make_engine(args.database_url)
     out: list[Path] = []
     try:
-        with session_scope(engine, user=args.user) as session:
+        with session_scope(engine, user=args.user, write=False) as session:
             try:
                 data = load_plan_data(
                     session, args.date, plan_id=args.plan, progress=_progress(args)

@@ -295,7 +295,7 @@ def _list(args: argparse.Namespace) -> int:
 
     engine = make_engine(args.database_url)
     try:
-        with session_scope(engine, user=args.user) as session:
+        with session_scope(engine, user=args.user, write=False) as session:
             df = list_scenarios(session)
     finally:
         engine.dispose()
@@ -403,7 +403,8 @@ def _compare(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys([args.baseline, *args.names]))
     engine = make_engine(args.database_url)
     try:
-        with session_scope(engine, user=args.user) as session:
+        # Reads the day and the scenarios only; a reader holds no lock while solving.
+        with session_scope(engine, user=args.user, write=False) as session:
             problem, _, results = _solve_named(args, session, names)
     finally:
         engine.dispose()
@@ -483,7 +484,7 @@ def _sweep(args: argparse.Namespace) -> int:
         check_output_path(args.chart, (".png", ".svg", ".pdf"), database_url=args.database_url)
     engine = make_engine(args.database_url)
     try:
-        with session_scope(engine, user=args.user) as session:
+        with session_scope(engine, user=args.user, write=False) as session:
             day, problem = _day_problem(session, args.date)
     finally:
         engine.dispose()

@@ -46,7 +46,7 @@ def _add(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from luckygas.users import list_users
 
-    with _session(args) as session:
+    with _session(args, write=False) as session:
         frame = list_users(session, include_inactive=not args.active)
     if frame.empty:
         print("no users yet (add one with `luckygas users add NAME --role admin`)")
@@ -75,8 +75,9 @@ def _deactivate(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _session(args: argparse.Namespace) -> Iterator[Session]:
-    """A committed session on the configured database; known errors become CLI errors."""
+def _session(args: argparse.Namespace, *, write: bool = True) -> Iterator[Session]:
+    """A session on the configured database (committed if ``write``, else a reader);
+    known errors become CLI errors."""
     from luckygas.cli.db import _engine
     from luckygas.config import resolve_database_url
     from luckygas.db import session_scope
@@ -87,7 +88,7 @@ def _session(args: argparse.Namespace) -> Iterator[Session]:
     try:
         if current_revision(engine) is None:
             raise CommandError("the database has no schema yet: run `luckygas db upgrade` first")
-        with session_scope(engine, user=args.user) as session:
+        with session_scope(engine, user=args.user, write=write) as session:
             yield session
     except (PermissionError, UserError) as err:  # also raised at commit by the flush listener
         raise CommandError(str(err)) from err

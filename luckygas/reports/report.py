@@ -200,15 +200,13 @@ def check_request(
         ``plan_id`` is unknown or of another day, no scenario is named ``scenario``, or
         (no ``plan_id``) the day has neither a saved plan nor orders to plan.
     """
-    from sqlalchemy.orm import Session
-
     from luckygas import queries
-    from luckygas.db import make_engine
+    from luckygas.db import make_engine, read_session
     from luckygas.reports.data import has_orders, latest_baseline_plan_id, nothing_to_report
 
     engine = make_engine(database_url)
     try:
-        with Session(engine) as session:
+        with read_session(engine) as session:
             if plan_id is not None:
                 plan = queries.plan_header(session, plan_id)
                 if plan is None:
