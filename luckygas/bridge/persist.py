@@ -95,6 +95,7 @@ def save_plan(
                     "time_limit_s": result.run.time_limit_s,
                     "wall_s": result.run.wall_s,
                     "status": result.run.status,
+                    "outcome": result.run.outcome(),
                     "objective": result.run.objective,
                     "solutions": result.run.solutions,
                     **_inputs(problem, scenario_id),

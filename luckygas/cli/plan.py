@@ -29,7 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--name", help="plan name (default 'draft HH:MM')")
     p.add_argument("--no-optional", action="store_true", help="leave optional forecast orders out")
-    p.add_argument("--deterministic", action="store_true", help="same input gives the same plan")
+    p.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="same input gives the same plan: the search stops after a count of "
+        "solutions, not the clock (--time-limit is then only a safety net)",
+    )
     p.add_argument("--seed", type=int, help="random seed of the search (default 0)")
     p.add_argument("--no-save", action="store_true", help="print the plan without saving it")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -142,7 +142,12 @@ def _solver_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--workers", type=int, default=2, help="parallel processes (default 2; 1 = serial)"
     )
-    p.add_argument("--deterministic", action="store_true", help="same input gives the same plan")
+    p.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="same input gives the same plan: the search stops after a count of "
+        "solutions, not the clock (--time-limit is then only a safety net)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

@@ -121,6 +121,9 @@ class RawSolution:
     wall_s: float
     seeded: bool = False
     first_solution: str = ""
+    #: Objective of the plan the search started from (a warm start, or its first
+    #: solution): the run's outcome compares the final objective with it.
+    start_objective: int | None = None
 
     @classmethod
     def empty(

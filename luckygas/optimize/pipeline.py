@@ -130,6 +130,7 @@ def solve(
         solutions=raw.solutions,
         seeded=raw.seeded,
         first_solution=raw.first_solution,
+        start_objective=raw.start_objective,
     )
     return build_result(problem, prep, raw, unassigned, run, start_routes=initial_routes)
 
@@ -390,6 +391,7 @@ def improve(model: NumModel, raw: RawSolution, deadline: float) -> RawSolution:
     alt.solutions, alt.wall_s = raw.solutions + 1, raw.wall_s
     alt.status = raw.status  # the search's status; the read itself has none
     alt.seeded, alt.first_solution = raw.seeded, raw.first_solution
+    alt.start_objective = raw.start_objective
     return alt
 
 

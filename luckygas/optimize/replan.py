@@ -103,9 +103,13 @@ def run(
     budget = dataclasses.replace(params, time_limit_s=max(0.05, left))
     raw = solve_numeric(model, budget, progress, routes)
     raw.first_solution = "plan on screen"
+    if base is not None:
+        # The plan on screen (repaired) is what this re-plan must improve on.
+        raw.start_objective = base.objective
     if base is None or _no_worse(model, prep, raw, base):
         return raw
     base.status, base.solutions = raw.status, raw.solutions + 1
+    base.start_objective = base.objective
     return base
 
 

@@ -93,6 +93,9 @@ STATUS_TEXT: dict[str, str] = {
     "NO_VEHICLES": "no vehicles available",
 }
 
+#: Statuses of a search the clock (or a solution count) stopped.
+_STOPPED = ("ROUTING_PARTIAL_SUCCESS_LOCAL_OPTIMUM_NOT_REACHED", "ROUTING_FAIL_TIMEOUT")
+
 
 def status_text(status: str) -> str:
     """The solver status in plain words (unknown statuses are returned as they are)."""
@@ -114,6 +117,48 @@ class RunRecord:
     solutions: int
     seeded: bool = False
     first_solution: str = ""
+    start_objective: int | None = None
+
+    def outcome(self) -> str:
+        """What the run did, in one phrase an analyst reads.
+
+        One of: nothing to plan; no plan found; proven optimal; kept the starting plan
+        (a warm start the search could not better); searched and improved, or searched
+        without bettering its first plan, each with how the search stopped (the time
+        limit, a solution count, or no better move). :attr:`status` keeps OR-Tools' own
+        name for the record.
+        """
+        status = self.status
+        if status in ("NOTHING_TO_PLAN", "NO_VEHICLES") or self.objective is None:
+            return status_text(status)
+        if status == "ROUTING_OPTIMAL":
+            return "proven optimal"
+        if status == "START_KEPT":
+            return "kept the starting plan (no time left to improve it)"
+        improved = self.start_objective is None or self.objective < self.start_objective
+        if improved:
+            return f"searched and improved; {self._stop()}"
+        if self.seeded:
+            return "kept the starting plan (the search found nothing better)"
+        return f"searched; nothing better than its first plan; {self._stop()}"
+
+    def _stop(self) -> str:
+        """How an improving search ended."""
+        if self.params.get("deterministic"):
+            limit = int(self.params.get("solution_limit") or 0)
+            if self.status in _STOPPED and self.solutions < limit:
+                # The safety net fired: the plan depends on the machine's speed.
+                return "stopped at the safety time limit (not reproducible)"
+            return f"stopped after {self.solutions} solutions (deterministic; no time limit)"
+        # Guided local search never ends on its own and OR-Tools then reports SUCCESS
+        # when the clock stops it: the clock is what tells the two apart.
+        if self.wall_s >= 0.9 * self.time_limit_s:
+            return "stopped at the time limit"
+        if self.status in _STOPPED:
+            return "stopped at its solution limit"  # small days stop on a count
+        if self.status == "ROUTING_SUCCESS":
+            return "no better move found"
+        return status_text(self.status)
 
 
 @dataclass
@@ -143,7 +188,7 @@ class PlanResult:
             f"{k['vehicles_used']}/{k['vehicles_available']} "
             f"vehicles; {k['distance_km']:.1f} km, {k['driving_h']:.1f} h driving, "
             f"{k['working_h']:.1f} h working, {k['kg_delivered']} kg, cost {k['cost']:.0f} TWD "
-            f"[{status_text(self.run.status)}, {self.run.wall_s:.1f} s]",
+            f"[{self.run.outcome()}, {self.run.wall_s:.1f} s]",
         ]
         for r in self.routes.itertuples():
             trips = int(getattr(r, "trips", 1) or 1)

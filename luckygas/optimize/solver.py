@@ -36,6 +36,10 @@ AUTO_LARGE_FIRST_SOLUTION = "LOCAL_CHEAPEST_INSERTION"
 # Nested-search time limit per model node (see _search_params); measured: completing the
 # greedy start of a 1,000-order day (1,200 nodes, 57 breaks) takes 0.4-2 s.
 LNS_MS_PER_NODE = 2
+# Deterministic searches stop on a solution count; the clock stops them only after
+# max(MIN, FACTOR x time limit) seconds, so a slow machine still gets the same plan.
+DETERMINISTIC_SAFETY_MIN_S = 60.0
+DETERMINISTIC_SAFETY_FACTOR = 10.0
 
 
 def auto_first_solution(n_nodes: int) -> str:
@@ -62,18 +66,24 @@ def _search_params(
     )
     if params.search.deterministic:
         # Stop on a solution count, not the clock, so the same input gives the same plan.
-        # time_limit_s stays as a safety net: if it fires first the run is NOT reproducible
-        # (RunRecord.status/solutions show it), so give it room. LNS sub-searches also have a
-        # wall-clock limit; make it irrelevant.
+        # The clock is only a safety net (DETERMINISTIC_SAFETY_*): a count cut short by it
+        # gives a plan that depends on the machine's speed (RunRecord.outcome() says so).
+        # LNS sub-searches also have a wall-clock limit; make it irrelevant.
         sp.solution_limit = params.search.solution_limit
         sp.lns_time_limit.FromSeconds(3600)
-    else:
-        # The same limit bounds the nested search that completes a warm start (cumuls,
-        # breaks). With breaks on 1,000+ nodes that takes longer than the 100 ms default,
-        # and the search then fails at once (ROUTING_FAIL) from a perfectly valid start.
-        sp.lns_time_limit.FromMilliseconds(max(100, LNS_MS_PER_NODE * n_nodes))
+        sp.time_limit.FromMilliseconds(int(_safety_net_s(params.time_limit_s) * 1000))
+        return sp
+    # The same limit bounds the nested search that completes a warm start (cumuls,
+    # breaks). With breaks on 1,000+ nodes that takes longer than the 100 ms default,
+    # and the search then fails at once (ROUTING_FAIL) from a perfectly valid start.
+    sp.lns_time_limit.FromMilliseconds(max(100, LNS_MS_PER_NODE * n_nodes))
     sp.time_limit.FromMilliseconds(int(params.time_limit_s * 1000))
     return sp
+
+
+def _safety_net_s(time_limit_s: float) -> float:
+    """Seconds a deterministic search may run before the clock stops it anyway."""
+    return max(DETERMINISTIC_SAFETY_MIN_S, DETERMINISTIC_SAFETY_FACTOR * time_limit_s)
 
 
 def _read_params(params: SolverParams, n_nodes: int) -> pywrapcp.DefaultRoutingSearchParameters:
@@ -164,14 +174,15 @@ def search(
         return RawSolution.empty(model, "NO_VEHICLES")
     r = _Routing.of(model)
     sp = _search_params(params, model.n_nodes)
-    sp.time_limit.FromMilliseconds(max(50, int(params.time_limit_s * 1000)))
+    if not params.search.deterministic:
+        sp.time_limit.FromMilliseconds(max(50, int(params.time_limit_s * 1000)))
     if options.greedy_descent:
         sp.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
     if options.solution_limit is not None:
         sp.solution_limit = min(sp.solution_limit, options.solution_limit)
     if options.gls_lambda is not None:
         sp.guided_local_search_lambda_coefficient = options.gls_lambda
-    count = _watch(r.routing, progress, t0)
+    count, first = _watch(r.routing, progress, t0)
     # Reading a start is a small search under the limit the model was closed with; a
     # search left with a few ms would reject a valid start, and the trimming fallback
     # then spent ~20 s of reads on a loaded machine. So the model is closed with the
@@ -187,6 +198,10 @@ def search(
         kept_start = False
         solution = r.routing.SolveWithParameters(sp)
     raw = _extract(model, r, solution, count[0], t0)
+    if assignment is not None:
+        raw.start_objective = assignment.ObjectiveValue()
+    elif first[0] is not None:
+        raw.start_objective = int(first[0])
     # OR-Tools says "no plan found" when it had no time to better the start: the plan is
     # the start, and the status must not tell the analyst there is none.
     raw.status = START_KEPT if kept_start else _status_name(r.routing)
@@ -197,14 +212,20 @@ def search(
     return raw
 
 
-def _watch(routing: pywrapcp.RoutingModel, progress: ProgressFn | None, t0: float) -> list[int]:
-    """Count solutions (the returned one-element list) and report improvements."""
+def _watch(
+    routing: pywrapcp.RoutingModel, progress: ProgressFn | None, t0: float
+) -> tuple[list[int], list[float | None]]:
+    """Count solutions and keep the first one's objective (one-element lists, filled
+    as the search runs); report improvements to ``progress``."""
     best: list[float | None] = [None]
+    first: list[float | None] = [None]
     count = [0]
 
     def on_solution() -> None:
         count[0] += 1
         cost = routing.CostVar().Max()
+        if first[0] is None:
+            first[0] = cost
         if best[0] is None or cost < best[0]:
             best[0] = cost
             if progress is not None:
@@ -213,7 +234,7 @@ def _watch(routing: pywrapcp.RoutingModel, progress: ProgressFn | None, t0: floa
     routing.AddAtSolutionCallback(on_solution)
     if progress is not None:
         progress(time.perf_counter() - t0, None)
-    return count
+    return count, first
 
 
 def evaluate(model: NumModel, routes: Sequence[Sequence[int]]) -> RawSolution | None:

@@ -31,7 +31,6 @@ import ipywidgets as W
 import pandas as pd
 
 from luckygas.maps import LivePlanMap
-from luckygas.optimize.result import status_text
 from luckygas.widgets.planning_controls import PlanningControls
 from luckygas.widgets.render import (
     figure_png,
@@ -434,7 +433,7 @@ class PlanningPanel(PlanningControls, W.VBox):
             )
         locked = sum(o is not None for r in self.locks.values() for o in r)
         parts.append(f"{len(self.pins)} moved, {locked} stops locked")
-        parts.append(f"[{status_text(self.result.run.status)}]")
+        parts.append(f"[{self.result.run.outcome()}]")
         line = html.escape(" · ".join(parts)) + self._stale_html()
         return f"<b>{html.escape(done)}</b> {line}" if done else line
 
