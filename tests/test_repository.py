@@ -1,7 +1,8 @@
 """The repository stands on its own: no tracked file names a path of one machine.
 
-- No absolute path of a machine written out literally: a home folder (``/home/NAME/``,
-  ``/Users/NAME/``, ``C:\\Users\\NAME\\``), ``/root/``, ``/work/`` or ``/tmp/``. Examples use
+- No absolute path of a machine written out literally: one under a home folder (Linux
+  ``home``, macOS ``Users``, Windows ``C:`` ``Users``), root's home, the ``work`` folder
+  or ``tmp`` at the root of the file system (see :data:`MACHINE_PATH`). Examples use
   relative paths (``data/luckygas.sqlite``), ``~`` or a placeholder (``PATH/TO/...``);
   code builds temporary paths with :mod:`tempfile` or pytest's ``tmp_path``.
 - No reference to material kept beside the repository: every document the code cites
@@ -30,8 +31,9 @@ FIXTURE_DIRS = ("tests/data/",)
 # The patterns are spelled in pieces so that this file does not match itself.
 _MACHINE_ROOTS = "|".join(("home", "Users", "root", "work", "tmp"))
 #: An absolute path starts a token: at the start of a line, after a space, a quote or
-#: punctuation, or right after a URL scheme (``file:///home/...``,
-#: ``sqlite:////tmp/...``). ``https://host/tmp/x`` and ``a/work/b`` are not absolute.
+#: punctuation, or right after a URL scheme (``file:///`` then the path, or SQLite's
+#: ``sqlite:////`` then the path). A path inside a URL after its host, or a relative path
+#: with one of these folder names inside it, is not absolute.
 MACHINE_PATH = re.compile(
     r"(?:^|(?<=[\s\"'`(\[{<>=,;|:])|(?<=://)|(?<=:///))"
     rf"/(?:{_MACHINE_ROOTS})/"
@@ -125,7 +127,7 @@ def test_the_vendored_bundles_are_recognised():
     [
         "path = '/" + "home/alice/luckygas/data'",
         'open("/' + 'Users/bob/Desktop/plan.xlsx")',
-        "LUCKYGAS_DATABASE_URL=sqlite:///" + "/tmp/demo.sqlite luckygas demo-data",
+        "LUCKYGAS_DATABASE_URL=sqlite:////" + "tmp/demo.sqlite luckygas demo-data",
         "see file:///" + "home/alice/report.html",
         "cd /" + "work/main && make",
         "    --solutions-dir /" + "tmp/sols",
