@@ -7,12 +7,17 @@
 - The optimizer core (``luckygas.optimize``) knows nothing of the database: reading a day
   and saving a plan live in the bridge package beside it (``luckygas.bridge``).
 
+Above both, the README's "How it is built" table is the layering itself: every module of
+the package is in one row, and a module imports only from its own row and the rows above
+it. The table is parsed and checked against every module's imports, so it cannot drift.
+
 A static scan (AST), so a violation is named with its file and line.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,7 +25,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "luckygas"
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "luckygas"
+README = ROOT / "README.md"
 
 #: Folders and modules that present or drive, and must read through the query layer.
 PRESENTATION = ("cli", "reports", "widgets", "maps", "charts")
@@ -189,3 +196,153 @@ def test_the_scan_lets_harmless_names_through():
         "queries.plans(session)\n"
     )
     assert presentation_violations(source, "x.py") == []
+
+
+# ---------------------------------------------------------------------------
+# The README's layer table, checked against the imports
+# ---------------------------------------------------------------------------
+
+
+def readme_layers(text: str) -> list[tuple[str, list[str]]]:
+    """``(layer, backticked names)`` of each row of the table under "## How it is built"."""
+    section = text.split("\n## How it is built\n", 1)[1].split("\n## ", 1)[0]
+    rows = [
+        line.strip().strip("|").split("|") for line in section.splitlines() if line.startswith("|")
+    ]
+    assert len(rows) > 2 and rows[0][0].strip() == "layer", "no layer table found"
+    return [
+        (cells[0].strip(), re.findall(r"`([^`]+)`", "|".join(cells[1:])))
+        for cells in rows[2:]  # header and separator
+    ]
+
+
+def _units() -> list[str]:
+    """The package's top-level modules (``domain.py``) and subpackages (``optimize/``)."""
+    return sorted(
+        [p.name for p in PACKAGE.glob("*.py")]
+        + [f"{p.name}/" for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()]
+    )
+
+
+def layer_of_units(text: str) -> tuple[dict[str, int], list[str]]:
+    """``{unit: row index}`` from the README's table, and the problems with its names.
+
+    A backticked name is a unit (``domain.py``, ``optimize/``), else a module inside a
+    package of the same row (``solver.py`` beside ``optimize/``; spelled
+    ``importers/orders.py`` where a unit has the same name), a path inside the package
+    (``reports/data.py``) or a folder of the repository (``notebooks/``); anything else
+    names something that does not exist.
+    """
+    units, rank, problems = set(_units()), {}, []
+    for row, (layer, names) in enumerate(readme_layers(text)):
+        packages = [PACKAGE / n for n in names if n.endswith("/") and n in units]
+        for name in names:
+            if name in units:
+                if name in rank:
+                    problems.append(f"{name} is in two rows")
+                rank[name] = row
+            elif not (
+                any((pkg / name).exists() for pkg in packages)
+                or (PACKAGE / name).exists()
+                or (ROOT / name).exists()
+            ):
+                problems.append(f"row {layer!r} names {name}, which does not exist")
+    return rank, problems
+
+
+def _unit_of(module: str) -> str | None:
+    """``luckygas.optimize.solver`` -> ``optimize/``; ``luckygas.db`` -> ``db.py``."""
+    parts = module.split(".")
+    if parts[0] != "luckygas" or len(parts) < 2:
+        return None
+    if (PACKAGE / parts[1] / "__init__.py").is_file():
+        return f"{parts[1]}/"
+    return f"{parts[1]}.py" if (PACKAGE / f"{parts[1]}.py").is_file() else None
+
+
+def luckygas_imports(path: Path) -> Iterator[tuple[int, str]]:
+    """``(line, module)`` of every ``luckygas`` module ``path`` imports, relative imports
+    resolved, ``from luckygas import x`` as ``luckygas.x`` (function-level and
+    ``TYPE_CHECKING`` imports included: they are dependencies too)."""
+    package = path.relative_to(ROOT).with_suffix("").parts[:-1]  # of a module or __init__
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, a.name) for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = list(package[: len(package) - node.level + 1])
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            yield node.lineno, module
+            yield from ((node.lineno, f"{module}.{a.name}") for a in node.names)
+
+
+def _unit_of_path(path: Path) -> str:
+    first = path.relative_to(PACKAGE).parts[0]
+    return f"{first}/" if (PACKAGE / first).is_dir() else first
+
+
+def test_readme_table_lists_every_module_once():
+    """Every top-level module and subpackage of luckygas is in exactly one row."""
+    rank, problems = layer_of_units(README.read_text(encoding="utf-8"))
+    missing = [u for u in _units() if u not in rank]
+    assert not missing, f"add to README's 'How it is built' table: {missing}"
+    assert not problems, "\n".join(problems)
+
+
+def test_no_module_imports_from_a_layer_below_it_in_the_table():
+    """A module imports from its own row of the README's table and the rows above it."""
+    text = README.read_text(encoding="utf-8")
+    rank, _ = layer_of_units(text)
+    layers = [layer for layer, _ in readme_layers(text)]
+    found: dict[tuple[str, int, str], str] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = _unit_of_path(path)
+        if source not in rank:
+            continue  # reported by the test above
+        for line, module in luckygas_imports(path):
+            target = _unit_of(module)
+            if target and target != source and rank.get(target, -1) > rank[source]:
+                found.setdefault(
+                    (_rel(path), line, target),
+                    f"{_rel(path)}:{line} ({layers[rank[source]]}) imports {module} "
+                    f"({layers[rank[target]]})",
+                )
+    assert not found, "imports against the README's layers:\n" + "\n".join(found.values())
+
+
+def test_the_sql_rule_covers_presentation_and_entry_points():
+    """The folders whose SQL is scanned above are the table's presentation and entry points."""
+    text = README.read_text(encoding="utf-8")
+    rank, _ = layer_of_units(text)
+    layers = [layer for layer, _ in readme_layers(text)]
+    top = {layers.index("presentation"), layers.index("entry points")}
+    scanned = {f"{name}/" for name in PRESENTATION}
+    table = {u for u, row in rank.items() if row in top and u.endswith("/")}
+    assert scanned == table
+
+
+README_SAMPLE = """intro
+
+## How it is built
+
+| layer | modules |
+|---|---|
+| low | `domain.py` (words), `optimize/`: `solver.py` |
+| high | `cli/`, `notebooks/`, `reports/data.py` |
+
+## Next
+"""
+
+
+def test_the_table_parser_reads_rows_and_names():
+    assert readme_layers(README_SAMPLE) == [
+        ("low", ["domain.py", "optimize/", "solver.py"]),
+        ("high", ["cli/", "notebooks/", "reports/data.py"]),
+    ]
+
+
+def test_the_table_check_names_what_does_not_exist():
+    _, problems = layer_of_units(README_SAMPLE.replace("`solver.py`", "`no_such_module.py`"))
+    assert problems == ["row 'low' names no_such_module.py, which does not exist"]
