@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, inspect
 from sqlalchemy.orm import Session
 
-from luckygas.db import make_engine
+from luckygas.db import make_engine, read_only_engine
 
 #: Where the migration scripts are (inside the installed package).
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -94,8 +94,15 @@ def current_revision(engine_or_url: Engine | str | None = None) -> str | None:
     engine_or_url
         An engine, a URL, or ``None`` for the configured database.
     """
-    with _connection(engine_or_url) as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    engine, owned = _engine(engine_or_url)
+    try:
+        # Only reads: a read-only (on SQLite deferred) transaction, so asking which
+        # revision the database is at never waits for, nor blocks, a colleague's writes.
+        with read_only_engine(engine).connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        if owned:
+            engine.dispose()
 
 
 def create_database(engine_or_url: Engine | str | None = None, *, holiday_years=None) -> None:

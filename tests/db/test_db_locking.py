@@ -165,3 +165,28 @@ def test_read_session_is_read_only_on_postgresql(pg_db_url):
             assert session.get(m.Holiday, dt.date(2031, 1, 2)) is not None
     finally:
         engine.dispose()
+
+
+def test_read_only_commands_run_while_a_writer_holds_the_lock(tmp_path, monkeypatch, capsys):
+    """``plans``, ``users list`` and ``scenarios list`` read through read sessions: a
+    colleague's open write transaction does not make them wait (1 s busy timeout here;
+    a writer session would fail with "database is locked")."""
+    from luckygas import db
+    from luckygas.cli import main
+
+    path = tmp_path / "shared.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    create_database(engine, holiday_years=range(2026, 2027))
+    engine.dispose()
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_S", 1.0)
+    colleague = sqlite3.connect(path, isolation_level=None)
+    colleague.execute("BEGIN IMMEDIATE")  # holds the write lock until rollback
+    try:
+        url = f"sqlite:///{path}"
+        for argv in (["plans"], ["users", "list"], ["scenarios", "list"]):
+            assert main(["--db", url, *argv]) == 0, (argv, capsys.readouterr().err)
+        assert main(["--db", url, "users", "add", "x", "--role", "admin"]) == 1  # a writer waits
+        assert "locked" in capsys.readouterr().err
+    finally:
+        colleague.execute("ROLLBACK")
+        colleague.close()
