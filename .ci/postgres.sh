@@ -64,6 +64,20 @@ if [ "$(id -u)" = "0" ]; then
 fi
 
 dir="$(mktemp -d "${TMPDIR:-/tmp}/luckygas-pg.XXXXXX")"
+# Until the caller has the folder's name (the export lines at the end), a failure or an
+# interrupt here stops whatever server was started and deletes the folder: nothing leaks.
+abandon() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [ -f "$dir/data/postmaster.pid" ]; then
+        as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >&2 || true
+    fi
+    rm -rf "$dir"
+    exit "$rc"
+}
+trap abandon EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 [ "$(id -u)" = "0" ] && chown postgres "$dir"
 chmod 700 "$dir"
 
@@ -83,6 +97,7 @@ as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     || { cat "$dir/server.log" >&2; log "server did not start"; exit 1; }
 as_owner "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres luckygas_test >&2
 
+trap - EXIT INT TERM
 log "PostgreSQL running on 127.0.0.1:$port (data in $dir)"
 echo "export LUCKYGAS_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:$port/luckygas_test"
 echo "export LUCKYGAS_TEST_PG_DIR=$dir"
