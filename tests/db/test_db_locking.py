@@ -190,3 +190,27 @@ def test_read_only_commands_run_while_a_writer_holds_the_lock(tmp_path, monkeypa
     finally:
         colleague.execute("ROLLBACK")
         colleague.close()
+
+
+def test_report_reads_while_a_writer_holds_the_lock(tmp_path, capsys):
+    """The report (its checks, the notebook's kernel, the workbook) only reads: it is
+    written while a colleague's write transaction is open."""
+    from luckygas.cli import main
+    from tests.reports.helpers import DAY, build_planned_database
+
+    path = tmp_path / "shared.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    create_database(engine, holiday_years=range(2026, 2027))
+    build_planned_database(engine)
+    engine.dispose()
+    colleague = sqlite3.connect(path, isolation_level=None)
+    colleague.execute("BEGIN IMMEDIATE")
+    try:
+        html, xlsx = tmp_path / "day.html", tmp_path / "day.xlsx"
+        argv = ["--db", f"sqlite:///{path}", "report", "--date", DAY.isoformat(), "--quiet",
+                "--output", str(html), "--excel", str(xlsx)]  # fmt: skip
+        assert main(argv) == 0, capsys.readouterr().err
+        assert html.stat().st_size > 0 and xlsx.stat().st_size > 0
+    finally:
+        colleague.execute("ROLLBACK")
+        colleague.close()
