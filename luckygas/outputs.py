@@ -20,7 +20,7 @@ and files are written under a temporary name in the same folder and renamed
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -176,21 +176,30 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
     """
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(
-        prefix=f".{final.stem}.", suffix=f".tmp{final.suffix}", dir=final.parent
-    )
-    os.close(fd)
-    tmp = Path(name)
+    tmp = _new_temporary(final)
     try:
         yield tmp
         os.replace(tmp, final)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    # mkstemp creates the file 0600; give the output the usual permissions (umask).
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(final, 0o666 & ~umask)
+
+
+def _new_temporary(final: Path) -> Path:
+    """Create an empty, unused ``.<stem>.<random>.tmp<suffix>`` beside ``final``.
+
+    Created with mode 0o666 so the umask applies and the renamed output gets the
+    usual permissions (``tempfile.mkstemp`` makes 0o600 files, and changing the
+    process umask to read it is not thread-safe in a notebook kernel).
+    """
+    for _ in range(100):
+        tmp = final.with_name(f".{final.stem}.{secrets.token_hex(4)}.tmp{final.suffix}")
+        try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(f"no free temporary name beside {final}")
 
 
 def write_csv(

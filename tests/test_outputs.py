@@ -197,3 +197,6 @@ def test_atomic_output_keeps_the_old_file_on_failure(tmp_path):
         assert tmp.parent == tmp_path and tmp.suffix == ".csv"
         tmp.write_text("new", encoding="utf-8")
     assert path.read_text(encoding="utf-8") == "new" and os.listdir(tmp_path) == ["plan.csv"]
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not the 0600 of a temp file
