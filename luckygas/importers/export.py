@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
 from luckygas.domain import (
@@ -71,7 +71,9 @@ def export_customers(
     """
     path = Path(path)
     # Checked before reading: the session's own SQLite file is never an output.
-    database_url = session.get_bind().url.render_as_string(hide_password=False)
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    database_url = engine.url.render_as_string(hide_password=False)
     suffixes = (".xlsx",) if layout == "workbook" else (".xlsx", ".csv")
     if layout == "workbook" and path.suffix.lower() == ".csv":
         raise OutputPathError(
