@@ -11,7 +11,7 @@ import pandas as pd
 
 from luckygas.importers import layouts as L
 from luckygas.importers.history import HISTORY_TEMPLATE_COLUMNS
-from luckygas.outputs import write_text, write_xlsx
+from luckygas.outputs import check_output_path, write_text, write_xlsx
 
 Kind = Literal["customers", "orders", "history"]
 
@@ -66,6 +66,8 @@ def write_template(kind: Kind, path: str | os.PathLike[str] | None = None) -> st
     """
     columns = template_columns(kind)
     header = pd.DataFrame(columns=[c.name for c in columns])
+    if path is not None:
+        check_output_path(path, (".csv", ".xlsx"))
     if path is None or Path(path).suffix.lower() == ".csv":
         buffer = io.StringIO()
         header.to_csv(buffer, index=False)
