@@ -88,6 +88,8 @@ def _check_outputs(args: argparse.Namespace) -> None:
         check_output_path(args.excel.with_suffix(".csv"), (".csv",), database_url=args.database_url)
     if args.output and not args.no_html:
         check_output_path(args.output, (".html",), database_url=args.database_url)
+    if args.sheets and args.sheets.exists() and not args.sheets.is_dir():
+        raise CommandError(f"{args.sheets} is a file; --sheets takes a folder")
 
 
 def _progress(args: argparse.Namespace) -> bool:
