@@ -98,6 +98,98 @@ class PlanLayers:
         close_widgets(self.layers)
 
 
+@dataclass(slots=True, frozen=True)
+class StopDraw:
+    """One stop marker: where, its number on the route, its hover title and popup HTML."""
+
+    location: LatLng
+    number: int
+    title: str
+    popup_html: str
+
+
+@dataclass(slots=True, frozen=True)
+class RouteDraw:
+    """What one route looks like on a map, apart from any widget.
+
+    Attributes
+    ----------
+    vehicle_id, vehicle_name
+        The route's vehicle.
+    colour
+        The route's colour.
+    name
+        Layer name (:func:`route_label`).
+    who
+        Legend label: ``"3 · TRUCK-1 (driver)"``.
+    trips
+        One path per trip (see :func:`trip_paths`).
+    stops
+        The located stops in route order.
+    key
+        A digest of all the above: equal keys draw the same.
+    """
+
+    vehicle_id: int
+    vehicle_name: str
+    colour: str
+    name: str
+    who: str
+    trips: list[list[LatLng]]
+    stops: list[StopDraw]
+    key: str
+
+
+def route_draws(
+    result: PlanResult,
+    depot_pt: LatLng | None,
+    extras: Mapping[int, Mapping[str, Any]],
+) -> list[RouteDraw]:
+    """How every route of ``result`` is drawn, in route order.
+
+    Parameters
+    ----------
+    result
+        The plan.
+    depot_pt
+        The depot's ``(lat, lng)``, or ``None`` to draw the stops only.
+    extras
+        Customer fields for the popups by customer id (:func:`customer_extras`).
+
+    Returns
+    -------
+    list[RouteDraw]
+    """
+    stops, routes = result.stops, result.routes
+    colours = route_colours(list(routes["vehicle_id"]))
+    out = []
+    for route_no, route in enumerate(routes.to_dict("records"), start=1):
+        vid = int(route["vehicle_id"])
+        rstops = stops[stops["vehicle_id"] == vid].sort_values("sequence")
+        trips = trip_paths(rstops, depot_pt)
+        driver = route.get("driver_name") or ""
+        who = f"{route_no} · {route['vehicle_name']}" + (f" ({driver})" if driver else "")
+        name = route_label(route_no, route["vehicle_name"], len(rstops), len(trips))
+        key = _digest("route", who, name, colours[vid], depot_pt, rstops)
+        if "trip" in rstops.columns:  # position within the trip, for "trip 2, stop 5"
+            rstops = rstops.assign(trip_stop=rstops.groupby("trip").cumcount() + 1)
+        vehicle = f"Route {who}"
+        marks = [
+            StopDraw(
+                (float(r["lat"]), float(r["lng"])),
+                int(r["sequence"]),
+                f"{int(r['sequence'])}. {r['customer_name']}",
+                stop_popup_html(r, extras.get(int(r["customer_id"])), vehicle=vehicle),
+            )
+            for r in rstops.to_dict("records")
+            if has_point(r["lat"], r["lng"])
+        ]
+        out.append(
+            RouteDraw(vid, str(route["vehicle_name"]), colours[vid], name, who, trips, marks, key)
+        )
+    return out
+
+
 def plan_layers(
     result: PlanResult,
     *,
@@ -134,36 +226,18 @@ def plan_layers(
     PlanLayers
     """
     depot_pt = depot_latlng(depot)
-    stops, routes, un = result.stops, result.routes, result.unassigned
-    extras = _customer_extras(customers)
+    un = result.unassigned
+    extras = customer_extras(customers)
     old = previous.by_key if previous is not None else {}
     by_key: dict[str, L.LayerGroup] = {}
-    colours = route_colours(list(routes["vehicle_id"]))
     groups: list[L.LayerGroup] = []
     legend: dict[str, str] = {}
     paths: list[tuple[list[LatLng], str]] = []
-    for route_no, route in enumerate(routes.to_dict("records"), start=1):
-        vid = int(route["vehicle_id"])
-        rstops = stops[stops["vehicle_id"] == vid].sort_values("sequence")
-        trips = trip_paths(rstops, depot_pt)
-        driver = route.get("driver_name") or ""
-        who = f"{route_no} · {route['vehicle_name']}" + (f" ({driver})" if driver else "")
-        name = route_label(route_no, route["vehicle_name"], len(rstops), len(trips))
-        key = _digest("route", who, name, colours[vid], depot_pt, rstops)
-        build = partial(
-            _route_layer,
-            rstops,
-            trips,
-            colours[vid],
-            extras,
-            f"Route {who}",
-            name,
-            on_click,
-            icons,
-        )
-        groups.append(_reuse(old, by_key, key, build))
-        paths += [(p, colours[vid]) for p in trips]
-        legend[who] = colours[vid]
+    for draw in route_draws(result, depot_pt, extras):
+        build = partial(_route_layer, draw, on_click, icons)
+        groups.append(_reuse(old, by_key, draw.key, build))
+        paths += [(p, draw.colour) for p in draw.trips]
+        legend[draw.who] = draw.colour
     unserved = None
     if len(un):
         unserved = _reuse(
@@ -173,7 +247,7 @@ def plan_layers(
     depot_group = None
     if depot_pt:
         key = _digest("depot", depot_pt, getattr(depot, "name", ""))
-        depot_group = _reuse(old, by_key, key, partial(_depot_layer, depot or depot_pt))
+        depot_group = _reuse(old, by_key, key, partial(depot_layer, depot or depot_pt))
         legend["Depot"] = DEPOT_COLOUR
     return PlanLayers(groups, unserved, depot_group, legend, paths, by_key)
 
@@ -189,7 +263,8 @@ def _reuse(
     return new[key]
 
 
-def _depot_layer(depot: Depot | tuple[float, float]) -> L.LayerGroup:
+def depot_layer(depot: Depot | tuple[float, float]) -> L.LayerGroup:
+    """The "Depot" group: the depot's marker."""
     return L.LayerGroup(layers=[depot_marker(depot)], name="Depot")
 
 
@@ -327,7 +402,8 @@ def trip_paths(rstops: pd.DataFrame, depot_pt: LatLng | None) -> list[list[LatLn
     return out
 
 
-def _customer_extras(customers: pd.DataFrame | None) -> dict[int, dict[str, Any]]:
+def customer_extras(customers: pd.DataFrame | None) -> dict[int, dict[str, Any]]:
+    """Customer fields shown in stop popups (code, phone, zone) by customer id."""
     if customers is None or customers.empty:
         return {}
     key = "customer_id" if "customer_id" in customers.columns else "id"
@@ -335,7 +411,8 @@ def _customer_extras(customers: pd.DataFrame | None) -> dict[int, dict[str, Any]
     return {int(r[key]): {c: r[c] for c in cols} for r in customers.to_dict("records")}
 
 
-def _polyline(path: Sequence[LatLng], colour: str, trip_index: int, weight: int) -> L.Polyline:
+def polyline(path: Sequence[LatLng], colour: str, trip_index: int, weight: int) -> L.Polyline:
+    """A trip's line: every second trip of a vehicle dashed, so consecutive trips differ."""
     return L.Polyline(
         locations=list(path),
         color=colour,
@@ -347,30 +424,20 @@ def _polyline(path: Sequence[LatLng], colour: str, trip_index: int, weight: int)
 
 
 def _route_layer(
-    rstops: pd.DataFrame,
-    trips: Sequence[Sequence[LatLng]],
-    colour: str,
-    extras: Mapping[int, Mapping[str, Any]],
-    vehicle: str,
-    name: str,
-    on_click: PopupOpener | None = None,
-    icons: IconMaker = number_icon,
+    draw: RouteDraw, on_click: PopupOpener | None = None, icons: IconMaker = number_icon
 ) -> L.LayerGroup:
     popup = _popup_maker(on_click)
-    layers: list[L.Layer] = [_polyline(p, colour, i, 4) for i, p in enumerate(trips)]
-    if "trip" in rstops.columns:  # position within the trip, for "trip 2, stop 5"
-        rstops = rstops.assign(trip_stop=rstops.groupby("trip").cumcount() + 1)
-    records = [r for r in rstops.to_dict("records") if has_point(r["lat"], r["lng"])]
-    for r in records:
+    layers: list[L.Layer] = [polyline(p, draw.colour, i, 4) for i, p in enumerate(draw.trips)]
+    for stop in draw.stops:
         marker = L.Marker(
-            location=(float(r["lat"]), float(r["lng"])),
-            icon=icons(int(r["sequence"]), colour),
+            location=stop.location,
+            icon=icons(stop.number, draw.colour),
             draggable=False,
-            title=f"{int(r['sequence'])}. {r['customer_name']}",
+            title=stop.title,
         )
-        popup(marker, stop_popup_html(r, extras.get(int(r["customer_id"])), vehicle=vehicle))
+        popup(marker, stop.popup_html)
         layers.append(marker)
-    return L.LayerGroup(layers=layers, name=name)
+    return L.LayerGroup(layers=layers, name=draw.name)
 
 
 #: ``opener(location, html)``: show ``html`` in a map's one shared popup at ``location``.
@@ -432,21 +499,38 @@ def _popup_maker(on_click: PopupOpener | None = None) -> Callable[[L.Marker, str
     return attach
 
 
+def unserved_draws(un: pd.DataFrame) -> tuple[str, list[StopDraw]]:
+    """The unserved layer's name (``"Unserved (n)"``) and its located orders' markers."""
+    marks = [
+        StopDraw(
+            (float(r["lat"]), float(r["lng"])),
+            0,
+            f"Not planned: {r['customer_name']}",
+            unserved_popup_html(r),
+        )
+        for r in un.to_dict("records")
+        if has_point(r["lat"], r["lng"])
+    ]
+    missing = len(un) - len(marks)
+    name = f"Unserved ({len(un)}" + (f", {missing} without coordinates)" if missing else ")")
+    return name, marks
+
+
+def unserved_icon() -> L.DivIcon:
+    """The ✕ of an order the plan leaves out."""
+    return symbol_icon("✕", UNSERVED_COLOUR)
+
+
 def _unserved_layer(un: pd.DataFrame, on_click: PopupOpener | None = None) -> L.LayerGroup:
     popup = _popup_maker(on_click)
+    name, marks = unserved_draws(un)
     layers: list[L.Layer] = []
-    for r in un.to_dict("records"):
-        if has_point(r["lat"], r["lng"]):
-            marker = L.Marker(
-                location=(float(r["lat"]), float(r["lng"])),
-                icon=symbol_icon("✕", UNSERVED_COLOUR),
-                draggable=False,
-                title=f"Not planned: {r['customer_name']}",
-            )
-            popup(marker, unserved_popup_html(r))
-            layers.append(marker)
-    missing = len(un) - len(layers)
-    name = f"Unserved ({len(un)}" + (f", {missing} without coordinates)" if missing else ")")
+    for stop in marks:
+        marker = L.Marker(
+            location=stop.location, icon=unserved_icon(), draggable=False, title=stop.title
+        )
+        popup(marker, stop.popup_html)
+        layers.append(marker)
     return L.LayerGroup(layers=layers, name=name)
 
 
@@ -475,7 +559,7 @@ def inset_layers(
     paths: Sequence[tuple[Sequence[LatLng], str]], depot_pt: LatLng | None
 ) -> list[L.Layer]:
     """The inset's trip lines and stop dots (no markers: the inset is for orientation)."""
-    layers: list[L.Layer] = [_polyline(path, colour, 0, 2) for path, colour in paths]
+    layers: list[L.Layer] = [polyline(path, colour, 0, 2) for path, colour in paths]
     by_colour: dict[str, list[LatLng]] = {}
     for path, colour in paths:  # the stops as dots: one GeoJSON per colour keeps it light
         by_colour.setdefault(colour, []).extend(path[1:-1] if depot_pt else path)

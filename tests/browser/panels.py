@@ -278,6 +278,13 @@ class PlanningPanelUI(_PanelUI):
             last = now
         return last
 
+    def layer_names(self) -> list[str]:
+        """The overlay names the map's layers control lists (it is opened by hovering)."""
+        control = self.root.locator(".leaflet-control-layers").first
+        control.hover()
+        labels = control.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        return [x.strip() for x in labels if x.strip()]
+
     def click_stop(self, timeout_s: float = 15.0) -> str:
         """Click the first numbered stop on the map; the text of the popup it opens."""
         self.tab("Map")

@@ -298,6 +298,14 @@ def test_replans_update_the_map_in_place(panel: PanelSession) -> None:
         pytest.fail(f"three plausible moves were refused: {panel.actions[-1].status!r}")
     after = panel.maps_after[-1]
     assert set(after.paths) != set(before.paths), "the map's routes did not change after a move"
+    # The layers control lists each route with its stop count: the counts of this plan.
+    listed = {
+        m.group(1): int(m.group(2))
+        for name in panel.ui.layer_names()
+        if (m := re.match(r"Route \d+ · (.+) \((\d+) stops?", name))
+    }
+    shown = {v: len(r) for v, r in panel.ui.routes_by_vehicle().items()}
+    assert listed == shown, f"layers control {listed} against the Routes tab {shown}"
     _assert_ok(panel.click("Optimize"))
     counts = [m.maps for m in panel.maps_after]
     assert counts and all(c == 1 for c in counts), f"maps in the panel after each click: {counts}"

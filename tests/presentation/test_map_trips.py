@@ -155,19 +155,43 @@ def test_stop_popups_name_their_vehicle_and_trip():
     assert "trip 2, stop 1" in popups[3]
 
 
-def test_live_map_keeps_its_map_and_swaps_only_the_changed_routes():
-    """A re-plan that changes one route rebuilds that route's layer only; the rest are reused."""
+def _markers(group: L.LayerGroup) -> list[L.Marker]:
+    return [x for x in group.layers if isinstance(x, L.Marker)]
+
+
+def test_live_map_updates_routes_in_place():
+    """A re-plan moves the markers the map has: no layer or marker is built anew.
+
+    Every widget the browser has to create costs it time; a re-plan that changes a route
+    must change the markers already on screen, and a click on one must then open the
+    popup of the stop it now shows.
+    """
     first = _synthetic([_town(3), _town(4)])
-    second = _synthetic([_town(3), _town(2)])
+    second = _synthetic([_town(3), list(reversed(_town(4)))[:2]])
     live = maps.LivePlanMap(focus="all")
     m = live.show(first, DEPOT)
     before = _groups(m)
-    assert before[1].comm is not None
+    kept = _markers(before[1])
     assert live.show(second, DEPOT) is m
     after = _groups(m)
-    assert after[0] is before[0]  # unchanged route: same widgets
-    assert after[1] is not before[1] and "(2 stops)" in after[1].name
-    assert before[1].comm is None  # the replaced layer was closed in the kernel
+    assert [g is b for g, b in zip(after, before, strict=True)] == [True, True]
+    assert "(2 stops)" in after[1].name
+    assert _markers(after[1]) == kept[:2]  # the same marker widgets, moved
+    shown = second.stops[second.stops["vehicle_id"] == 2].sort_values("sequence")
+    assert [tuple(x.location) for x in _markers(after[1])] == list(
+        zip(shown["lat"], shown["lng"], strict=True)
+    )
+    _markers(after[1])[0]._handle_mouse_events(None, {"type": "click"}, [])
+    assert shown.iloc[0]["customer_name"] in live._popup_html.value
+
+
+def test_live_map_names_a_vehicle_without_a_route():
+    """A vehicle that loses its route keeps an empty, labelled layer (no stale markers)."""
+    live = maps.LivePlanMap(focus="all")
+    m = live.show(_synthetic([_town(3), _town(4)]), DEPOT)
+    live.show(_synthetic([_town(3)]), DEPOT)
+    empty = [g for g in m.layers if str(g.name).startswith("No route")]
+    assert [g.name for g in empty] == ["No route · V2"] and not empty[0].layers
 
 
 def test_live_map_widget_count_is_flat_over_replans():
@@ -182,3 +206,12 @@ def test_live_map_widget_count_is_flat_over_replans():
     for i in range(20):
         live.show(plans[i % 2], DEPOT)
     assert len(widget_module._instances) == count
+
+
+def test_live_map_keeps_its_popup_across_replans():
+    """The shared popup stays on the map after a re-plan, so a click still shows a stop."""
+    live = maps.LivePlanMap(focus="all")
+    m = live.show(_synthetic([_town(3), _town(4)]), DEPOT)
+    live.show(_synthetic([_town(2)]), DEPOT)
+    assert sum(isinstance(x, L.Popup) for x in m.layers) == 1
+    assert sum(bool(getattr(x, "base", False)) for x in m.layers) == 1
