@@ -106,7 +106,7 @@ class PlanningPanel(PlanningControls, W.VBox):
     ) -> None:
         from luckygas import queries
         from luckygas.bridge.planning import next_delivery_day
-        from luckygas.db import session_scope
+        from luckygas.db import read_session
 
         self.engine = engine
         self.user = user
@@ -124,7 +124,8 @@ class PlanningPanel(PlanningControls, W.VBox):
         self._charts_stale = True
         self._busy_depth = 0
 
-        with session_scope(engine, user=user) as s:
+        # Reads only: a panel left open must not keep colleagues waiting for a lock.
+        with read_session(engine, user=user) as s:
             day = day or next_delivery_day(s) or dt.date.today()
             vehicles = queries.vehicles(s)
             drivers = queries.drivers(s, active_only=True)
@@ -343,9 +344,9 @@ class PlanningPanel(PlanningControls, W.VBox):
     def _read_day(self, settings: PanelSettings) -> RoutingProblem:
         """The day as the database has it now (orders may have come or gone since)."""
         from luckygas.bridge.adapter import build_problem
-        from luckygas.db import session_scope
+        from luckygas.db import read_session
 
-        with session_scope(self.engine, user=self.user) as s:
+        with read_session(self.engine, user=self.user) as s:
             return build_problem(s, settings.day, vehicle_ids=settings.vehicle_ids)
 
     def _solve(
@@ -438,13 +439,12 @@ class PlanningPanel(PlanningControls, W.VBox):
         return f"<b>{html.escape(done)}</b> {line}" if done else line
 
     def _day_changes(self) -> DayChanges:
-        from sqlalchemy.orm import Session
-
+        from luckygas.db import read_session
         from luckygas.optimize.digest import order_digests
         from luckygas.staleness import day_changes
 
         assert self.problem is not None
-        with Session(self.engine) as s:
+        with read_session(self.engine, user=self.user) as s:
             return day_changes(s, self.problem.date, order_digests(self.problem))
 
     def _stale_html(self) -> str:

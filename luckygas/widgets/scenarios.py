@@ -177,7 +177,7 @@ class ScenarioPanel(W.VBox):
         max_workers: int = 2,
         run_fn: Callable[..., dict[str, PlanResult]] | None = None,
     ) -> None:
-        from luckygas.db import session_scope
+        from luckygas.db import read_session
         from luckygas.scenarios import PRESETS
         from luckygas.scenarios.store import list_scenarios
 
@@ -187,7 +187,7 @@ class ScenarioPanel(W.VBox):
         self._run_fn = run_fn
         self.results: dict[str, PlanResult] = {}
         self.kpis: pd.DataFrame | None = None
-        with session_scope(engine) as session:
+        with read_session(engine) as session:
             stored = list(list_scenarios(session)["name"])
         options = list(dict.fromkeys([*PRESETS, *stored]))
         self.picker = W.SelectMultiple(
@@ -232,14 +232,14 @@ class ScenarioPanel(W.VBox):
         LookupError
             For a name that is neither built in nor stored (the message lists both).
         """
-        from luckygas.db import session_scope
+        from luckygas.db import read_session
         from luckygas.optimize import SolverParams
         from luckygas.scenarios import compare_kpis, run_scenarios
         from luckygas.scenarios.store import resolve_scenarios
 
         chosen = list(self.picker.value if names is None else names)
         names = [BASELINE, *[n for n in dict.fromkeys(chosen) if n != BASELINE]]
-        with session_scope(self.engine) as session:
+        with read_session(self.engine) as session:
             scenarios = resolve_scenarios(session, names, self.problem)
         params = SolverParams(time_limit_s=float(self.time_limit.value))
         run = self._run_fn or run_scenarios

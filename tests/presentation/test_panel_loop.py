@@ -366,3 +366,25 @@ def test_the_panel_says_when_orders_changed_since_its_plan(small_db):
     panel.optimize()
     assert new_id in panel.problem.orders_by_id
     assert not panel.changes.is_stale and "Out of date" not in panel.status.value
+
+
+def test_panel_opens_and_replans_while_a_colleague_writes(small_db, tmp_path, monkeypatch):
+    """A colleague's open write transaction does not stall the panel: opening it, reading
+    the day for a re-plan and checking for changes only read (deferred transactions)."""
+    import sqlite3
+
+    from luckygas import db
+
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_S", 0.5)
+    small_db.dispose()  # new connections get the short busy timeout
+    colleague = sqlite3.connect(small_db.url.database, isolation_level=None)
+    colleague.execute("BEGIN IMMEDIATE")  # holds the write lock until rollback
+    try:
+        panel = _panel(small_db)
+        panel.optimize()
+        assert panel.result is not None and panel.result.kpis["served"] > 0
+        panel.check_for_changes()
+        assert "database is locked" not in panel.status.value
+    finally:
+        colleague.execute("ROLLBACK")
+        colleague.close()
