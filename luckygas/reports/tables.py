@@ -31,9 +31,11 @@ KPI_LABELS: dict[str, str] = {
     "working_h": "Working (h)",
     "kg_delivered": "Delivered (kg)",
     "on_time_pct": "On time (%)",
-    "cost": "Cost (TWD)",
-    "unserved_penalty": "Penalty for unserved orders (TWD)",
-    "cost_incl_unserved": "Cost incl. unserved (TWD)",
+    # Route cost alone falls when orders are dropped: the unserved orders' cost and the
+    # total stand beside it (the optimizer's kpis ``unserved_cost`` and ``total_cost``).
+    "cost": "Route cost (TWD)",
+    "unserved_cost": "Cost of unserved orders (TWD)",
+    "total_cost": "Total cost (TWD)",
 }
 #: How vehicle types (:class:`~luckygas.domain.VehicleType` values) are printed.
 VEHICLE_TYPE_LABELS: dict[str, str] = {
@@ -86,7 +88,7 @@ def kpi_text(key: str, value: Any, kpis: Mapping[str, Any]) -> str:
         return NO_VALUE
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return NO_VALUE
-    if key == "cost":
+    if key in ("cost", "unserved_cost", "total_cost"):
         return money_text(value)
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"

@@ -100,6 +100,7 @@ def make_result() -> PlanResult:
         "vehicles_used": 2, "vehicles_available": 3, "orders": 6, "served": 5, "unassigned": 1,
         "distance_km": 73.3, "driving_h": 2.33, "working_h": 5.33, "kg_delivered": 226,
         "on_time_pct": 100.0, "cost": 3937.0, "objective": 4000.0, "trips": 3,
+        "unserved_cost": 10000.0, "total_cost": 13937.0,
     }  # fmt: skip
     reloads = pd.DataFrame([(2, 2, *MOTO_RELOAD)], columns=RELOAD_COLUMNS)
     run = RunRecord(
@@ -172,8 +173,9 @@ def build_planned_database(engine, *, solve_seconds: float = 1.0, customers=DB_C
     from luckygas.bridge.planning import plan_day
     from luckygas.domain import VehicleRequirement
     from luckygas.optimize.params import SolverParams
-    from tests.factories import add_depot, add_motorcycle, add_truck
+    from tests.factories import add_depot, add_motorcycle, add_truck, register
 
+    register(engine, "tester")
     with Session(engine, expire_on_commit=False) as s:
         s.info["user"] = "tester"
         depot = add_depot(s, name="幸福氣 台東站", lat=22.7583, lng=121.1444)

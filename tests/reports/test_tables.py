@@ -54,10 +54,21 @@ def test_report_stops_show_reload_and_break_rows_in_place(plan_data):
 def test_kpis_formatted_and_on_time_blank_when_nothing_served(plan_data):
     """Cost shows as '3,937'; on-time share of zero served stops is '—', not '100'."""
     values = dict(kpi_table(plan_data).itertuples(index=False))
-    assert values["Cost (TWD)"] == "3,937" and values["On time (%)"] == "100"
+    assert values["Route cost (TWD)"] == "3,937" and values["On time (%)"] == "100"
     kpis = {**plan_data.result.kpis, "served": 0, "on_time_pct": 100.0}
     empty = dataclasses.replace(plan_data, result=dataclasses.replace(plan_data.result, kpis=kpis))
     assert dict(kpi_table(empty).itertuples(index=False))["On time (%)"] == "—"
+
+
+def test_kpis_show_the_cost_of_unserved_orders_beside_the_route_cost(plan_data):
+    """Route cost alone falls when orders are dropped: the report shows the unserved
+    orders' cost and the total right after it, served orders first."""
+    labels = list(kpi_table(plan_data)["KPI"])
+    values = dict(kpi_table(plan_data).itertuples(index=False))
+    assert values["Cost of unserved orders (TWD)"] == "10,000"
+    assert values["Total cost (TWD)"] == "13,937"
+    assert labels.index("Served") < labels.index("Route cost (TWD)")
+    assert labels.index("Route cost (TWD)") + 2 == labels.index("Total cost (TWD)")
 
 
 @pytest.mark.parametrize(
