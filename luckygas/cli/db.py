@@ -1,14 +1,20 @@
-"""``luckygas db``: create, upgrade and inspect the database schema."""
+"""``luckygas db``: create, upgrade, inspect, back up and restore the database.
+
+The commands that can lose data (``upgrade`` of a database holding data, ``downgrade``,
+``restore``) pass :func:`luckygas.cli._guard.guard_destructive`: admin role, the database
+name typed (or ``--yes``), and a backup first.
+"""
 
 from __future__ import annotations
 
 import argparse
 
 from luckygas.cli._common import CommandError, add_command
+from luckygas.cli._guard import add_yes_option, guard_destructive
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``db upgrade``, ``db current`` and ``db downgrade``."""
+    """Add ``db upgrade``, ``current``, ``downgrade``, ``backup`` and ``restore``."""
     parser = sub.add_parser(
         "db",
         help="database schema (migrations)",
@@ -23,11 +29,35 @@ def register(sub: argparse._SubParsersAction) -> None:
         _upgrade,
     )
     up.add_argument("--revision", default="head", help="target revision (default: head)")
+    add_yes_option(up)
     add_command(db_sub, "current", "show the schema revision of the database", _current)
     down = add_command(
         db_sub, "downgrade", "downgrade the schema to an older revision (may drop data)", _downgrade
     )
     down.add_argument("revision", help="target revision, e.g. -1 or base")
+    add_yes_option(down)
+    back = add_command(
+        db_sub,
+        "backup",
+        "write a backup of the database (SQLite: a copy of the file; PostgreSQL: pg_dump "
+        "of luckygas's tables)",
+        _backup,
+    )
+    back.add_argument(
+        "file",
+        nargs="?",
+        default=None,
+        help="backup file (default: luckygas-backup-YYYYmmdd-HHMMSS.sqlite beside the "
+        "database, or .dump in the current folder for PostgreSQL)",
+    )
+    rest = add_command(
+        db_sub,
+        "restore",
+        "replace the database with a backup (checked first; the current data is backed up)",
+        _restore,
+    )
+    rest.add_argument("file", help="a backup written by `luckygas db backup`")
+    add_yes_option(rest)
 
 
 def _upgrade(args: argparse.Namespace) -> int:
@@ -39,6 +69,9 @@ def _upgrade(args: argparse.Namespace) -> int:
     engine = _engine(url, create_parent=True)
     try:
         before = current_revision(engine)
+        if not (before == head_revision() and args.revision in ("head", before)):
+            # Nothing to guard when there is nothing to do (already at head).
+            guard_destructive(args, url, f"upgrade the schema to {args.revision}")
         upgrade(engine, args.revision)
         after = current_revision(engine)
         if after == head_revision():
@@ -46,6 +79,8 @@ def _upgrade(args: argparse.Namespace) -> int:
 
             with session_scope(engine, user=args.user) as session:
                 seed_reference_data(session)
+    except (CommandError, PermissionError):
+        raise  # refused (role, confirmation, backup): already one line, nothing changed
     except Exception as exc:
         raise CommandError(f"upgrade of {_safe(url)} failed: {exc}") from exc
     finally:
@@ -86,13 +121,45 @@ def _downgrade(args: argparse.Namespace) -> int:
     engine = _engine(url, create_parent=False)
     try:
         before = current_revision(engine)
+        guard_destructive(args, url, f"downgrade the schema to {args.revision} (may drop data)")
         downgrade(engine, args.revision)
         after = current_revision(engine)
+    except (CommandError, PermissionError):
+        raise  # refused (role, confirmation, backup): already one line, nothing changed
     except Exception as exc:
         raise CommandError(f"downgrade of {_safe(url)} failed: {exc}") from exc
     finally:
         engine.dispose()
     print(f"{_safe(url)}: downgraded from {before} to {after or 'base (empty)'}")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from luckygas.backup import BackupError, backup_database
+    from luckygas.config import resolve_database_url
+
+    url = resolve_database_url(args.database_url)
+    try:
+        path = backup_database(url, args.file)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"{_safe(url)}: backup written to {path}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from luckygas.backup import BackupError, check_backup, restore_database
+    from luckygas.config import resolve_database_url
+
+    url = resolve_database_url(args.database_url)
+    try:
+        # Check the file before asking anything: a wrong file is refused at once.
+        info = check_backup(url, args.file)
+        guard_destructive(args, url, f"replace the database with {info.path}")
+        restore_database(url, info.path)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"{_safe(url)}: restored from {info.path} (revision {info.revision})")
     return 0
 
 

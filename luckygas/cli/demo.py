@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from luckygas.cli._common import CommandError, add_command, show_progress
+from luckygas.cli._guard import add_yes_option, guard_destructive
 from luckygas.domain import format_windows
 
 
@@ -29,8 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     _add_build_options(data)
     data.add_argument(
-        "--force", action="store_true", help="replace an existing database (deletes its data)"
+        "--force",
+        action="store_true",
+        help="replace an existing database: drops luckygas's tables (other tables are kept) "
+        "after a backup; needs the admin role and the database name typed, or --yes",
     )
+    add_yes_option(data)
     demo = add_command(
         sub,
         "demo",
@@ -103,6 +108,7 @@ def _demo_data(args: argparse.Namespace) -> int:
     if _has_data(url):
         if not args.force:
             raise CommandError(f"{_safe(url)} already holds a database; add --force to replace it")
+        guard_destructive(args, url, "replace the database with the demo (deletes its data)")
         _wipe(url)
     summary = _build(url, params, progress=show_progress(args))
     print(f"demo database written to {_safe(url)}")
@@ -154,15 +160,21 @@ def _has_data(url: str) -> bool:
 
 
 def _wipe(url: str) -> None:
-    """Delete a SQLite file (with its WAL files), or drop every table on a server."""
-    path = _sqlite_path(url)
-    if path is not None:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    from luckygas.schema import drop_all_tables
+    """Drop luckygas's own tables; other tables in the file or schema are left alone.
 
-    drop_all_tables(url)
+    Also on SQLite the tables are dropped rather than the file deleted: colleagues may
+    have it open, and deleting a database in WAL mode under them loses their writes.
+    """
+    from luckygas.backup import drop_own_tables
+    from luckygas.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        drop_own_tables(engine)
+    except Exception as exc:
+        raise CommandError(f"cannot empty {_safe(url)}, nothing was changed: {exc}") from exc
+    finally:
+        engine.dispose()
 
 
 def _safe(url: str) -> str:

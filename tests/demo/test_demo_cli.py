@@ -14,8 +14,12 @@ def test_demo_data_builds_and_refuses_to_overwrite(tmp_path, capsys):
     assert "demo database written" in capsys.readouterr().out
     assert main(["--db", url, "demo-data", *SMALL_ARGS]) == 1
     assert "--force" in capsys.readouterr().err
-    assert main(["--db", url, "demo-data", *SMALL_ARGS, "--seed", "6", "--force"]) == 0
-    assert "seed 6" in capsys.readouterr().out
+    # Replacing needs the admin role (the demo's 'admin') and --yes; a backup comes first.
+    again = ["--db", url, "--user", "admin", "demo-data", *SMALL_ARGS, "--seed", "6", "--force"]
+    assert main([*again, "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "seed 6" in out
+    assert f"backup written to {tmp_path}/luckygas-backup-" in out
 
 
 def test_demo_creates_missing_database_and_describes_it(tmp_path, capsys):
