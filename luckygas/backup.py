@@ -404,7 +404,11 @@ def _sqlite_backup_contents(path: Path) -> tuple[str | None, set[str]]:
 
 
 def _pg_backup_contents(url: str, path: Path) -> tuple[str | None, set[str]]:
-    listing = _run([find_pg_tool("pg_restore"), "--list", str(path)], url, what=f"{path}")
+    listing = _run(
+        [find_pg_tool("pg_restore"), "--list", str(path)],
+        url,
+        failed=f"{path} is not a readable PostgreSQL dump; nothing was changed",
+    )
     engine = make_engine(url)
     try:
         schema = _pg_schema(engine)
@@ -520,7 +524,11 @@ def _pg_restore(url: str, source: Path) -> None:
         drop = f"DROP TABLE IF EXISTS {names};"
     with tempfile.TemporaryDirectory(prefix="luckygas-restore-") as folder:
         script = Path(folder) / "restore.sql"
-        _run([pg_restore, "--no-owner", f"--file={script}", str(source)], url, what=str(source))
+        _run(
+            [pg_restore, "--no-owner", f"--file={script}", str(source)],
+            url,
+            failed=f"{source} could not be read; nothing was changed",
+        )
         _run(
             [
                 psql,
@@ -533,7 +541,7 @@ def _pg_restore(url: str, source: Path) -> None:
                 _conninfo(url),
             ],
             url,
-            what="restore (rolled back, nothing was changed)",
+            failed="the restore failed and was rolled back: nothing was changed",
         )
 
 
@@ -578,17 +586,27 @@ def find_pg_tool(name: str) -> str:
     )
 
 
-def _run(argv: list[str], url: str, *, what: str | None = None) -> str:
-    """Run a PostgreSQL program; its failure becomes a one-line :class:`BackupError`."""
+def _run(argv: list[str], url: str, *, failed: str | None = None) -> str:
+    """Run a PostgreSQL program; its failure becomes a one-line :class:`BackupError`.
+
+    ``failed`` starts the message (default: "<program> on <url> failed"); the program's
+    first error line (and its DETAIL, which names the cause) follow.
+    """
     env = dict(os.environ)
     password = make_url(url).password
     if password:
         env["PGPASSWORD"] = str(password)  # not on the command line, where ps shows it
     done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
-        errors = [ln.strip() for ln in done.stderr.splitlines() if ln.strip()]
-        detail = errors[0] if errors else f"exit status {done.returncode}"
-        raise BackupError(f"{Path(argv[0]).name} ({what or display_url(url)}) failed: {detail}")
+        tool = Path(argv[0]).name
+        lines = [
+            " ".join(ln.split()).removeprefix(f"{tool}: ")
+            for ln in done.stderr.splitlines()
+            if ln.strip()
+        ]
+        detail = [ln for ln in lines[1:] if ln.startswith("DETAIL:")][:1]
+        reason = "; ".join(lines[:1] + detail) or f"exit status {done.returncode}"
+        raise BackupError(f"{failed or f'{tool} on {display_url(url)} failed'} ({tool}: {reason})")
     return done.stdout
 
 

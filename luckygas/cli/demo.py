@@ -172,7 +172,9 @@ def _wipe(url: str) -> None:
     try:
         drop_own_tables(engine)
     except Exception as exc:
-        raise CommandError(f"cannot empty {_safe(url)}, nothing was changed: {exc}") from exc
+        # The driver's first line names the cause (e.g. another table's foreign key).
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise CommandError(f"cannot empty {_safe(url)}, nothing was changed: {reason}") from exc
     finally:
         engine.dispose()
 

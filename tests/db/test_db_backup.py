@@ -446,3 +446,32 @@ def test_demo_data_force_refuses_a_file_that_is_not_a_database(tmp_path, capsys)
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "file is not a database" in err and "not replaced" in err
     assert junk.read_text() == "my notes\n"
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_to_drop_tables_another_table_depends_on(
+    pg_db_url, tmp_path, capsys, monkeypatch
+):
+    """A foreign table with a foreign key onto ours: restore and --force refuse, one line."""
+    monkeypatch.chdir(tmp_path)  # where the safety backups go
+    engine = _database(pg_db_url)
+    try:
+        saved = backup_database(pg_db_url, tmp_path / "b.dump")
+        with engine.begin() as conn:
+            conn.execute(
+                text("CREATE TABLE notes (id INTEGER PRIMARY KEY,"
+                     " customer_id INTEGER REFERENCES customers (id))")
+            )  # fmt: skip
+            conn.execute(text("INSERT INTO notes SELECT 1, min(id) FROM customers"))
+            conn.execute(text("UPDATE customers SET short_name = 'Changed'"))
+        for argv in (
+            ["db", "restore", str(saved), "--yes"],
+            ["demo-data", "--force", "--yes", "--customers", "100"],
+        ):
+            assert main(["--db", pg_db_url, *argv]) == 1
+            err = capsys.readouterr().err.strip()
+            assert len(err.splitlines()) == 1 and "nothing was changed" in err, err
+            assert "depend" in err
+            assert _names(engine) == ["Changed", "Changed"]
+    finally:
+        engine.dispose()
