@@ -27,6 +27,7 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     UniqueConstraint,
@@ -609,6 +610,33 @@ class Scenario(Audited, Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str] = mapped_column(String(500), default="")
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class RoadGraphRow(Audited, Base):
+    """An imported road network (``luckygas roads import``): metadata and the graph itself.
+
+    The graph is stored *in* the database as one compressed ``.npz`` blob
+    (:meth:`luckygas.optimize.roadgraph.RoadGraph.to_bytes`, a few MB for a county) rather
+    than as a file beside it: the import is then one transaction (all or nothing), a
+    PostgreSQL database shared by several analysts has no "beside", and a backup or copy
+    of the database carries its roads. The newest row is the one planning uses.
+    """
+
+    __tablename__ = "road_graphs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))
+    source_file: Mapped[str] = mapped_column(String(500))
+    south: Mapped[float]
+    west: Mapped[float]
+    north: Mapped[float]
+    east: Mapped[float]
+    n_nodes: Mapped[int]
+    n_arcs: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    def __repr__(self) -> str:
+        return f"RoadGraphRow({self.id}, {self.version}, {self.n_nodes} nodes)"
 
 
 ALL_SIZE_COLUMNS = ("qty_50kg", "qty_20kg", "qty_16kg", "qty_10kg", "qty_4kg")

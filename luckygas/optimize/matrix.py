@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from luckygas.optimize.problem import Depot, Order
 
 EARTH_RADIUS_M = 6_371_000.0
+#: Metres and seconds of a pair with no road between them (10,000 km; ten days): longer
+#: than any day, so the pre-filter leaves such an order out (``NO_ROAD``) and the search
+#: never takes such an arc; finite, so every integer model stays well inside int64.
+UNREACHABLE_M = 10_000_000
+UNREACHABLE_S = 10 * 86_400
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 
 from luckygas.optimize import insertion, solver
 from luckygas.optimize.assemble import build_result
+from luckygas.optimize.matrix import default_matrix
 from luckygas.optimize.model import NumModel, ProgressFn, RawSolution
 from luckygas.optimize.params import SolverParams
 from luckygas.optimize.problem import RoutingProblem
@@ -131,6 +132,7 @@ def solve(
         seeded=raw.seeded,
         first_solution=raw.first_solution,
         start_objective=raw.start_objective,
+        matrix=(problem.matrix or default_matrix()).describe(),
     )
     return build_result(problem, prep, raw, unassigned, run, start_routes=initial_routes)
 

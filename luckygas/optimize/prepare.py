@@ -15,7 +15,13 @@ import numpy as np
 
 from luckygas.domain import SIZE_CLASSES_KG, VehicleRequirement, VehicleType
 from luckygas.optimize import reasons as R
-from luckygas.optimize.matrix import MatrixData, default_matrix, scaled_duration, scaled_matrix
+from luckygas.optimize.matrix import (
+    UNREACHABLE_S,
+    MatrixData,
+    default_matrix,
+    scaled_duration,
+    scaled_matrix,
+)
 from luckygas.optimize.model import NumModel, NumVehicle
 from luckygas.optimize.params import SolverParams
 from luckygas.optimize.problem import DAY_S, Order, RoutingProblem, Vehicle
@@ -140,6 +146,12 @@ def _reachable(
     )
 
 
+def _no_road(md: MatrixData, vtype: VehicleType, m: int) -> bool:
+    """No route from the depot to node ``m`` or back for ``vtype`` (a road matrix's sentinel)."""
+    times = md.duration_s[vtype]
+    return bool(times[0, m] >= UNREACHABLE_S or times[m, 0] >= UNREACHABLE_S)
+
+
 def _prefilter(
     problem: RoutingProblem, md: MatrixData, md_of_order: dict[int, int]
 ) -> tuple[list[tuple[Order, list[int]]], list[Unassigned]]:
@@ -198,6 +210,9 @@ def _prefilter(
             )
             continue
         m = md_of_order[o.id]
+        if all(_no_road(md, v.type, m) for v in big):
+            out.append(Unassigned(o, R.ReasonCode.NO_ROAD, R.no_road()))
+            continue
         ok = [v for v in big if _reachable(o, v, problem, md, m, problem.service_time.of(o))]
         if not ok:
             drive = min(int(md.duration_s[v.type][0, m]) for v in big)

@@ -17,6 +17,7 @@ class ReasonCode(enum.StrEnum):
     WINDOW_UNREACHABLE = "WINDOW_UNREACHABLE"
     PINNED_VEHICLE_UNAVAILABLE = "PINNED_VEHICLE_UNAVAILABLE"
     FLEET_FULL = "FLEET_FULL"
+    NO_ROAD = "NO_ROAD"
 
 
 #: ``"08:05"`` from seconds since midnight (the one HH:MM formatter, in ``domain``).
@@ -62,6 +63,15 @@ def window_unreachable(windows: tuple[tuple[int, int], ...], drive_s: int) -> st
     return (
         f"Window {text} cannot be reached even directly from the depot "
         f"({round(drive_s / 60)} min drive) within any compatible shift; widen the window."
+    )
+
+
+def no_road() -> str:
+    """Sentence for :attr:`ReasonCode.NO_ROAD`."""
+    return (
+        "No road route joins the depot and this customer for any vehicle that may serve it "
+        "(off the imported road network, too far from a road, or on a road cut off from the "
+        "depot's); check the coordinates or import a road extract that covers it."
     )
 
 

@@ -118,6 +118,9 @@ class RunRecord:
     seeded: bool = False
     first_solution: str = ""
     start_objective: int | None = None
+    #: The travel matrix's description: ``RoadMatrix(graph=…)`` on imported roads,
+    #: ``HaversineMatrix(…)`` on the great-circle model.
+    matrix: str = ""
 
     def outcome(self) -> str:
         """What the run did, in one phrase an analyst reads.

@@ -1,0 +1,282 @@
+"""Travel matrices on the road graph: a :class:`~luckygas.optimize.matrix.TravelMatrix`.
+
+Each location is snapped per vehicle type to the nearest segment that type may drive and
+becomes a node of its own in the middle of that segment (so a location costs one
+shortest-path source, not two). Shortest paths are ``scipy.sparse.csgraph.dijkstra`` on
+the *fastest* route, ties broken by length, with both carried in one exact float:
+``weight = tenths_of_seconds * 10**7 + decimetres`` (exact below 2**53, i.e. for any route
+shorter than 1,000 km), so one Dijkstra run gives both seconds and metres.
+
+Unreachable pairs (a disconnected island, a location more than ``max_snap_m`` from any
+road the type may drive) get :data:`UNREACHABLE_M` / :data:`UNREACHABLE_S`: longer than a
+day, so the optimizer's pre-filter leaves such an order out with a reason
+(``NO_ROAD``) and the search never uses such an arc.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from luckygas.domain import VehicleType
+from luckygas.optimize.matrix import UNREACHABLE_M, UNREACHABLE_S, MatrixData
+from luckygas.optimize.roadgraph import RoadGraph
+from luckygas.optimize.roadsnap import Snap, SnapIndex
+
+if TYPE_CHECKING:
+    from luckygas.optimize.problem import Depot, Order
+
+#: Default distance beyond which a location is not on the road network.
+MAX_SNAP_M = 500.0
+
+_SCALE = 10_000_000.0  # decimetres below, tenths of seconds above
+#: Vehicle types whose route length becomes the single ``distance_m`` matrix, in order.
+DISTANCE_TYPES = (VehicleType.LIGHT_TRUCK, VehicleType.CAR, VehicleType.MOTORCYCLE)
+
+_INDEX: dict[tuple[str, VehicleType], SnapIndex] = {}
+_BASE: dict[tuple[str, VehicleType], tuple[np.ndarray, ...]] = {}
+_CACHE: dict[tuple[str, str], RoadTables] = {}
+_CACHE_MAX = 16
+
+
+@dataclass(frozen=True)
+class RoadTables:
+    """Per vehicle type: snaps, metres and seconds for one list of points."""
+
+    snaps: dict[VehicleType, list[Snap | None]]
+    distance_m: dict[VehicleType, np.ndarray]
+    duration_s: dict[VehicleType, np.ndarray]
+
+    @cached_property
+    def matrix_data(self) -> MatrixData:
+        """One distance matrix (truck route where a truck can go, else car, else motorcycle)."""
+        first = self.distance_m[DISTANCE_TYPES[0]]
+        dist = np.full_like(first, UNREACHABLE_M)
+        for t in reversed(DISTANCE_TYPES):
+            d = self.distance_m[t]
+            dist = np.where(d < UNREACHABLE_M, d, dist)
+        dist.setflags(write=False)
+        return MatrixData(dist, dict(self.duration_s))
+
+
+@dataclass(frozen=True, eq=False)
+class RoadMatrix:
+    """Road distances and times from a :class:`RoadGraph` (see the module docstring).
+
+    Parameters
+    ----------
+    graph
+        The imported road graph.
+    max_snap_m
+        A location further than this from any road a vehicle type may drive is
+        unreachable for that type (a data check, not a silent guess).
+    """
+
+    graph: RoadGraph
+    max_snap_m: float = MAX_SNAP_M
+
+    def describe(self) -> str:
+        """Stable description: the graph's version hash and the snap limit."""
+        return f"RoadMatrix(graph={self.graph.version}, max_snap_m={self.max_snap_m})"
+
+    def build(self, depot: Depot, orders: Sequence[Order]) -> MatrixData:
+        """Matrices for ``[depot, *orders]``; orders must have a location."""
+        pts = [depot.location, *(o.location for o in orders)]
+        if any(p is None for p in pts):
+            raise ValueError("RoadMatrix: every order passed to build() needs a location.")
+        return self.tables([(p.lat, p.lng) for p in pts]).matrix_data  # type: ignore[union-attr]
+
+    def tables(self, points: Sequence[tuple[float, float]]) -> RoadTables:
+        """Snaps, metres and seconds per vehicle type for ``points`` (cached).
+
+        Parameters
+        ----------
+        points
+            ``(lat, lng)`` pairs; equal points share one graph node.
+
+        Returns
+        -------
+        RoadTables
+        """
+        coords = tuple((round(a, 6), round(b, 6)) for a, b in points)
+        key = (hashlib.sha256(repr(coords).encode()).hexdigest(), self.describe())
+        if key in _CACHE:
+            return _CACHE[key]
+        unique, inverse = np.unique(
+            np.array(coords, dtype=float).reshape(-1, 2), axis=0, return_inverse=True
+        )
+        inverse = inverse.ravel()
+        snaps, dist, dur = {}, {}, {}
+        for t in VehicleType:
+            s = self.snap(unique[:, 0], unique[:, 1], t)
+            d, s_ = self._shortest(s, t)
+            snaps[t] = [s[i] for i in inverse]
+            dist[t], dur[t] = (_freeze(a[np.ix_(inverse, inverse)]) for a in (d, s_))
+        out = RoadTables(snaps, dist, dur)
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = out
+        return out
+
+    def snap(self, lat: np.ndarray, lng: np.ndarray, vtype: VehicleType) -> list[Snap | None]:
+        """Nearest point on a road ``vtype`` may drive, per point (``None``: no such road)."""
+        k = (self.graph.version, vtype)
+        if k not in _INDEX:
+            _INDEX[k] = SnapIndex(self.graph, vtype)
+        return _INDEX[k].snap(lat, lng)
+
+    def _shortest(
+        self, snaps: list[Snap | None], vtype: VehicleType
+    ) -> tuple[np.ndarray, np.ndarray]:
+        k = len(snaps)
+        ok = np.array([s is not None and s.distance_m <= self.max_snap_m for s in snaps])
+        dist = np.full((k, k), UNREACHABLE_M, dtype=np.int64)
+        dur = np.full((k, k), UNREACHABLE_S, dtype=np.int64)
+        np.fill_diagonal(dist, 0)
+        np.fill_diagonal(dur, 0)
+        idx = np.flatnonzero(ok)
+        if len(idx):
+            graph, nodes = self._augmented([snaps[i] for i in idx], vtype)  # type: ignore[misc]
+            w = dijkstra(graph, directed=True, indices=nodes)[:, nodes]
+            reach = np.isfinite(w)
+            wf = np.where(reach, w, 0.0)
+            sub = np.ix_(idx, idx)
+            dist[sub] = np.where(reach, np.rint(np.fmod(wf, _SCALE) / 10), UNREACHABLE_M)
+            dur[sub] = np.where(reach, np.rint(np.floor(wf / _SCALE) / 10), UNREACHABLE_S)
+        return dist, dur
+
+    def _base(self, vtype: VehicleType) -> tuple[np.ndarray, ...]:
+        """Arcs ``vtype`` may drive, deduplicated, with weights and a lookup key (cached)."""
+        k = (self.graph.version, vtype)
+        if k not in _BASE:
+            g = self.graph
+            speed = g.speed_kmh[vtype].astype(np.float64)
+            m = speed > 0
+            src, dst, length, v = g.src[m], g.dst[m], g.length_m[m].astype(np.float64), speed[m]
+            w = _weights(length, v)
+            key = src.astype(np.int64) * g.n_nodes + dst
+            # Parallel ways between the same two nodes: keep the fastest (csr would sum them).
+            order = np.lexsort((w, key))
+            first = (
+                np.r_[True, key[order][1:] != key[order][:-1]] if len(order) else order.astype(bool)
+            )
+            keep = order[first]
+            _BASE[k] = (src[keep], dst[keep], w[keep], key[keep], length[keep], v[keep])
+        return _BASE[k]
+
+    def _augmented(self, snaps: list[Snap], vtype: VehicleType) -> tuple[csr_matrix, np.ndarray]:
+        """The type's graph plus one node per snapped point, and those nodes' indices."""
+        src, dst, w, key, length, speed = self._base(vtype)
+        n = self.graph.n_nodes
+        nodes = np.arange(n, n + len(snaps))
+        new_s: list[int] = []
+        new_d: list[int] = []
+        new_l: list[float] = []
+        new_v: list[float] = []
+
+        def arc(u: int, v: int) -> tuple[float, float] | None:
+            i = np.searchsorted(key, u * n + v)
+            return (
+                (float(length[i]), float(speed[i]))
+                if i < len(key) and key[i] == u * n + v
+                else None
+            )
+
+        def add(a: int, b: int, metres: float, kmh: float) -> None:
+            new_s.append(a)
+            new_d.append(b)
+            new_l.append(metres)
+            new_v.append(kmh)
+
+        on_segment: dict[tuple[int, int], list[int]] = {}
+        for i, s in enumerate(snaps):
+            p = int(nodes[i])
+            on_segment.setdefault((s.u, s.v), []).append(i)
+            if fwd := arc(s.u, s.v):
+                add(s.u, p, s.t * fwd[0], fwd[1])
+                add(p, s.v, (1 - s.t) * fwd[0], fwd[1])
+            if back := arc(s.v, s.u):
+                add(s.v, p, (1 - s.t) * back[0], back[1])
+                add(p, s.u, s.t * back[0], back[1])
+        # Two points on one segment: the direct stretch between them.
+        for (u, v), members in on_segment.items():
+            fwd, back = arc(u, v), arc(v, u)
+            for i in members:
+                for j in members:
+                    ti, tj = snaps[i].t, snaps[j].t
+                    if i == j or ti > tj or (ti == tj and i > j):
+                        continue
+                    if fwd:
+                        add(int(nodes[i]), int(nodes[j]), (tj - ti) * fwd[0], fwd[1])
+                    if back:
+                        add(int(nodes[j]), int(nodes[i]), (tj - ti) * back[0], back[1])
+        all_w = np.concatenate([w, _weights(np.array(new_l), np.array(new_v))])
+        rows = np.concatenate([src, np.array(new_s, dtype=src.dtype)])
+        cols = np.concatenate([dst, np.array(new_d, dtype=dst.dtype)])
+        size = n + len(snaps)
+        return csr_matrix((all_w, (rows, cols)), shape=(size, size)), nodes
+
+    def leg_geometry(
+        self, start: tuple[float, float], end: tuple[float, float], vtype: VehicleType
+    ) -> list[tuple[float, float]]:
+        """The road geometry of the fastest ``vtype`` route from ``start`` to ``end``.
+
+        Parameters
+        ----------
+        start, end
+            ``(lat, lng)`` of the two locations (snapped here as in :meth:`build`).
+        vtype
+            Whose roads and speeds.
+
+        Returns
+        -------
+        list of (lat, lng)
+            From the snapped start to the snapped end along the roads; empty when no
+            route exists. Maps can draw it instead of a straight line.
+        """
+        snaps = self.snap(np.array([start[0], end[0]]), np.array([start[1], end[1]]), vtype)
+        if any(s is None or s.distance_m > self.max_snap_m for s in snaps):
+            return []
+        a, b = snaps  # type: ignore[misc]
+        if (a.lat, a.lng) == (b.lat, b.lng):  # type: ignore[union-attr]
+            return [(a.lat, a.lng)]  # type: ignore[union-attr]
+        graph, nodes = self._augmented([a, b], vtype)  # type: ignore[list-item]
+        w, pred = dijkstra(graph, directed=True, indices=int(nodes[0]), return_predecessors=True)
+        if not np.isfinite(w[nodes[1]]):
+            return []
+        path = [int(nodes[1])]
+        while path[-1] != nodes[0]:
+            path.append(int(pred[path[-1]]))
+        point = {int(nodes[0]): (a.lat, a.lng), int(nodes[1]): (b.lat, b.lng)}  # type: ignore[union-attr]
+        g = self.graph
+        return [
+            point.get(x, (float(g.lat[x]), float(g.lng[x])) if x < g.n_nodes else (0.0, 0.0))
+            for x in reversed(path)
+        ]
+
+
+def _weights(length_m: np.ndarray, kmh: np.ndarray) -> np.ndarray:
+    """Encoded arc weights (see the module docstring); never 0 (csgraph drops zeros)."""
+    tenths_s = np.rint(length_m / (kmh / 3.6) * 10)
+    w = tenths_s * _SCALE + np.rint(length_m * 10)
+    return np.maximum(w, 1.0)
+
+
+def _freeze(a: np.ndarray) -> np.ndarray:
+    a = np.ascontiguousarray(a, dtype=np.int64)
+    a.setflags(write=False)
+    return a
+
+
+def clear_cache() -> None:
+    """Forget cached indices and matrices (tests; after importing a new graph)."""
+    _INDEX.clear()
+    _BASE.clear()
+    _CACHE.clear()

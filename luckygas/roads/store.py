@@ -1,0 +1,199 @@
+"""Import a road extract into the database, and read the imported graph back.
+
+The whole import (read, check, store) happens before the one write, and the write replaces
+the previous graph in the same transaction: a bad file leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from luckygas import models as m
+from luckygas.optimize.roadgraph import RoadGraph
+from luckygas.roads.osm import BBox, RoadImportError, read_extract
+
+#: Margin around the depot's and customers' bounding box, in metres.
+MARGIN_M = 5_000.0
+
+_LOADED: dict[str, RoadGraph] = {}
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What ``roads import`` stored."""
+
+    version: str
+    source_file: str
+    bbox: BBox
+    n_nodes: int
+    n_arcs: int
+    outside: tuple[str, ...]  # customers outside an explicit --bbox (not imported)
+
+
+def customer_points(
+    session: Session,
+) -> tuple[tuple[float, float] | None, dict[str, tuple[float, float]]]:
+    """The first depot's location and every located active customer's, by customer code."""
+    depot = session.execute(select(m.Depot.lat, m.Depot.lng).order_by(m.Depot.id).limit(1)).first()
+    rows = session.execute(
+        select(m.Customer.code, m.Customer.lat, m.Customer.lng).where(
+            m.Customer.lat.is_not(None), m.Customer.lng.is_not(None), m.Customer.is_active
+        )
+    )
+    return (
+        (float(depot.lat), float(depot.lng)) if depot else None,
+        {str(r.code): (float(r.lat), float(r.lng)) for r in rows},
+    )
+
+
+def area_around(points: list[tuple[float, float]], margin_m: float = MARGIN_M) -> BBox:
+    """``(south, west, north, east)`` of ``points`` grown by ``margin_m`` on every side."""
+    lat = np.array([p[0] for p in points])
+    lng = np.array([p[1] for p in points])
+    dlat = margin_m / 111_195.0
+    dlng = dlat / max(math.cos(math.radians(float(lat.mean()))), 0.1)
+    return (
+        float(lat.min() - dlat),
+        float(lng.min() - dlng),
+        float(lat.max() + dlat),
+        float(lng.max() + dlng),
+    )
+
+
+def import_extract(
+    session: Session, path: str | Path, bbox: BBox | None = None, margin_m: float = MARGIN_M
+) -> ImportSummary:
+    """Read ``path`` and store its drivable network as the graph planning uses.
+
+    Parameters
+    ----------
+    session
+        A writing session; one row is written (the previous graph is replaced).
+    path
+        The OpenStreetMap extract.
+    bbox
+        ``(south, west, north, east)``; default: the depot's and customers' bounding box
+        plus ``margin_m``.
+    margin_m
+        Margin of the default area.
+
+    Returns
+    -------
+    ImportSummary
+
+    Raises
+    ------
+    RoadImportError
+        A bad file, an empty area, or an extract that does not cover the depot and the
+        customers; nothing is written.
+    """
+    depot, customers = customer_points(session)
+    if bbox is None:
+        points = ([depot] if depot else []) + list(customers.values())
+        if not points:
+            raise RoadImportError(
+                "no depot or located customer to import roads around: pass --bbox S,W,N,E"
+            )
+        bbox = area_around(points, margin_m)
+    elif not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
+        raise RoadImportError(
+            f"--bbox must be south,west,north,east with south < north and west < east, got {bbox}"
+        )
+    graph = read_extract(path, bbox)
+    outside = _check_coverage(graph, bbox, depot, customers, Path(path).name)
+    row = m.RoadGraphRow(
+        version=graph.version,
+        source_file=str(Path(path).resolve()),
+        south=bbox[0], west=bbox[1], north=bbox[2], east=bbox[3],
+        n_nodes=graph.n_nodes,
+        n_arcs=graph.n_arcs,
+        data=graph.to_bytes(),
+    )  # fmt: skip
+    row.created_by = session.info.get("user", "") or ""
+    with session.begin_nested():
+        session.execute(delete(m.RoadGraphRow))
+        session.add(row)
+        session.flush()
+    _LOADED[graph.version] = graph
+    return ImportSummary(graph.version, row.source_file, bbox, graph.n_nodes, graph.n_arcs, outside)
+
+
+def _check_coverage(
+    graph: RoadGraph,
+    bbox: BBox,
+    depot: tuple[float, float] | None,
+    customers: dict[str, tuple[float, float]],
+    name: str,
+) -> tuple[str, ...]:
+    """Refuse an extract whose roads stop short of the depot or the customers.
+
+    A point counts as covered when it lies within the graph's own bounding box (the
+    extract's roads reach around it). With an explicit ``bbox`` customers outside that box
+    are the user's choice and only reported.
+    """
+    s, w, n, e = graph.bbox()
+    tol = 0.005  # ≈ 500 m: a customer just beyond the last road node is still covered
+
+    def covered(p: tuple[float, float]) -> bool:
+        return s - tol <= p[0] <= n + tol and w - tol <= p[1] <= e + tol
+
+    def wanted(p: tuple[float, float]) -> bool:
+        return bbox[0] <= p[0] <= bbox[2] and bbox[1] <= p[1] <= bbox[3]
+
+    if depot is not None and not covered(depot):
+        raise RoadImportError(
+            f"{name} does not cover the depot at {depot[0]:.5f},{depot[1]:.5f}: "
+            "use an extract of the whole service area"
+        )
+    missing = [c for c, p in customers.items() if wanted(p) and not covered(p)]
+    if missing:
+        raise RoadImportError(
+            f"{name} does not cover {len(missing)} customer(s) (e.g. {', '.join(missing[:5])}): "
+            "its roads end before them; use an extract of the whole service area"
+        )
+    return tuple(sorted(c for c, p in customers.items() if not wanted(p)))
+
+
+def latest_graph(session: Session) -> RoadGraph | None:
+    """The imported road graph planning uses, or ``None`` (kept in memory per version).
+
+    Parameters
+    ----------
+    session
+        Any session (only reads).
+
+    Returns
+    -------
+    RoadGraph or None
+    """
+    version = session.scalar(
+        select(m.RoadGraphRow.version).order_by(m.RoadGraphRow.id.desc()).limit(1)
+    )
+    if version is None:
+        return None
+    if version not in _LOADED:
+        data = session.scalar(
+            select(m.RoadGraphRow.data).where(m.RoadGraphRow.version == version).limit(1)
+        )
+        _LOADED.clear()  # one county graph in memory is enough
+        _LOADED[version] = RoadGraph.from_bytes(bytes(data))
+    return _LOADED[version]
+
+
+def graph_info(session: Session) -> dict[str, object] | None:
+    """What is imported: file, when, by whom, area, nodes, arcs, version; ``None`` if nothing."""
+    row = session.execute(
+        select(
+            m.RoadGraphRow.version, m.RoadGraphRow.source_file, m.RoadGraphRow.created_at,
+            m.RoadGraphRow.created_by, m.RoadGraphRow.south, m.RoadGraphRow.west,
+            m.RoadGraphRow.north, m.RoadGraphRow.east, m.RoadGraphRow.n_nodes,
+            m.RoadGraphRow.n_arcs,
+        ).order_by(m.RoadGraphRow.id.desc()).limit(1)
+    ).first()  # fmt: skip
+    return None if row is None else dict(row._mapping)
