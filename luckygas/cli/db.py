@@ -17,8 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add ``db upgrade``, ``current``, ``downgrade``, ``backup`` and ``restore``."""
     parser = sub.add_parser(
         "db",
-        help="database schema (migrations)",
-        description="Create, upgrade and inspect the database schema (Alembic migrations).",
+        help="database schema (migrations), backups and restores",
+        description="Create, upgrade and inspect the database schema (Alembic migrations); "
+        "back the database up and restore it.",
     )
     db_sub = parser.add_subparsers(dest="db_command", metavar="ACTION")
     db_sub.required = True
