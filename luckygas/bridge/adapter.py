@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from luckygas import models as m
 from luckygas.domain import SIZE_CLASSES_KG, WEEKDAY_NAMES, OrderStatus
 from luckygas.optimize.problem import Depot, Location, Order, RoutingProblem, ServiceTime, Vehicle
+from luckygas.roads import road_matrix
 
 #: Orders in these states still need a route (a draft plan leaves them ``pending``).
 PLANNABLE_STATUSES: tuple[OrderStatus, ...] = (OrderStatus.PENDING, OrderStatus.PLANNED)
@@ -34,6 +35,7 @@ def build_problem(
     include_optional: bool = True,
     service_time: ServiceTime | None = None,
     optional_penalty_twd: float = OPTIONAL_PENALTY_TWD,
+    roads: bool = True,
 ) -> RoutingProblem:
     """Read the open orders of ``day`` with their customers, the fleet and the depot.
 
@@ -53,6 +55,9 @@ def build_problem(
         Service-time model; default :class:`ServiceTime`.
     optional_penalty_twd
         Base penalty of an optional order; multiplied by ``details["penalty_weight"]``.
+    roads
+        Time and measure on the imported road graph when there is one (``luckygas roads
+        import``); ``False``, or no graph imported, keeps the great-circle model.
 
     Returns
     -------
@@ -80,6 +85,7 @@ def build_problem(
         orders=tuple(orders),
         vehicles=tuple(vehicles),
         service_time=service_time or ServiceTime(),
+        matrix=road_matrix(session) if roads else None,
     )
 
 

@@ -1,0 +1,90 @@
+"""Planning on the road graph: the optimizer, the checker and the database adapter agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from luckygas import models as m
+from luckygas.bridge.adapter import build_problem
+from luckygas.bridge.planning import plan_day
+from luckygas.domain import VehicleType
+from luckygas.optimize import SolverParams, check_plan, solve
+from luckygas.optimize.problem import Depot, Location, Order, RoutingProblem, Vehicle
+from luckygas.optimize.roadmatrix import RoadMatrix
+from luckygas.orders import create_order
+from luckygas.roads import import_extract
+from tests.factories import add_depot, add_truck
+from tests.roads.town import at, write_town
+
+FAST = SolverParams(time_limit_s=1.0).replace(deterministic=True, solution_limit=50)
+DAY = dt.date(2026, 12, 1)
+STOPS = {1: "E0", 2: "G1", 3: "Wa", 4: "I0", 5: (5, 15)}  # 4: island, 5: 1.1 km off-road
+
+
+def _problem(graph) -> RoutingProblem:
+    depot = Depot(0, "depot", Location(*at("W0")), 6 * 3600, 22 * 3600)
+    orders = tuple(
+        Order(id=i, customer_id=i, customer_name=f"c{i}", location=Location(*at(w)), demand={20: 1})
+        for i, w in STOPS.items()
+    )
+    caps = {50: 0, 20: 10, 16: 0, 10: 0, 4: 0}
+    vehicles = (
+        Vehicle(id=1, name="truck", type=VehicleType.LIGHT_TRUCK, capacity=caps, max_kg=1000),
+    )
+    return RoutingProblem(DAY, depot, orders, vehicles, matrix=RoadMatrix(graph))
+
+
+def test_a_plan_on_the_roads_checks_and_leaves_the_unreachable_out(town_graph):
+    """Island and off-road orders are unassigned with NO_ROAD; the rest is served and the
+    independent checker, recomputing from the road matrix, finds nothing wrong."""
+    problem = _problem(town_graph)
+    result = solve(problem, FAST)
+    assert check_plan(problem, result) == []
+    unassigned = dict(
+        zip(result.unassigned["order_id"], result.unassigned["reason_code"], strict=True)
+    )
+    assert unassigned == {4: "NO_ROAD", 5: "NO_ROAD"}
+    assert "No road route" in result.unassigned["reason"].iloc[0]
+    assert sorted(result.stops["order_id"]) == [1, 2, 3]
+    # The legs are the road matrix's: the route's metres are its arcs' road distances.
+    md = problem.matrix.build(problem.depot, [o for o in problem.orders if o.location])
+    seq = [0, *[int(o) for o in result.stops["order_id"]], 0]
+    assert int(result.routes["distance_m"].iloc[0]) == sum(
+        int(md.distance_m[a, b]) for a, b in itertools.pairwise(seq)
+    )
+    assert result.run.matrix.startswith("RoadMatrix(graph=")
+
+
+def test_the_adapter_plans_on_imported_roads(db_session, tmp_path):
+    """No graph: the great-circle model; after `roads import`: the road matrix, named."""
+    s = db_session
+    depot = add_depot(s)
+    add_truck(s, depot)
+    for code, where in [("1600001", "E0"), ("1600002", "I0")]:
+        lat, lng = at(where)
+        s.add(m.Customer(code=code, short_name=code, address="臺東市", lat=lat, lng=lng))
+        s.flush()
+        create_order(s, customer_code=code, delivery_date=DAY, quantities={20: 1})
+    assert build_problem(s, DAY).matrix is None
+    import_extract(s, write_town(tmp_path))
+    problem, result = plan_day(s, DAY, FAST)
+    assert isinstance(problem.matrix, RoadMatrix)
+    assert result.run.matrix == problem.matrix.describe()
+    assert list(result.unassigned["reason_code"]) == ["NO_ROAD"]
+    assert check_plan(problem, result) == []
+    assert build_problem(s, DAY, roads=False).matrix is None
+
+
+@pytest.mark.parametrize("vtype", list(VehicleType))
+def test_unreachable_orders_never_crash_any_vehicle_type(town_graph, vtype):
+    problem = _problem(town_graph)
+    v = problem.vehicles[0]
+    caps = {50: 0, 20: 10, 16: 0, 10: 0, 4: 0}
+    one = Vehicle(id=v.id, name=v.name, type=vtype, capacity=caps, max_kg=1000)
+    p = RoutingProblem(DAY, problem.depot, problem.orders, (one,), matrix=problem.matrix)
+    result = solve(p, FAST)
+    assert check_plan(p, result) == []
+    assert {4, 5} <= set(result.unassigned["order_id"])
