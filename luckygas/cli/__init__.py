@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "luckygas.cli.forecast",
     "luckygas.cli.scenarios",
     "luckygas.cli.report",
+    "luckygas.cli.roads",
 )
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from luckygas import models as m
 from luckygas.bridge.adapter import build_problem
+from luckygas.bridge.persist import save_plan
 from luckygas.bridge.planning import plan_day
 from luckygas.domain import VehicleType
 from luckygas.optimize import SolverParams, check_plan, solve
@@ -76,6 +77,8 @@ def test_the_adapter_plans_on_imported_roads(db_session, tmp_path):
     assert list(result.unassigned["reason_code"]) == ["NO_ROAD"]
     assert check_plan(problem, result) == []
     assert build_problem(s, DAY, roads=False).matrix is None
+    plan = save_plan(s, problem, result, name="on roads")
+    assert plan.snapshot["run"]["matrix"].startswith("RoadMatrix(graph=")
 
 
 @pytest.mark.parametrize("vtype", list(VehicleType))
