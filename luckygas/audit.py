@@ -9,8 +9,11 @@ a ``sessionmaker``), and no code path can skip the checks by forgetting to call 
     :func:`luckygas.config.current_user`) and refuses privileged changes the current
     user's role does not allow: deleting customers, orders, vehicles, drivers, users or
     published plans, deleting someone else's draft plan, publishing or unpublishing a
-    plan (manager or admin), and granting roles (admin, or anyone while the database has
-    no active admin yet, so the first admin can be created).
+    plan, and any change to the users table (adding, renaming, re-roling, deactivating:
+    admin only). Two exceptions keep a database usable: the very first user may be
+    added by anyone when it makes an admin (the bootstrap, possible once: afterwards
+    the table is never empty), and the last active admin can be neither demoted,
+    deactivated nor deleted.
 ``after_flush``
     appends one :class:`~luckygas.models.AuditLog` row per inserted, updated or deleted
     business row (updates list the changed fields with old and new values).
@@ -19,8 +22,15 @@ a ``sessionmaker``), and no code path can skip the checks by forgetting to call 
 statements and logs bulk inserts/updates as one summary row. Core statements run on a
 raw connection bypass the ORM and are not seen.
 
-Users not in the ``users`` table may do ordinary writes (a local workbench needs no
-sign-up) and are recorded by name; they hold no role, so privileged changes are refused.
+Who may do what is one table, :data:`MIN_ROLE` (an :class:`Action` to the least role
+that may do it, roles ranked by :data:`ROLE_RANK`). The service functions that write
+(imports, plan and scenario saves, orders, publishing, user changes) call
+:func:`authorize` before they write; the flush listener above checks the rules that
+can be read from the rows themselves. Users not in the ``users`` table, and
+deactivated users, hold no role: every action in the table is refused to them.
+
+On SQLite these checks are guard-rails, not a security boundary: anyone who can write
+the file can change it with any SQLite tool, so the file's permissions are the boundary.
 """
 
 from __future__ import annotations
@@ -51,6 +61,63 @@ from luckygas.models import (
 
 #: Roles that may publish plans and delete data.
 PRIVILEGED_ROLES: tuple[Role, ...] = (Role.MANAGER, Role.ADMIN)
+
+
+class Action(enum.Enum):
+    """Something that writes and needs a role; the value is how error messages say it."""
+
+    EDIT_ORDERS = "create or change orders"
+    IMPORT = "import files"
+    SAVE_DRAFT = "save draft plans"
+    EDIT_SCENARIOS = "save or delete scenarios"
+    PUBLISH = "publish plans"
+    DELETE_RECORDS = "delete records"
+    DELETE_OTHERS_DRAFTS = "delete other users' draft plans"
+    MANAGE_USERS = "add or change users"
+    CHANGE_SCHEMA = "change the database schema"
+
+
+#: Roles from least to most powerful. A driver reads like a viewer: drivers get their
+#: routes from published plans and write nothing through the workbench.
+ROLE_RANK: dict[Role, int] = {
+    Role.VIEWER: 0,
+    Role.DRIVER: 1,
+    Role.DISPATCHER: 2,
+    Role.MANAGER: 3,
+    Role.ADMIN: 4,
+}
+
+#: Who may do what: the least role for each action (every role ranked above it may too).
+#: The one place the rules live; tests/db/test_db_roles.py checks every row.
+MIN_ROLE: dict[Action, Role] = {
+    Action.EDIT_ORDERS: Role.DISPATCHER,
+    Action.IMPORT: Role.DISPATCHER,
+    Action.SAVE_DRAFT: Role.DISPATCHER,
+    Action.EDIT_SCENARIOS: Role.DISPATCHER,
+    Action.PUBLISH: Role.MANAGER,
+    Action.DELETE_RECORDS: Role.MANAGER,
+    Action.DELETE_OTHERS_DRAFTS: Role.MANAGER,
+    Action.MANAGE_USERS: Role.ADMIN,
+    Action.CHANGE_SCHEMA: Role.ADMIN,
+}
+
+
+def roles_allowed(action: Action) -> tuple[Role, ...]:
+    """The roles that may do ``action``, least powerful first.
+
+    Parameters
+    ----------
+    action
+        A row of :data:`MIN_ROLE`.
+
+    Returns
+    -------
+    tuple of Role
+        E.g. ``(Role.MANAGER, Role.ADMIN)`` for :attr:`Action.PUBLISH`.
+    """
+    least = ROLE_RANK[MIN_ROLE[action]]
+    return tuple(r for r, rank in sorted(ROLE_RANK.items(), key=lambda kv: kv[1]) if rank >= least)
+
 
 #: Entities whose deletion needs a privileged role (plans are handled separately).
 GUARDED_DELETES: tuple[type, ...] = (Customer, Order, Vehicle, Driver, User)
@@ -125,6 +192,33 @@ def require_role(session: Session, *roles: Role | str, action: str = "do this") 
     return role
 
 
+def authorize(session: Session, action: Action, what: str | None = None) -> Role:
+    """Check that the session's user may do ``action`` (per :data:`MIN_ROLE`).
+
+    Parameters
+    ----------
+    session
+        Open session (its ``info["user"]`` names the user).
+    action
+        What is about to be written.
+    what
+        A more specific wording for the message (default: the action's own).
+
+    Returns
+    -------
+    Role
+        The user's role.
+
+    Raises
+    ------
+    RoleError
+        One line naming the user, their role (or that they are unregistered or
+        inactive) and what is needed, e.g. ``user 'amy' (role viewer) cannot import
+        files: needs dispatcher, manager or admin``.
+    """
+    return require_role(session, *roles_allowed(action), action=what or action.value)
+
+
 def install_audit(target: Any = Session) -> None:
     """Install the audit listeners on ``target`` (idempotent).
 
@@ -177,13 +271,13 @@ def _after_flush(session: Session, _ctx: UOWTransaction) -> None:
         session.connection().execute(insert(AuditLog.__table__), rows)
 
 
-def _do_orm_execute(state: ORMExecuteState) -> None:
+def _do_orm_execute(state: ORMExecuteState) -> Any:
     if not (state.is_insert or state.is_update or state.is_delete):
-        return
+        return None
     mapper = state.bind_mapper
     cls = mapper.class_ if mapper is not None else None
     if cls is None or cls is AuditLog:
-        return
+        return None
     session = state.session
     user = session_user(session)
     table = mapper.local_table.name
@@ -191,6 +285,8 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
         _require(session, user, f"delete {table}")
     if state.is_update and cls is Plan:
         _require(session, user, "change plans in bulk")
+    if cls is User:
+        _check_bulk_user_change(state, user)
     if state.is_insert and hasattr(cls, "created_by"):
         # Fill the author of bulk inserts in place (the caller's dicts lack it).
         for params in _param_dicts(state.parameters):
@@ -214,6 +310,9 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
                 }
             ],
         )
+    if cls is User and not state.is_insert:
+        return _keeping_an_admin(state)
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -221,20 +320,146 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
 # ---------------------------------------------------------------------------
 
 
+def _check_bulk_user_change(state: ORMExecuteState, user: str) -> None:
+    """``session.execute(insert|update|delete(User))``: admins only, bar the bootstrap."""
+    session = state.session
+    adds_admin = any(p.get("role") == Role.ADMIN for p in _param_dicts(state.parameters))
+    if not (state.is_insert and adds_admin and _user_count(session) == 0):
+        _require(session, user, "change users in bulk", roles_allowed(Action.MANAGE_USERS))
+
+
+def _keeping_an_admin(state: ORMExecuteState) -> Any:
+    """Run a bulk user update/delete; undo it if it leaves no active admin where one was."""
+    session = state.session
+    before = _active_admins(session)
+    # A savepoint, so the refused change is undone here whatever the caller does next.
+    with session.begin_nested():
+        result = state.invoke_statement()
+        if before and not _active_admins(session):
+            raise RoleError("cannot leave the database without an active admin")
+    return result
+
+
+def _active_admins(session: Session) -> int:
+    with session.no_autoflush:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(User)
+                .where(User.role == Role.ADMIN, User.is_active.is_(True))
+            )
+            or 0
+        )
+
+
+def _user_count(session: Session) -> int:
+    with session.no_autoflush:
+        return int(session.scalar(select(func.count()).select_from(User)) or 0)
+
+
 def _check_privileges(session: Session, user: str) -> None:
+    _check_user_changes(session, user)
     for obj in session.deleted:
+        if isinstance(obj, User):
+            continue  # checked above
         if isinstance(obj, GUARDED_DELETES):
             _require(session, user, f"delete {type(obj).__tablename__}")
         elif isinstance(obj, Plan):
             if PlanStatus.PUBLISHED in _values(obj, "status"):
                 _require(session, user, "delete published plans")
             elif obj.created_by != user:
-                _require(session, user, f"delete {obj.created_by or 'another user'}'s draft plans")
+                _require(
+                    session,
+                    user,
+                    f"delete {obj.created_by or 'another user'}'s draft plans",
+                    roles_allowed(Action.DELETE_OTHERS_DRAFTS),
+                )
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, Plan) and _status_changed(obj):
-            _require(session, user, "publish plans")
-        if isinstance(obj, User) and _grants_role(obj) and _has_active_admin(session):
-            _require(session, user, "grant roles", (Role.ADMIN,))
+            _require(session, user, "publish plans", roles_allowed(Action.PUBLISH))
+
+
+def _check_user_changes(session: Session, user: str) -> None:
+    """Users are changed by admins only, bar the bootstrap; an active admin always remains."""
+    new = [o for o in session.new if isinstance(o, User)]
+    changed = [o for o in session.dirty if isinstance(o, User) and session.is_modified(o)] + [
+        o for o in session.deleted if isinstance(o, User)
+    ]
+    if not new and not changed:
+        return
+    if not (not changed and _is_bootstrap(session, new)):
+        verb = _user_verb(session, new, changed)
+        _require(session, user, verb, roles_allowed(Action.MANAGE_USERS))
+    _keep_an_admin(session, changed)
+
+
+def _is_bootstrap(session: Session, new: list[User]) -> bool:
+    """The first users of an empty table, an active admin among them (possible once)."""
+    with session.no_autoflush:
+        anyone = session.scalar(select(func.count()).select_from(User))
+    return not anyone and any(_is_active_admin(u) for u in new)
+
+
+def _is_active_admin(user: User) -> bool:
+    active = user.is_active is None or bool(user.is_active)  # None: the column default, true
+    return active and user.role is not None and Role(user.role) is Role.ADMIN
+
+
+def _keep_an_admin(session: Session, changed: list[User]) -> None:
+    """Refuse a flush that would leave no active admin where there was one."""
+    losing = [
+        u
+        for u in changed
+        if u in session.deleted or not _is_active_admin(u)
+        if Role(_committed(u, "role")) is Role.ADMIN and _was_active(u)
+    ]
+    if not losing:
+        return
+    with session.no_autoflush:
+        stored = set(
+            session.scalars(
+                select(User.username).where(User.role == Role.ADMIN, User.is_active.is_(True))
+            )
+        )
+    remaining = stored - {_committed(u, "username") for u in losing}
+    remaining |= {
+        u.username
+        for u in (*session.new, *session.dirty)
+        if isinstance(u, User) and u not in session.deleted and _is_active_admin(u)
+    }
+    if not remaining:
+        name = _committed(losing[0], "username")
+        raise RoleError(
+            f"cannot demote, deactivate or delete {name!r}: the last active admin "
+            "(make another user admin first)"
+        )
+
+
+def _was_active(user: User) -> bool:
+    return bool(_committed(user, "is_active"))
+
+
+def _committed(obj: object, key: str) -> Any:
+    """The value an attribute had before this flush's change (the current one if unchanged)."""
+    history = inspect(obj).attrs[key].history
+    return history.deleted[0] if history.deleted else getattr(obj, key)
+
+
+def _user_verb(session: Session, new: list[User], changed: list[User]) -> str:
+    """What a user change does, in the words of the refusal."""
+    if new:
+        return "add users"
+    obj = changed[0]
+    state = inspect(obj)
+    if obj in session.deleted:
+        return "delete users"
+    if state.attrs.role.history.added:
+        return "grant roles"
+    if state.attrs.username.history.added:
+        return "rename users"
+    if state.attrs.is_active.history.added:
+        return "deactivate users" if not obj.is_active else "reactivate users"
+    return "change users"
 
 
 def _require(
@@ -261,22 +486,6 @@ def _is_publish(obj: object) -> bool:
         return False
     history = inspect(obj).attrs.status.history
     return bool(history.added) and PlanStatus(history.added[0]) is PlanStatus.PUBLISHED
-
-
-def _grants_role(user: User) -> bool:
-    if inspect(user).pending:
-        return user.role is not None and Role(user.role) in PRIVILEGED_ROLES
-    return bool(inspect(user).attrs.role.history.added)
-
-
-def _has_active_admin(session: Session) -> bool:
-    with session.no_autoflush:
-        n = session.scalar(
-            select(func.count())
-            .select_from(User)
-            .where(User.role == Role.ADMIN, User.is_active.is_(True))
-        )
-    return bool(n)
 
 
 def _describe(session: Session, user: str, role: Role | None) -> str:

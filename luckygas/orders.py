@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from luckygas.audit import Action, authorize
 from luckygas.domain import (
     ORDER_TRANSITIONS,
     SIZE_CLASSES_KG,
@@ -235,6 +236,7 @@ def set_status(session: Session, order: Order, new_status: OrderStatus | str) ->
             f"order {order.number}: cannot go from {current.value} to {target.value} "
             f"(allowed from {current.value}: {allowed})"
         )
+    authorize(session, Action.EDIT_ORDERS)
     order.status = target
     session.flush()
     return order
@@ -253,6 +255,7 @@ def order_number(day: dt.date, seq: int) -> str:
 def _create(session: Session, rows: list[OrderInput], *, single: bool) -> list[Order]:
     if not rows:
         return []
+    authorize(session, Action.EDIT_ORDERS)
     codes = {str(r.customer_code).strip() for r in rows}
     customers = {
         c.code: c for c in session.scalars(select(Customer).where(Customer.code.in_(codes)))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luckygas import models as m
-from luckygas.audit import PRIVILEGED_ROLES, require_role, session_user
+from luckygas.audit import Action, authorize, session_user
 from luckygas.domain import OrderStatus, PlanStatus
 from luckygas.orders import set_status
 from luckygas.staleness import StalePlanError, plan_changes
@@ -76,7 +76,7 @@ def publish_plan(session: Session, plan: m.Plan, *, allow_stale: bool = False) -
         When orders changed since the plan and ``allow_stale`` is false (a
         ``ValueError`` whose message names the orders; ``.changes`` has them).
     """
-    require_role(session, *PRIVILEGED_ROLES, action="publish plans")
+    authorize(session, Action.PUBLISH)
     if PlanStatus(plan.status) is PlanStatus.PUBLISHED:
         raise ValueError(f"plan {plan.id} ({plan.plan_date} {plan.name!r}) is already published")
     if not allow_stale:

@@ -1,7 +1,10 @@
 """Workbench users and their roles (no passwords: a local tool needs roles and an audit trail).
 
-Who may do what is enforced by :mod:`luckygas.audit` on every flush; these functions
-only validate input. Granting a role needs an admin once the database has one.
+Who may do what is one table, :data:`luckygas.audit.MIN_ROLE` (re-exported here), and
+user changes are enforced by :mod:`luckygas.audit` on every flush, so these functions
+only validate input: adding, re-roling, renaming and deactivating users is an admin's;
+the very first user of an empty table may be added by anyone if it is an admin (once);
+the last active admin can be neither demoted nor deactivated.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
+from luckygas.audit import MIN_ROLE as MIN_ROLE
+from luckygas.audit import Action as Action
 from luckygas.domain import Role
 from luckygas.models import User
 
@@ -52,7 +57,8 @@ def add_user(
     UserError
         When the name is malformed or taken, or the role unknown.
     luckygas.audit.RoleError
-        When granting ``manager``/``admin`` without being an admin (once one exists).
+        When the session's user is not an admin (unless this is the first user of an
+        empty table, and an admin).
     """
     name = _check_name(username)
     if get_user(session, name) is not None:
@@ -69,7 +75,7 @@ def get_user(session: Session, username: str) -> User | None:
 
 
 def set_role(session: Session, username: str, role: Role | str) -> User:
-    """Change a user's role (admin only once an admin exists).
+    """Change a user's role (admin only; the last active admin keeps the role).
 
     Parameters
     ----------
@@ -84,6 +90,13 @@ def set_role(session: Session, username: str, role: Role | str) -> User:
     -------
     User
         The changed user.
+
+    Raises
+    ------
+    UserError
+        When there is no such user or the role is unknown.
+    luckygas.audit.RoleError
+        When the session's user is not an admin, or this would demote the last active admin.
     """
     user = _existing(session, username)
     user.role = _role(role)
@@ -105,6 +118,13 @@ def deactivate(session: Session, username: str) -> User:
     -------
     User
         The changed user.
+
+    Raises
+    ------
+    UserError
+        When there is no such user.
+    luckygas.audit.RoleError
+        When the session's user is not an admin, or ``username`` is the last active admin.
     """
     user = _existing(session, username)
     user.is_active = False

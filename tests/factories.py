@@ -7,10 +7,34 @@ column.
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from luckygas import models as m
-from luckygas.domain import VehicleType
+from luckygas.domain import Role, VehicleType
+
+#: The user test fixtures write as.
+TEST_USER = "tester"
+
+
+def register(engine: Any, *names: str, role: Role | str = Role.ADMIN) -> None:
+    """Register ``names`` with ``role`` (those not registered yet) as test setup.
+
+    A Core insert, past the role checks: who may add users is tested on its own in
+    tests/db/test_db_roles.py, not by every test that needs a writer.
+    """
+    with engine.begin() as conn:
+        known = set(conn.scalars(select(m.User.username)))
+        rows = [
+            {"username": n, "role": Role(role), "is_active": True, "full_name": "",
+             "created_by": "setup"}
+            for n in dict.fromkeys(names) if n not in known
+        ]  # fmt: skip
+        if rows:
+            conn.execute(insert(m.User.__table__), rows)
+
 
 TRUCK = dict(
     plate="TRK-1", name="Truck 1", vehicle_type=VehicleType.LIGHT_TRUCK, cap_50kg=4, cap_20kg=20,

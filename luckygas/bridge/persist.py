@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from luckygas import models as m
+from luckygas.audit import Action, authorize
 from luckygas.domain import PlanStatus
 from luckygas.optimize.digest import order_digests
 from luckygas.optimize.problem import RoutingProblem
@@ -77,7 +78,10 @@ def save_plan(
     ------
     PlanSaveError
         If the plan refers to orders or vehicles that no longer exist; nothing is written.
+    luckygas.audit.RoleError
+        If the session's user may not save drafts (dispatcher, manager or admin may).
     """
+    authorize(session, Action.SAVE_DRAFT)
     _check_references(session, result)
     with session.begin_nested():
         plan = m.Plan(

@@ -378,6 +378,7 @@ def _solve_named(
 
 
 def _run(args: argparse.Namespace) -> int:
+    from luckygas.audit import Action, authorize
     from luckygas.bridge.persist import PlanSaveError
     from luckygas.db import make_engine, session_scope
     from luckygas.scenarios import compare_kpis
@@ -386,6 +387,8 @@ def _run(args: argparse.Namespace) -> int:
     engine = make_engine(args.database_url)
     try:
         with session_scope(engine, user=args.user) as session:
+            if not args.no_save:  # refuse before minutes of solving, not after
+                authorize(session, Action.SAVE_DRAFT)
             problem, scenarios, results = _solve_named(args, session, args.names)
             print(_kpi_table(compare_kpis(results, baseline=None, problem=problem)).to_string())
             if args.no_save:

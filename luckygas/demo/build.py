@@ -1,8 +1,9 @@
 """Build the demo database: customers, fleet, two years of history and tomorrow's orders.
 
 Everything is drawn from one seed, and every timestamp is derived from ``as_of`` (never
-the wall clock), so the same parameters give a byte-for-byte identical database
-(:func:`database_fingerprint` proves it). All rows go in one transaction with bulk Core
+the wall clock), so the same parameters (and the same builder, registered as the
+database's admin) give a byte-for-byte identical database (:func:`database_fingerprint`
+proves it). All rows go in one transaction with bulk Core
 inserts; the whole build takes a few seconds.
 """
 
@@ -18,6 +19,7 @@ from typing import Any, cast
 import numpy as np
 from sqlalchemy import Connection, Engine, Table, func, insert, inspect, select
 
+from luckygas.config import current_user
 from luckygas.demo.customers import SIZES, TYPE_CODES, CustomerSet, generate_customers
 from luckygas.demo.fleet import (
     BREAK_EARLIEST_MIN,
@@ -147,7 +149,11 @@ class DemoSummary:
 
 
 def build_demo_database(
-    engine: Engine, params: DemoParams = DEFAULT_PARAMS, *, progress: bool = True
+    engine: Engine,
+    params: DemoParams = DEFAULT_PARAMS,
+    *,
+    progress: bool = True,
+    admin: str | None = None,
 ) -> DemoSummary:
     """Create the schema (if needed) and fill an empty database with the demo.
 
@@ -159,6 +165,11 @@ def build_demo_database(
         What to build; the same parameters always give the same database content.
     progress
         Show tqdm progress bars.
+    admin
+        Who builds the database (default :func:`luckygas.config.current_user`, e.g.
+        ``$LUCKYGAS_USER``): registered as an admin beside the demo's own users, so the
+        builder may save plans, import and manage users in it (writes need a registered
+        role). A name that is already a demo user keeps its demo role.
 
     Returns
     -------
@@ -195,7 +206,7 @@ def build_demo_database(
     drafts = draft_open_orders(rng_orders, customers, history, params)
     stages.update()
 
-    tables = _rows(rng_crew, customers, history, drafts, params)
+    tables = _rows(rng_crew, customers, history, drafts, params, current_user(admin))
     stages.update()
     with engine.begin() as conn:
         for model, rows in tables:
@@ -276,6 +287,7 @@ def _rows(
     history: History,
     drafts: list[OrderDraft],
     params: DemoParams,
+    builder: str,
 ) -> list[tuple[type[Base], Rows]]:
     """Every row to insert, per model, in foreign-key order."""
     since = _local(params.history_start - dt.timedelta(days=30), 9 * 60)
@@ -289,6 +301,12 @@ def _rows(
         )
         for v in fleet
     ]
+    if builder not in {u["username"] for u in users}:
+        # The one row that depends on who builds: without a role the builder could not
+        # write to the database they just made (e.g. `luckygas demo` saving its plan).
+        users.append(
+            _audited(since, username=builder, full_name="", role=Role.ADMIN, is_active=True)
+        )
     depots = [_audited(since, id=1, **DEPOT)]
     vehicles = [_vehicle_row(k + 1, v, since) for k, v in enumerate(fleet)]
     drivers = [

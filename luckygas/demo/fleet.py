@@ -260,7 +260,8 @@ BREAK_EARLIEST_MIN = 11 * 60 + 30
 BREAK_LATEST_MIN = 13 * 60 + 30
 BREAK_MINUTES = 60
 
-#: Office users (no OS user is added, so the database is the same on every machine).
+#: Office users. The build adds one more: whoever builds it, as an admin (see
+#: :func:`luckygas.demo.build.build_demo_database`), so builds by the same user match.
 DEMO_USERS: tuple[tuple[str, str, Role], ...] = (
     ("admin", "系統管理員", Role.ADMIN),
     ("manager", "李經理", Role.MANAGER),

@@ -12,6 +12,7 @@ import os
 
 from sqlalchemy.orm import Session
 
+from luckygas.audit import Action, authorize
 from luckygas.domain import Window as Window
 from luckygas.domain import format_windows as format_windows
 from luckygas.domain import hours_to_windows as hours_to_windows
@@ -83,6 +84,8 @@ def import_customers(
         With every error in the file (row, column, value, reason) and the warnings found
         with them; nothing is written.
     """
+    if not dry_run:  # a dry run writes nothing, so any reader may check a file
+        authorize(session, Action.IMPORT)
     table = read_table(path, default_sheets=(L.WORKBOOK_SHEET, "customers"), options=options)
     parsed = parse_customers(table, strict=strict)
     existing = load_existing(session)

@@ -27,6 +27,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from luckygas.audit import Action, authorize
 from luckygas.config import DATA_DIR
 from luckygas.domain import SERVICE_AREA, GeocodeSource
 from luckygas.importers.parsing import parse_number
@@ -81,6 +82,8 @@ def geocode_from_file(
     ImportFailed
         Unknown codes, non-numbers, points outside the service area; nothing is written.
     """
+    if not dry_run:  # a dry run writes nothing, so any reader may check a file
+        authorize(session, Action.IMPORT)
     table = read_table(path, options=options)
     frame = table.frame.rename(columns={"客戶": "code", "latitude": "lat", "longitude": "lng"})
     log = table.log()
@@ -227,6 +230,7 @@ def geocode_with_service(
     """
     from tqdm.auto import tqdm
 
+    authorize(session, Action.IMPORT)  # before asking the service anything
     options = options or ServiceOptions()
     if geocoder is None:
         lookup = nominatim(options.user_agent, options.min_delay_seconds)

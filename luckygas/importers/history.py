@@ -47,6 +47,7 @@ from sqlalchemy import Connection, String, cast, insert, select
 from sqlalchemy import Table as Table_
 from sqlalchemy.orm import Session
 
+from luckygas.audit import Action, authorize
 from luckygas.domain import SIZE_CLASSES_KG, DeliveryOutcome
 from luckygas.importers import layouts as L
 from luckygas.importers.errors import ProblemLog
@@ -168,6 +169,8 @@ def import_history(
     ImportFailed
         Every error in the file, and the warnings found with them; nothing is written.
     """
+    if not dry_run:  # a dry run writes nothing, so any reader may check a file
+        authorize(session, Action.IMPORT)
     table = read_table(path, options=options)
     log = table.log(L.lenient_columns(L.HISTORY_ROLES), strict=strict)
     frame = parse_history(table, log)

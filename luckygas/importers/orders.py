@@ -28,6 +28,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from luckygas.audit import Action, authorize
 from luckygas.domain import SIZE_CLASSES_KG, OrderStatus, Priority
 from luckygas.importers import layouts as L
 from luckygas.importers.errors import ImportFailed, ProblemLog
@@ -89,6 +90,8 @@ def import_orders(
     ImportFailed
         Every error in the file, and the warnings found with them; nothing is written.
     """
+    if not dry_run:  # a dry run writes nothing, so any reader may check a file
+        authorize(session, Action.IMPORT)
     table = read_table(path, options=options)
     log = table.log(L.lenient_columns(L.ORDER_ROLES), strict=strict)
     rows = parse_orders(table, log, session)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luckygas import models as m
+from luckygas.audit import Action, authorize
 from luckygas.domain import hhmm_from_minutes
 from luckygas.scenarios.changes import PRESETS, Scenario, preset
 
@@ -52,7 +53,10 @@ def save_scenario(session: Session, scenario: Scenario, *, replace: bool = False
     ------
     ValueError
         If the name is taken and ``replace`` is false.
+    luckygas.audit.RoleError
+        If the user may not save scenarios (dispatcher and above may).
     """
+    authorize(session, Action.EDIT_SCENARIOS)
     user = session.info.get("user")
     row = _row(session, scenario.name)
     if row is not None and not replace:
@@ -193,7 +197,10 @@ def delete_scenario(session: Session, name: str) -> None:
     ------
     LookupError
         If there is no such scenario.
+    luckygas.audit.RoleError
+        If the user may not delete scenarios (dispatcher and above may).
     """
+    authorize(session, Action.EDIT_SCENARIOS)
     row = _row(session, name)
     if row is None:
         raise LookupError(f"No scenario named {name!r}.")
@@ -219,6 +226,7 @@ def save_scenario_result(
     """
     from luckygas.bridge.persist import PlanSaveError, save_plan
 
+    authorize(session, Action.SAVE_DRAFT)
     row = _row(session, scenario.name)
     try:
         with session.begin_nested():  # all-or-nothing: no orphan scenario row on failure

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
 from luckygas.db import make_engine
@@ -75,7 +75,18 @@ def pg_db_url() -> Iterator[str]:
 
 @pytest.fixture
 def engine(db_url) -> Iterator[Engine]:
-    """A database created by the migrations, with reference data, on each backend."""
+    """A database created by the migrations, with reference data and ``tester`` (a
+    dispatcher: enters orders, saves drafts), on each backend."""
+    eng = make_engine(db_url)
+    create_database(eng, holiday_years=range(2025, 2026))
+    add_users(eng, tester=Role.DISPATCHER)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def bare(db_url) -> Iterator[Engine]:
+    """A database created by the migrations, with reference data and no users at all."""
     eng = make_engine(db_url)
     create_database(eng, holiday_years=range(2025, 2026))
     yield eng
@@ -90,10 +101,17 @@ def open_session(engine: Engine, user: str = "tester") -> Session:
 
 
 def add_users(engine: Engine, **roles: Role) -> None:
-    """Register users ``name=role`` (the first flush may create the first admin)."""
-    with open_session(engine, "setup") as s:
-        s.add_all(User(username=name, role=role) for name, role in roles.items())
-        s.commit()
+    """Register users ``name=role`` as test setup.
+
+    A Core insert, past the audit listeners: who may add users is tested on its own
+    (tests/db/test_db_roles.py), not by every test that needs a colleague.
+    """
+    rows = [
+        {"username": name, "role": role, "is_active": True, "full_name": "", "created_by": "setup"}
+        for name, role in roles.items()
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(User.__table__), rows)
 
 
 def add_customer(session: Session, code: str, **fields) -> Customer:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from luckygas.db import make_engine, session_scope
-from luckygas.domain import OrderStatus, Priority
+from luckygas.domain import OrderStatus, Priority, Role
 from luckygas.models import Order
 from luckygas.orders import (
     OrderInput,
@@ -22,6 +22,7 @@ from luckygas.orders import (
 from luckygas.schema import create_database
 from tests.db.conftest import DAY, add_customer, open_session
 from tests.db.order_writer import ORDERS_EACH, write_orders
+from tests.factories import register
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_numbers_count_up_per_delivery_date(customers):
 
 def test_fifty_kg_for_a_motorcycle_customer_is_accepted(customers):
     """Whether a 50 kg cylinder fits the customer's vehicle is the optimizer's business."""
-    with session_scope(customers) as s:
+    with session_scope(customers, user="tester") as s:
         o = create_order(s, customer_code="1000002", delivery_date=DAY, quantities={50: 1})
     assert o.qty_50kg == 1
 
@@ -97,7 +98,7 @@ def test_batch_is_all_or_nothing(customers):
 
 def test_lifecycle_is_enforced(customers):
     """Orders follow pending -> planned -> dispatched -> delivered; shortcuts are refused."""
-    with session_scope(customers) as s:
+    with session_scope(customers, user="tester") as s:
         o = create_order(s, customer_code="1000001", delivery_date=DAY, quantities={20: 1})
         with pytest.raises(OrderTransitionError, match="cannot go from pending to delivered"):
             set_status(s, o, OrderStatus.DELIVERED)
@@ -132,6 +133,7 @@ def test_twenty_processes_create_orders_in_one_sqlite_file(tmp_path):
     """20 processes writing orders at once: none sees an error, all orders exist, numbers unique."""
     url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     create_database(url, holiday_years=range(2025, 2026))
+    register(make_engine(url), *(f"writer{w}" for w in range(WRITERS)), role=Role.DISPATCHER)
     with session_scope(make_engine(url), user="tester") as s:
         add_customer(s, "1000001")
     ctx = multiprocessing.get_context("spawn")
@@ -149,6 +151,7 @@ def test_concurrent_writers_on_postgresql(pg_db_url):
     db_url = pg_db_url
     engine = make_engine(db_url)
     create_database(engine, holiday_years=range(2025, 2026))
+    register(engine, *(f"writer{w}" for w in range(10)), role=Role.DISPATCHER)
     with session_scope(engine, user="tester") as s:
         add_customer(s, "1000001")
     engine.dispose()

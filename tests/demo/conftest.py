@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from luckygas.db import make_engine
 from luckygas.demo import DemoParams, DemoSummary, build_demo_database
 from luckygas.models import Customer, CustomerCylinder, CustomerWindow, Delivery, Holiday, Order
+from tests.factories import TEST_USER
 
 SMALL = DemoParams(seed=11, n_customers=200, history_days=120)
 
@@ -54,7 +55,8 @@ def _load(engine: Engine, params: DemoParams, summary: DemoSummary) -> Demo:
 def _build(tmp_path_factory, name: str, params: DemoParams) -> Iterator[Demo]:
     path = tmp_path_factory.mktemp(name) / "demo.sqlite"
     engine = make_engine(f"sqlite:///{path}")
-    summary = build_demo_database(engine, params, progress=False)
+    # Built once per session, before the per-test $LUCKYGAS_USER: name the builder.
+    summary = build_demo_database(engine, params, progress=False, admin=TEST_USER)
     yield _load(engine, params, summary)
     engine.dispose()
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from luckygas.db import make_engine
 from luckygas.demo import DemoDatabaseError, DemoParams, build_demo_database, database_fingerprint
+from luckygas.domain import Role
 from luckygas.models import Customer, Driver, User
 
 
@@ -51,8 +52,10 @@ def test_small_demo_scales_counts(small_demo):
 
 
 def test_users_and_drivers(small_demo):
-    """Office users with roles and one driver user per vehicle; the OS user is not added."""
+    """Office users with roles, one driver user per vehicle, and the builder as an admin
+    (so `luckygas demo` and the suite, LUCKYGAS_USER=ci, may write to it)."""
     from luckygas.config import current_user
+    from luckygas.demo.fleet import DEMO_USERS
 
     with small_demo.engine.connect() as conn:
         roles = dict(conn.execute(select(User.username, User.role)).all())
@@ -60,7 +63,20 @@ def test_users_and_drivers(small_demo):
     values = {str(getattr(r, "value", r)) for r in roles.values()}
     assert {"admin", "manager", "dispatcher", "driver", "viewer"} <= values
     assert all(roles[u] is not None for u in linked)
-    assert current_user() not in roles or current_user() in {"admin", "manager", "viewer"}
+    demo_roles = {u: role for u, _, role in DEMO_USERS}
+    assert roles[current_user()] == demo_roles.get(current_user(), Role.ADMIN)
+
+
+def test_the_builder_is_named_by_the_caller(tmp_path):
+    """``admin=`` names the builder; a demo user's name keeps its demo role."""
+    params = DemoParams(n_customers=60, history_days=60)
+    for name, role in (("ana", Role.ADMIN), ("viewer", Role.VIEWER)):
+        engine = make_engine(f"sqlite:///{tmp_path / name}.sqlite")
+        build_demo_database(engine, params, progress=False, admin=name)
+        with engine.connect() as conn:
+            got = conn.scalar(select(User.role).where(User.username == name))
+        engine.dispose()
+        assert got == role
 
 
 def test_bad_params_are_rejected():

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from luckygas.cli import main
+from luckygas.domain import Role
+from tests.factories import register
 from tests.importers.helpers import CORPUS, table_counts
 
 
 def test_cli_import_dry_run_then_import(db_engine, workbook, capsys):
-    """`luckygas import customers FILE --dry-run` writes nothing; without it, customers arrive."""
+    """`luckygas import customers FILE --dry-run` writes nothing (and any reader may run it);
+    without it, customers arrive (for a dispatcher)."""
     url = str(db_engine.url)
-    assert main(["--db", url, "import", "customers", str(workbook), "--dry-run"]) == 0
+    register(db_engine, "vic", role=Role.VIEWER)
+    register(db_engine, "amy", role=Role.DISPATCHER)
+    dry = ["--db", url, "--user", "vic", "import", "customers", str(workbook), "--dry-run"]
+    assert main(dry) == 0
     assert "DRY RUN, nothing written: would be 40 added" in capsys.readouterr().out
     assert table_counts(db_engine)["customers"] == 0
+    assert main(["--db", url, "--user", "vic", "import", "customers", str(workbook)]) == 1
+    assert "user 'vic' (role viewer) cannot import files" in capsys.readouterr().err
     assert main(["--db", url, "--user", "amy", "import", "customers", str(workbook)]) == 0
     out = capsys.readouterr().out
     assert "40 added" in out and "warning: 40 row(s): no coordinates" in out

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from luckygas import models as m
 from luckygas.domain import Priority, Role, VehicleRequirement, VehicleType
 from luckygas.optimize import Depot, Location, Order, RoutingProblem, SolverParams, Vehicle, solve
-from tests.factories import add_depot, add_motorcycle, add_truck
+from tests.factories import add_depot, add_motorcycle, add_truck, register
 
 DAY = dt.date(2026, 12, 1)  # a Tuesday, not a holiday
 XSS_NAME = "<script>alert(1)</script>"
@@ -58,9 +58,9 @@ def _customers() -> list[dict]:
 @pytest.fixture
 def small_db(db_engine: Engine) -> Engine:
     """A depot, a truck and a motorcycle with drivers, 12 customers and their orders on DAY."""
+    register(db_engine, MANAGER, role=Role.MANAGER)
     with Session(db_engine) as s:
         s.info["user"] = MANAGER
-        s.add(m.User(username=MANAGER, full_name="Depot Manager", role=Role.MANAGER))
         depot = add_depot(s)
         truck = add_truck(
             s, depot, plate="TRK-001", name="TRUCK-1", cap_50kg=10, cap_20kg=40, cap_16kg=20,

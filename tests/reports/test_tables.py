@@ -87,12 +87,11 @@ def test_default_plan_is_the_latest_published_else_latest_draft(db_session):
     """The report picks the day's published plan over a newer draft; with only drafts, the
     newest draft; never a scenario's plan."""
     from luckygas import models as m
-    from luckygas.domain import PlanStatus, Role
+    from luckygas.domain import PlanStatus
     from luckygas.reports.data import latest_baseline_plan_id
 
     day, t0 = dt.date(2026, 3, 2), dt.datetime(2026, 3, 1, 8, 0)
-    db_session.add(m.User(username="tester", role=Role.MANAGER))  # may publish
-    db_session.flush()
+    # tester (the fixture's admin) may publish
 
     def plan(name: str, status: PlanStatus, minutes: int, scenario_id=None) -> int:
         row = m.Plan(plan_date=day, name=name, status=status, scenario_id=scenario_id,
