@@ -825,6 +825,32 @@ def has_plannable_orders(session: SessionOrConnection, day: dt.date) -> bool:
     return _execute(session, stmt).first() is not None
 
 
+def plan_has_orders(session: SessionOrConnection, plan_id: int) -> bool:
+    """Whether a saved plan routes or leaves out at least one order.
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    plan_id
+        The plan's id.
+
+    Returns
+    -------
+    bool
+        False for an empty plan (saved for a day without orders, before ``luckygas
+        plan`` refused such days): there is nothing in it to report.
+    """
+    stop = (
+        select(PlanStop.id)
+        .join(PlanRoute, PlanRoute.id == PlanStop.route_id)
+        .where(PlanRoute.plan_id == plan_id)
+        .limit(1)
+    )
+    left = select(PlanUnassigned.id).where(PlanUnassigned.plan_id == plan_id).limit(1)
+    return any(_execute(session, q).first() is not None for q in (stop, left))
+
+
 def has_deliveries(session: SessionOrConnection) -> bool:
     """Whether the database holds any delivery history.
 

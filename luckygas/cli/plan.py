@@ -78,6 +78,7 @@ def _date(text: str) -> dt.date:
 
 def _plan(args: argparse.Namespace) -> int:
     from luckygas import queries
+    from luckygas.audit import Action, authorize
     from luckygas.bridge.persist import save_plan
     from luckygas.bridge.planning import next_delivery_day, plan_day
     from luckygas.db import make_engine, session_scope
@@ -85,6 +86,8 @@ def _plan(args: argparse.Namespace) -> int:
     engine = make_engine(args.database_url)
     try:
         with session_scope(engine, user=args.user) as session:
+            if not args.no_save:  # before minutes of solving, not after
+                authorize(session, Action.SAVE_DRAFT)
             day = args.date or next_delivery_day(session)
             if day is None:
                 raise CommandError("no open orders in the database: nothing to plan")
@@ -96,6 +99,9 @@ def _plan(args: argparse.Namespace) -> int:
                     raise CommandError(f"unknown vehicle plate(s): {', '.join(unknown)}")
                 vehicle_ids = [found[p] for p in dict.fromkeys(plates)]
             params = _params(args)
+            if not queries.has_plannable_orders(session, day):
+                # An empty day would be saved as a 0/0 draft that `report` then shows.
+                raise CommandError(f"no orders on {day}: nothing to plan")
             problem, result = plan_day(
                 session,
                 day,
@@ -104,6 +110,8 @@ def _plan(args: argparse.Namespace) -> int:
                 include_optional=not args.no_optional,
                 progress=show_progress(args),
             )
+            if not problem.orders:  # e.g. only optional orders, left out by --no-optional
+                raise CommandError(f"no orders to plan on {day}: nothing saved")
             print(f"Plan for {day:%Y-%m-%d (%a)}: {len(problem.orders)} orders")
             print(result.summary())
             if len(result.unassigned):

@@ -213,6 +213,11 @@ def nothing_to_report(day: dt.date) -> str:
     return f"no orders and no plan for {day.isoformat()}"
 
 
+def empty_plan(day: dt.date, plan_id: int) -> str:
+    """The one-line error for a saved plan without a single order (nothing to report)."""
+    return f"no orders on {day.isoformat()}: plan {plan_id} is empty, nothing to report"
+
+
 def plan_data_from_result(
     session: Session | None,
     day: dt.date,
@@ -299,7 +304,8 @@ def load_plan_data(
     LookupError
         ``plan_id`` does not exist or is of another day, or there is no plan and
         ``solve_if_missing`` is false, or the day has neither a plan nor orders
-        (message :func:`nothing_to_report`).
+        (message :func:`nothing_to_report`), or the plan holds no order
+        (:func:`empty_plan`).
     """
     from luckygas.bridge.persist import load_plan
 
@@ -312,6 +318,8 @@ def load_plan_data(
     else:
         plan_id = latest_baseline_plan_id(session, day)
     if plan_id is not None:
+        if not queries.plan_has_orders(session, plan_id):
+            raise LookupError(empty_plan(day, plan_id))
         result = load_plan(session, plan_id)
         return plan_data_from_result(session, day, result, plan_id=plan_id, source="saved")
     if not has_orders(session, day):

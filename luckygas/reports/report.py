@@ -202,7 +202,12 @@ def check_request(
     """
     from luckygas import queries
     from luckygas.db import make_engine, read_session
-    from luckygas.reports.data import has_orders, latest_baseline_plan_id, nothing_to_report
+    from luckygas.reports.data import (
+        empty_plan,
+        has_orders,
+        latest_baseline_plan_id,
+        nothing_to_report,
+    )
 
     engine = make_engine(database_url)
     try:
@@ -213,8 +218,11 @@ def check_request(
                     raise ReportError(f"plan {plan_id} does not exist.")
                 if plan["plan_date"] != day:
                     raise ReportError(f"plan {plan_id} is for {plan['plan_date']}, not {day}.")
-            elif latest_baseline_plan_id(session, day) is None and not has_orders(session, day):
+            chosen = plan_id if plan_id is not None else latest_baseline_plan_id(session, day)
+            if chosen is None and not has_orders(session, day):
                 raise ReportError(nothing_to_report(day))
+            if chosen is not None and not queries.plan_has_orders(session, chosen):
+                raise ReportError(empty_plan(day, chosen))
             if scenario is not None:
                 names = queries.scenario_names(session)
                 if scenario not in names:

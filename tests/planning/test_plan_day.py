@@ -245,3 +245,28 @@ def test_cli_plan_reads_solver_parameters_from_a_file(db_engine, tmp_path, capsy
     bad.write_text("[search]\nseeed = 1\n")
     assert cli_main([*args, "--params", str(bad)]) == 1
     assert "unknown setting(s) ['seeed']" in capsys.readouterr().err
+
+
+def test_cli_plan_refuses_a_day_without_orders_and_report_an_empty_plan(db_engine, capsys):
+    """Issue 13: `plan` on a day without orders saved a 0/0 draft that `report` then showed;
+    now `plan` says so in one line and saves nothing, and `report` refuses an empty plan
+    saved before."""
+    from sqlalchemy.orm import Session
+
+    from luckygas.reports.report import ReportError, check_request
+
+    _one_truck_one_order(db_engine)
+    url = db_engine.url.render_as_string(hide_password=False)
+    empty_day = DAY + dt.timedelta(days=1)
+    code = cli_main(["--db", url, "plan", "--date", empty_day.isoformat(), "--quiet"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and err == [f"luckygas: error: no orders on {empty_day}: nothing to plan"]
+    with Session(db_engine) as s:
+        assert s.scalar(select(func.count()).select_from(m.Plan)) == 0
+        s.info["user"] = "tester"
+        old = m.Plan(plan_date=empty_day, name="empty draft of an older version")
+        s.add(old)
+        s.commit()
+        old_id = old.id
+    with pytest.raises(ReportError, match=f"^no orders on {empty_day}: plan {old_id} is empty"):
+        check_request(url, empty_day, None, None)
