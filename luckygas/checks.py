@@ -16,6 +16,10 @@ day from the database and calls it. The checks mirror the optimizer's own pre-ch
 ``demand_exceeds_vehicle``
     More cylinders of one size, or more kg, than the largest vehicle the customer's
     vehicle requirement allows carries (e.g. 4 × 20 kg for a motorcycle-only customer).
+``far_from_road``
+    With a road graph imported: the customer is further than the snap limit (500 m) from
+    any road a vehicle that may serve it may drive, so the plan would leave it out
+    (``NO_ROAD``) rather than guess (:func:`road_checks`).
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ from luckygas.domain import SIZE_CLASSES_KG, WEEKDAY_NAMES, VehicleRequirement, 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from luckygas.optimize.problem import Vehicle
+    from luckygas.optimize.problem import Order, Vehicle
+    from luckygas.optimize.roadmatrix import RoadMatrix
 
 #: Columns of the findings frame.
 CHECK_COLUMNS = ["order_id", "customer_id", "customer_name", "check", "detail"]
@@ -45,6 +50,7 @@ CHECKS = (
     "closed_today",
     "no_compatible_vehicle",
     "demand_exceeds_vehicle",
+    "far_from_road",
 )
 
 
@@ -272,12 +278,66 @@ def day_checks(
     """
     from luckygas import models as m
     from luckygas.bridge.adapter import build_problem
+    from luckygas.optimize.roadmatrix import RoadMatrix
     from luckygas.queries import orders_for_date
 
     orders = orders_for_date(session, day)
     # The optimizer's own vehicles carry the drivers' shifts, as the solver will see them.
-    vehicles = build_problem(session, day, vehicle_ids=vehicle_ids).vehicles
+    problem = build_problem(session, day, vehicle_ids=vehicle_ids)
+    vehicles = problem.vehicles
     holiday = session.get(m.Holiday, day)
     if orders.empty:
         return pd.DataFrame(columns=CHECK_COLUMNS)
-    return data_checks(orders, day, vehicles=vehicles, holiday=holiday.name if holiday else None)
+    found = data_checks(orders, day, vehicles=vehicles, holiday=holiday.name if holiday else None)
+    if isinstance(problem.matrix, RoadMatrix):
+        roads = road_checks(problem.orders, problem.vehicles, problem.matrix)
+        found = pd.concat([found, roads], ignore_index=True) if len(roads) else found
+    return found
+
+
+def road_checks(
+    orders: Sequence[Order], vehicles: Sequence[Vehicle], matrix: RoadMatrix
+) -> pd.DataFrame:
+    """Orders further than ``matrix.max_snap_m`` from every road their vehicles may drive.
+
+    Parameters
+    ----------
+    orders, vehicles
+        The day's orders and fleet (optimizer objects).
+    matrix
+        The road matrix on the imported graph.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`CHECK_COLUMNS`, check ``far_from_road``.
+    """
+    import numpy as np
+
+    from luckygas.optimize.prepare import type_compatible
+
+    located = [o for o in orders if o.location is not None]
+    lat = np.array([o.location.lat for o in located])  # type: ignore[union-attr]
+    lng = np.array([o.location.lng for o in located])  # type: ignore[union-attr]
+    types = {v.type for v in vehicles} or set(VehicleType)
+    snaps = {t: matrix.snap(lat, lng, t) for t in types} if located else {}
+    findings = []
+    for i, o in enumerate(located):
+        usable = {v.type for v in vehicles if type_compatible(o, v)} or types
+        nearest = min(
+            (snaps[t][i].distance_m for t in usable if snaps[t][i] is not None),  # type: ignore[union-attr]
+            default=math.inf,
+        )
+        if nearest > matrix.max_snap_m:
+            where = "no road" if math.isinf(nearest) else f"the nearest is {nearest:,.0f} m away"
+            findings.append(
+                {
+                    "order_id": o.id,
+                    "customer_id": o.customer_id,
+                    "customer_name": o.customer_name,
+                    "check": "far_from_road",
+                    "detail": f"more than {matrix.max_snap_m:,.0f} m from any road its vehicles "
+                    f"may drive ({where}): check the coordinates",
+                }
+            )
+    return pd.DataFrame(findings, columns=CHECK_COLUMNS)

@@ -91,3 +91,22 @@ def test_unreachable_orders_never_crash_any_vehicle_type(town_graph, vtype):
     result = solve(p, FAST)
     assert check_plan(p, result) == []
     assert {4, 5} <= set(result.unassigned["order_id"])
+
+
+def test_day_checks_name_customers_far_from_any_road(db_session, tmp_path):
+    """Before planning: the off-road customer is a data check; the island one is on a road."""
+    from luckygas.checks import day_checks
+
+    s = db_session
+    add_truck(s, add_depot(s))
+    for code, where in [("1800001", "E0"), ("1800002", (5, 15)), ("1800003", "I0")]:
+        lat, lng = at(where)
+        s.add(m.Customer(code=code, short_name=code, address="臺東市", lat=lat, lng=lng))
+        s.flush()
+        create_order(s, customer_code=code, delivery_date=DAY, quantities={20: 1})
+    assert "far_from_road" not in set(day_checks(s, DAY)["check"])  # no roads imported yet
+    import_extract(s, write_town(tmp_path))
+    found = day_checks(s, DAY)
+    far = found[found["check"] == "far_from_road"]
+    assert list(far["customer_name"]) == ["1800002"]
+    assert "the nearest is 1,1" in far["detail"].iloc[0]
