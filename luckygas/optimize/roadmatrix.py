@@ -27,6 +27,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from luckygas.domain import VehicleType
 from luckygas.optimize.matrix import UNREACHABLE_M, UNREACHABLE_S, MatrixData
+from luckygas.optimize.roadchains import Chains, contract
 from luckygas.optimize.roadgraph import RoadGraph
 from luckygas.optimize.roadsnap import Snap, SnapIndex
 
@@ -42,8 +43,10 @@ DISTANCE_TYPES = (VehicleType.LIGHT_TRUCK, VehicleType.CAR, VehicleType.MOTORCYC
 
 _INDEX: dict[tuple[str, VehicleType], SnapIndex] = {}
 _BASE: dict[tuple[str, VehicleType], tuple[np.ndarray, ...]] = {}
+_CHAINS: dict[tuple[str, VehicleType], Chains] = {}
 _CACHE: dict[tuple[str, str], RoadTables] = {}
 _CACHE_MAX = 16
+_CHUNK = 32  # Dijkstra sources per call
 
 
 @dataclass(frozen=True)
@@ -143,13 +146,17 @@ class RoadMatrix:
         np.fill_diagonal(dur, 0)
         idx = np.flatnonzero(ok)
         if len(idx):
-            graph, nodes = self._augmented([snaps[i] for i in idx], vtype)  # type: ignore[misc]
-            w = dijkstra(graph, directed=True, indices=nodes)[:, nodes]
-            reach = np.isfinite(w)
-            wf = np.where(reach, w, 0.0)
+            graph, nodes = self._points_graph([snaps[i] for i in idx], vtype)  # type: ignore[misc]
+            # A few sources at a time: each run returns a dense row per source over the
+            # whole graph, which 1,000 sources at once would turn into gigabytes.
+            w = np.vstack(
+                [
+                    dijkstra(graph, directed=True, indices=nodes[i : i + _CHUNK])[:, nodes]
+                    for i in range(0, len(nodes), _CHUNK)
+                ]
+            )
             sub = np.ix_(idx, idx)
-            dist[sub] = np.where(reach, np.rint(np.fmod(wf, _SCALE) / 10), UNREACHABLE_M)
-            dur[sub] = np.where(reach, np.rint(np.floor(wf / _SCALE) / 10), UNREACHABLE_S)
+            dist[sub], dur[sub] = _decode_into(w, len(idx))
         return dist, dur
 
     def _base(self, vtype: VehicleType) -> tuple[np.ndarray, ...]:
@@ -170,6 +177,54 @@ class RoadMatrix:
             keep = order[first]
             _BASE[k] = (src[keep], dst[keep], w[keep], key[keep], length[keep], v[keep])
         return _BASE[k]
+
+    def _chains(self, vtype: VehicleType) -> Chains:
+        """The type's graph contracted to its junctions (cached per graph and type)."""
+        k = (self.graph.version, vtype)
+        if k not in _CHAINS:
+            src, dst, w, *_ = self._base(vtype)
+            _CHAINS[k] = contract(self.graph.n_nodes, src, dst, w)
+        return _CHAINS[k]
+
+    def _points_graph(self, snaps: list[Snap], vtype: VehicleType) -> tuple[csr_matrix, np.ndarray]:
+        """The contracted graph plus one node per snapped point, and those nodes' indices."""
+        _, _, _, key, length, speed = self._base(vtype)
+        ch = self._chains(vtype)
+        n, first = self.graph.n_nodes, ch.n_junctions
+        # Each point lies on up to two base arcs (u -> v at fraction t, v -> u at 1 - t).
+        point, arc, frac = [], [], []
+        for i, s in enumerate(snaps):
+            for u, v, f in ((s.u, s.v, s.t), (s.v, s.u, 1.0 - s.t)):
+                j = int(np.searchsorted(key, u * n + v))
+                if j < len(key) and key[j] == u * n + v:
+                    point.append(first + i)
+                    arc.append(j)
+                    frac.append(f)
+        a, p = np.array(arc, dtype=np.int64), np.array(point, dtype=np.int64)
+        chain = ch.chain_of[a]
+        pos = ch.before[a] + _weights(np.array(frac) * length[a], speed[a])
+        rows = [ch.junction_index[ch.start[chain]], p]
+        cols = [p, ch.junction_index[ch.end[chain]]]
+        ws = [pos, ch.total[chain] - pos]
+        # Points on one chain: joined directly in chain order (else a point could only
+        # reach a later point on its own road through the chain's far junction).
+        order = np.lexsort((pos, chain))
+        same = chain[order][1:] == chain[order][:-1]
+        rows.append(p[order][:-1][same])
+        cols.append(p[order][1:][same])
+        ws.append(pos[order][1:][same] - pos[order][:-1][same])
+        # Two points snapped to the very same spot: no driving between them either way.
+        tie = same & (pos[order][1:] == pos[order][:-1])
+        rows.append(p[order][1:][tie])
+        cols.append(p[order][:-1][tie])
+        ws.append(np.zeros(int(tie.sum())))
+        size = first + len(snaps)
+        all_w = np.maximum(np.concatenate([ch.w, *ws]), 1.0)  # csgraph drops zero weights
+        graph = csr_matrix(
+            (all_w, (np.concatenate([ch.src, *rows]), np.concatenate([ch.dst, *cols]))),
+            shape=(size, size),
+        )
+        return graph, np.arange(first, size)
 
     def _augmented(self, snaps: list[Snap], vtype: VehicleType) -> tuple[csr_matrix, np.ndarray]:
         """The type's graph plus one node per snapped point, and those nodes' indices."""
@@ -269,6 +324,28 @@ def _weights(length_m: np.ndarray, kmh: np.ndarray) -> np.ndarray:
     return np.maximum(w, 1.0)
 
 
+def _decode_into(w: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Metres and seconds from encoded path weights; ``inf`` (no path) becomes the sentinel.
+
+    Parameters
+    ----------
+    w
+        ``(k, k)`` encoded weights from Dijkstra.
+    k
+        Number of points.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``int64`` metres and seconds.
+    """
+    reach = np.isfinite(w)
+    wf = np.where(reach, w, 0.0)
+    dist = np.where(reach, np.rint(np.fmod(wf, _SCALE) / 10), UNREACHABLE_M).astype(np.int64)
+    dur = np.where(reach, np.rint(np.floor(wf / _SCALE) / 10), UNREACHABLE_S).astype(np.int64)
+    return dist.reshape(k, k), dur.reshape(k, k)
+
+
 def _freeze(a: np.ndarray) -> np.ndarray:
     a = np.ascontiguousarray(a, dtype=np.int64)
     a.setflags(write=False)
@@ -279,4 +356,5 @@ def clear_cache() -> None:
     """Forget cached indices and matrices (tests; after importing a new graph)."""
     _INDEX.clear()
     _BASE.clear()
+    _CHAINS.clear()
     _CACHE.clear()
