@@ -15,6 +15,7 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -114,7 +115,8 @@ class RoadGraph:
     def to_bytes(self) -> bytes:
         """A compressed ``.npz`` of the arrays (what the database stores)."""
         buf = io.BytesIO()
-        np.savez_compressed(buf, **self._arrays())
+        arrays: dict[str, Any] = self._arrays()
+        np.savez_compressed(buf, **arrays)
         return buf.getvalue()
 
     @classmethod

@@ -299,17 +299,18 @@ class RoadMatrix:
         snaps = self.snap(np.array([start[0], end[0]]), np.array([start[1], end[1]]), vtype)
         if any(s is None or s.distance_m > self.max_snap_m for s in snaps):
             return []
-        a, b = snaps  # type: ignore[misc]
-        if (a.lat, a.lng) == (b.lat, b.lng):  # type: ignore[union-attr]
-            return [(a.lat, a.lng)]  # type: ignore[union-attr]
-        graph, nodes = self._augmented([a, b], vtype)  # type: ignore[list-item]
+        a, b = snaps
+        assert a is not None and b is not None  # checked just above
+        if (a.lat, a.lng) == (b.lat, b.lng):
+            return [(a.lat, a.lng)]
+        graph, nodes = self._augmented([a, b], vtype)
         w, pred = dijkstra(graph, directed=True, indices=int(nodes[0]), return_predecessors=True)
         if not np.isfinite(w[nodes[1]]):
             return []
         path = [int(nodes[1])]
         while path[-1] != nodes[0]:
             path.append(int(pred[path[-1]]))
-        point = {int(nodes[0]): (a.lat, a.lng), int(nodes[1]): (b.lat, b.lng)}  # type: ignore[union-attr]
+        point = {int(nodes[0]): (a.lat, a.lng), int(nodes[1]): (b.lat, b.lng)}
         g = self.graph
         return [
             point.get(x, (float(g.lat[x]), float(g.lng[x])) if x < g.n_nodes else (0.0, 0.0))

@@ -69,7 +69,7 @@ def read_extract(path: str | Path, bbox: BBox) -> RoadGraph:
     try:
         processor = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
         for obj in processor.with_locations():
-            if not obj.is_way():
+            if not isinstance(obj, osmium.osm.Way):
                 continue
             rule = way_rule(dict(obj.tags))
             if rule is None:

@@ -181,6 +181,8 @@ def latest_graph(session: Session) -> RoadGraph | None:
         data = session.scalar(
             select(m.RoadGraphRow.data).where(m.RoadGraphRow.version == version).limit(1)
         )
+        if data is None:  # deleted by a re-import between the two reads
+            return latest_graph(session)
         _LOADED.clear()  # one county graph in memory is enough
         _LOADED[version] = RoadGraph.from_bytes(bytes(data))
     return _LOADED[version]
