@@ -1,0 +1,182 @@
+"""Real roads on a county-sized synthetic network: import, memory, matrix times.
+
+Run with ``python benchmarks/roads_bench.py [--side N] [--shape K]``. Nothing is
+downloaded: the script writes a synthetic OpenStreetMap extract at benchmark time, shaped
+like a real one (a ``side × side`` grid of intersections around Taitung, each street
+segment drawn with ``shape`` intermediate nodes as OSM ways are, a mix of road classes and
+one-way streets), converts it to PBF with pyosmium, and measures
+
+* the import: reading the PBF into a road graph, compressing it, storing it in a fresh
+  SQLite database (all of ``luckygas roads import`` but the customer query), and the peak
+  memory of the process;
+* the first use of the graph in a process (chain contraction and snapping indices, per
+  vehicle type; a planning session pays it once);
+* :class:`~luckygas.optimize.roadmatrix.RoadMatrix` for 250 and 1,000 random locations
+  (all three vehicle types) on the warm graph, and the cached re-use of the same set.
+
+The defaults (170 × 170 intersections, 3 shape nodes per segment) give ≈ 201,000 nodes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+LAT0, LNG0 = 22.60, 120.95  # south-west corner; the grid spans Taitung's coastal plain
+STEP = 0.004  # degrees between intersections (≈ 440 m × 410 m)
+CLASSES = ("primary", "secondary", "tertiary", "residential", "residential", "unclassified")
+
+
+def write_extract(path: Path, side: int, shape: int) -> int:
+    """Write the synthetic grid as OSM XML; returns the number of nodes."""
+    rng = np.random.default_rng(0)
+    with path.open("w", encoding="utf-8") as f:
+        f.write("<?xml version='1.0' encoding='UTF-8'?>\n<osm version=\"0.6\">\n")
+        node_id = 0
+
+        def node(lat: float, lng: float) -> int:
+            nonlocal node_id
+            node_id += 1
+            f.write(f' <node id="{node_id}" version="1" lat="{lat:.7f}" lon="{lng:.7f}"/>\n')
+            return node_id
+
+        corner = [
+            [node(LAT0 + i * STEP, LNG0 + j * STEP) for j in range(side)] for i in range(side)
+        ]
+        ways: list[tuple[list[int], str, bool]] = []
+        for i in range(side):
+            for j in range(side):
+                for di, dj in ((0, 1), (1, 0)):
+                    if i + di >= side or j + dj >= side:
+                        continue
+                    a, b = (i, j), (i + di, j + dj)
+                    jitter = rng.normal(0, STEP / 20, size=(shape, 2))
+                    frac = [k / (shape + 1) for k in range(1, shape + 1)]
+                    mids = [
+                        node(
+                            LAT0 + (a[0] + (b[0] - a[0]) * x) * STEP + jitter[k, 0],
+                            LNG0 + (a[1] + (b[1] - a[1]) * x) * STEP + jitter[k, 1],
+                        )
+                        for k, x in enumerate(frac)
+                    ]
+                    refs = [corner[a[0]][a[1]], *mids, corner[b[0]][b[1]]]
+                    ways.append((refs, CLASSES[(i * 7 + j * 3) % len(CLASSES)], rng.random() < 0.1))
+        for wid, (refs, highway, oneway) in enumerate(ways, start=1):
+            f.write(f' <way id="{wid}" version="1">')
+            f.write("".join(f'<nd ref="{r}"/>' for r in refs))
+            f.write(f'<tag k="highway" v="{highway}"/>')
+            if oneway:
+                f.write('<tag k="oneway" v="yes"/>')
+            f.write("</way>\n")
+        f.write("</osm>\n")
+    return node_id
+
+
+def to_pbf(xml: Path, pbf: Path) -> None:
+    """Convert with pyosmium (what a user downloads is PBF)."""
+    import osmium
+
+    writer = osmium.SimpleWriter(str(pbf))
+    try:
+        for obj in osmium.FileProcessor(str(xml)):
+            writer.add(obj)
+    finally:
+        writer.close()
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--side", type=int, default=170, help="intersections per side (170)")
+    parser.add_argument("--shape", type=int, default=3, help="shape nodes per segment (3)")
+    args = parser.parse_args()
+
+    from sqlalchemy.orm import Session
+
+    from luckygas import models as m
+    from luckygas.db import make_engine
+    from luckygas.domain import VehicleType
+    from luckygas.optimize import roadmatrix
+    from luckygas.optimize.roadgraph import RoadGraph
+    from luckygas.optimize.roadmatrix import RoadMatrix
+    from luckygas.roads.osm import read_extract
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        t = time.perf_counter()
+        n_written = write_extract(folder / "county.osm", args.side, args.shape)
+        to_pbf(folder / "county.osm", folder / "county.osm.pbf")
+        print(f"synthetic extract: {n_written:,} nodes, PBF "
+              f"{(folder / 'county.osm.pbf').stat().st_size / 1e6:.1f} MB "
+              f"(written in {time.perf_counter() - t:.1f} s)")  # fmt: skip
+        rss0 = _rss_mb()
+        bbox = (LAT0 - 0.01, LNG0 - 0.01, LAT0 + args.side * STEP, LNG0 + args.side * STEP)
+        t = time.perf_counter()
+        graph = read_extract(folder / "county.osm.pbf", bbox)
+        t_read = time.perf_counter() - t
+        t = time.perf_counter()
+        blob = graph.to_bytes()
+        engine = make_engine(f"sqlite:///{folder / 'roads.sqlite'}")
+        m.Base.metadata.create_all(engine)
+        with Session(engine) as s:
+            row = m.RoadGraphRow(
+                version=graph.version, source_file="county.osm.pbf", south=bbox[0],
+                west=bbox[1], north=bbox[2], east=bbox[3], n_nodes=graph.n_nodes,
+                n_arcs=graph.n_arcs, data=blob,
+            )  # fmt: skip
+            s.add(row)
+            s.commit()
+        t_store = time.perf_counter() - t
+        t = time.perf_counter()
+        RoadGraph.from_bytes(blob)
+        t_load = time.perf_counter() - t
+        engine.dispose()
+        print(f"graph: {graph.n_nodes:,} nodes, {graph.n_arcs:,} arcs; stored blob "
+              f"{len(blob) / 1e6:.1f} MB")  # fmt: skip
+        print(f"import: read {t_read:.1f} s, compress + store {t_store:.1f} s; "
+              f"load back {t_load * 1000:.0f} ms; peak RSS {_rss_mb():.0f} MB "
+              f"(+{_rss_mb() - rss0:.0f} MB during the import)")  # fmt: skip
+
+        rng = np.random.default_rng(1)
+        span = (args.side - 1) * STEP
+
+        def points(k: int) -> list[tuple[float, float]]:
+            return [(LAT0 + a * span, LNG0 + b * span) for a, b in rng.random((k, 2))]
+
+        rm = RoadMatrix(graph)
+        roadmatrix.clear_cache()
+        t = time.perf_counter()
+        for vt in VehicleType:  # what the first matrix on a freshly loaded graph also pays
+            rm._chains(vt)
+        t_chains = time.perf_counter() - t
+        t = time.perf_counter()
+        for vt in VehicleType:
+            rm.snap(np.array([LAT0]), np.array([LNG0]), vt)
+        t_index = time.perf_counter() - t
+        print(f"first use of a graph in a process (3 vehicle types): contraction {t_chains:.1f} s "
+              f"(junctions: {rm._chains(VehicleType.LIGHT_TRUCK).n_junctions:,}), "
+              f"snap index {t_index:.1f} s")  # fmt: skip
+        for k in (250, 1000):
+            pts = points(k)
+            t = time.perf_counter()
+            tables = rm.tables(pts)
+            t_first = time.perf_counter() - t
+            t = time.perf_counter()
+            rm.tables(pts)
+            t_cached = time.perf_counter() - t
+            reach = (tables.distance_m[VehicleType.LIGHT_TRUCK] < roadmatrix.UNREACHABLE_M).mean()
+            print(f"{k:>5} locations: matrix (3 vehicle types, graph warm) {t_first:.2f} s, "
+                  f"same set again (cached) {t_cached * 1000:.2f} ms; {reach:.1%} of truck "
+                  f"pairs reachable; peak RSS {_rss_mb():.0f} MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
