@@ -16,8 +16,8 @@ day, so the optimizer's pre-filter leaves such an order out with a reason
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,13 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from luckygas.domain import VehicleType
-from luckygas.optimize.matrix import UNREACHABLE_M, UNREACHABLE_S, MatrixData
+from luckygas.optimize.matrix import (
+    _DEFAULT_DENSE,
+    _DEFAULT_PARKING,
+    UNREACHABLE_M,
+    UNREACHABLE_S,
+    MatrixData,
+)
 from luckygas.optimize.roadchains import Chains, contract
 from luckygas.optimize.roadgraph import RoadGraph
 from luckygas.optimize.roadsnap import Snap, SnapIndex
@@ -80,21 +86,46 @@ class RoadMatrix:
     max_snap_m
         A location further than this from any road a vehicle type may drive is
         unreachable for that type (a data check, not a silent guess).
+    parking_s, dense_areas
+        Extra seconds per arrival into a dense downtown box, by vehicle type, exactly as
+        :class:`~luckygas.optimize.matrix.HaversineMatrix` adds them: cars and trucks
+        circle for parking wherever the roads come from; motorcycles stop at the door.
+        :meth:`build` adds them; :meth:`tables` gives the bare road times.
     """
 
     graph: RoadGraph
     max_snap_m: float = MAX_SNAP_M
+    parking_s: Mapping[VehicleType, int] = field(default_factory=lambda: dict(_DEFAULT_PARKING))
+    dense_areas: tuple[tuple[float, float, float, float], ...] = _DEFAULT_DENSE
 
     def describe(self) -> str:
-        """Stable description: the graph's version hash and the snap limit."""
-        return f"RoadMatrix(graph={self.graph.version}, max_snap_m={self.max_snap_m})"
+        """Stable description: the graph's version hash, the snap limit, parking."""
+        parking = sorted((str(k), v) for k, v in self.parking_s.items())
+        return (
+            f"RoadMatrix(graph={self.graph.version}, max_snap_m={self.max_snap_m}, "
+            f"parking={parking}, dense={self.dense_areas})"
+        )
 
     def build(self, depot: Depot, orders: Sequence[Order]) -> MatrixData:
         """Matrices for ``[depot, *orders]``; orders must have a location."""
         pts = [depot.location, *(o.location for o in orders)]
         if any(p is None for p in pts):
             raise ValueError("RoadMatrix: every order passed to build() needs a location.")
-        return self.tables([(p.lat, p.lng) for p in pts]).matrix_data  # type: ignore[union-attr]
+        xy = np.array([(p.lat, p.lng) for p in pts])  # type: ignore[union-attr]
+        md = self.tables([tuple(row) for row in xy]).matrix_data
+        if not any(self.parking_s.values()):
+            return md
+        lat, lng = xy[:, 0], xy[:, 1]
+        dense = np.zeros(len(xy), dtype=bool)
+        for la0, la1, ln0, ln1 in self.dense_areas:
+            dense |= (lat >= la0) & (lat <= la1) & (lng >= ln0) & (lng <= ln1)
+        dense[0] = False  # the depot is our own yard
+        durations = {}
+        for t, d in md.duration_s.items():
+            extra = np.where(dense, self.parking_s.get(t, 0), 0)[None, :]
+            drive = (d < UNREACHABLE_S) & ~np.eye(len(xy), dtype=bool)
+            durations[t] = _freeze(np.where(drive, d + extra, d))
+        return MatrixData(md.distance_m, durations)
 
     def tables(self, points: Sequence[tuple[float, float]]) -> RoadTables:
         """Snaps, metres and seconds per vehicle type for ``points`` (cached).

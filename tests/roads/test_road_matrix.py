@@ -119,7 +119,21 @@ def test_matrix_data_and_the_cache(town_graph):
     again = rm.build(depot, orders)
     assert time.perf_counter() - started < 0.05
     assert again.distance_m is md.distance_m
-    assert rm.describe() == f"RoadMatrix(graph={town_graph.version}, max_snap_m=500.0)"
+    assert rm.describe().startswith(f"RoadMatrix(graph={town_graph.version}, max_snap_m=500.0")
+
+
+def test_build_adds_parking_time_in_downtown_as_the_great_circle_model_does(town_graph):
+    """The town lies in downtown zone A: a truck arrival costs 180 s more, a motorcycle's 0."""
+    from luckygas.optimize.problem import Depot, Location, Order
+
+    depot = Depot(0, "d", Location(*at("W0")), 0, 86_400)
+    order = Order(id=1, customer_id=1, customer_name="x", location=Location(*at("E0")),
+                  demand={20: 1})  # fmt: skip
+    bare = RoadMatrix(town_graph, parking_s={t: 0 for t in VehicleType}).build(depot, [order])
+    md = RoadMatrix(town_graph).build(depot, [order])
+    assert md.duration_s[T][0, 1] == bare.duration_s[T][0, 1] + 180
+    assert md.duration_s[T][1, 0] == bare.duration_s[T][1, 0]  # into the depot: no parking
+    assert md.duration_s[M][0, 1] == bare.duration_s[M][0, 1]
 
 
 def test_leg_geometry_follows_the_roads(town_graph):
