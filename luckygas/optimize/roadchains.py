@@ -41,19 +41,32 @@ class Chains:
     w: np.ndarray
 
 
-def contract(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray) -> Chains:
-    """Contract the chains of a deduplicated arc list (no two arcs share ``(src, dst)``).
+@dataclass(frozen=True)
+class Structure:
+    """Which arcs form which chain, independent of weights (shared by vehicle types whose
+    allowed arcs are the same: cars and trucks, almost everywhere)."""
+
+    chain_of: np.ndarray
+    step: np.ndarray  # the arc's place in its chain (0 = first)
+    start: np.ndarray
+    end: np.ndarray
+    junction_index: np.ndarray
+    n_junctions: int
+
+
+def structure(n: int, src: np.ndarray, dst: np.ndarray) -> Structure:
+    """Find the chains of a deduplicated arc list (no two arcs share ``(src, dst)``).
 
     Parameters
     ----------
     n
         Number of nodes.
-    src, dst, w
-        Arcs and their encoded weights.
+    src, dst
+        The arcs.
 
     Returns
     -------
-    Chains
+    Structure
     """
     m = len(src)
     indeg = np.bincount(dst, minlength=n)
@@ -66,31 +79,30 @@ def contract(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray) -> Chains:
     interior = (neighbours == 2) & (indeg == outdeg) & (indeg > 0)
     out_order = np.argsort(src, kind="stable")
     out_ptr = np.searchsorted(src[out_order], np.arange(n + 1))
-    src_l, dst_l, w_l = src.tolist(), dst.tolist(), w.tolist()
+    # Plain lists: the walk is a Python loop, and list indexing is much faster than numpy's.
+    src_l, dst_l = src.tolist(), dst.tolist()
     out_l, ptr_l = out_order.tolist(), out_ptr.tolist()
     chain_of = [-1] * m
-    before = [0.0] * m
+    step = [0] * m
     starts: list[int] = []
     ends: list[int] = []
-    totals: list[float] = []
     is_interior = interior.tolist()
 
     def walk(first: int) -> None:
-        cid, start, acc, arc = len(starts), src_l[first], 0.0, first
+        cid, start, k, arc = len(starts), src_l[first], 0, first
         while True:
-            chain_of[arc], before[arc] = cid, acc
-            acc += w_l[arc]
+            chain_of[arc], step[arc] = cid, k
+            k += 1
             x = dst_l[arc]
             if not is_interior[x] or x == start:
                 break
             came = src_l[arc]
-            nxt = next((k for k in out_l[ptr_l[x] : ptr_l[x + 1]] if dst_l[k] != came), -1)
+            nxt = next((j for j in out_l[ptr_l[x] : ptr_l[x + 1]] if dst_l[j] != came), -1)
             if nxt < 0 or chain_of[nxt] >= 0:
                 break
             arc = nxt
         starts.append(start)
         ends.append(dst_l[arc])
-        totals.append(acc)
 
     for a in range(m):
         if not is_interior[src_l[a]]:
@@ -103,24 +115,59 @@ def contract(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray) -> Chains:
     junctions = ~np.array(is_interior, dtype=bool)
     junction_index = np.full(n, -1, dtype=np.int64)
     junction_index[junctions] = np.arange(int(junctions.sum()))
-    start, end, total = (
-        np.array(starts, dtype=np.int64),
-        np.array(ends, dtype=np.int64),
-        np.array(totals),
-    )
-    c_src, c_dst = junction_index[start], junction_index[end]
-    # Two chains between the same junctions: the faster one (a sparse matrix would sum them).
-    key = c_src * max(int(junctions.sum()), 1) + c_dst
-    order = np.lexsort((total, key))
-    keep = order[np.r_[True, key[order][1:] != key[order][:-1]]] if len(order) else order
-    return Chains(
+    return Structure(
         chain_of=np.array(chain_of, dtype=np.int64),
-        before=np.array(before),
-        start=start,
-        end=end,
-        total=total,
+        step=np.array(step, dtype=np.int64),
+        start=np.array(starts, dtype=np.int64),
+        end=np.array(ends, dtype=np.int64),
         junction_index=junction_index,
         n_junctions=int(junctions.sum()),
+    )
+
+
+def contract(
+    n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, shape: Structure | None = None
+) -> Chains:
+    """Contract the chains of a deduplicated arc list, weighted by ``w``.
+
+    Parameters
+    ----------
+    n
+        Number of nodes.
+    src, dst, w
+        Arcs and their encoded weights.
+    shape
+        Their :func:`structure`, if already known (it depends on the arcs only).
+
+    Returns
+    -------
+    Chains
+    """
+    st = shape if shape is not None else structure(n, src, dst)
+    n_chains = len(st.start)
+    # Weight of each chain before each arc: a running sum in chain order (exact: the
+    # encoded weights are integers far below 2**53).
+    order = np.lexsort((st.step, st.chain_of))
+    running = np.cumsum(w[order]) - w[order]
+    chain_sorted = st.chain_of[order]
+    first = np.r_[True, chain_sorted[1:] != chain_sorted[:-1]] if len(order) else order.astype(bool)
+    offset = running[first][np.cumsum(first) - 1]
+    before = np.empty(len(w))
+    before[order] = running - offset
+    total = np.bincount(st.chain_of, weights=w, minlength=n_chains)
+    c_src, c_dst = st.junction_index[st.start], st.junction_index[st.end]
+    # Two chains between the same junctions: the faster one (a sparse matrix would sum them).
+    key = c_src * max(st.n_junctions, 1) + c_dst
+    by_key = np.lexsort((total, key))
+    keep = by_key[np.r_[True, key[by_key][1:] != key[by_key][:-1]]] if len(by_key) else by_key
+    return Chains(
+        chain_of=st.chain_of,
+        before=before,
+        start=st.start,
+        end=st.end,
+        total=total,
+        junction_index=st.junction_index,
+        n_junctions=st.n_junctions,
         src=c_src[keep],
         dst=c_dst[keep],
         w=total[keep],

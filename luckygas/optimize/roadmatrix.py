@@ -33,7 +33,7 @@ from luckygas.optimize.matrix import (
     UNREACHABLE_S,
     MatrixData,
 )
-from luckygas.optimize.roadchains import Chains, contract
+from luckygas.optimize.roadchains import Chains, Structure, contract, structure
 from luckygas.optimize.roadgraph import RoadGraph
 from luckygas.optimize.roadsnap import Snap, SnapIndex
 
@@ -50,6 +50,7 @@ DISTANCE_TYPES = (VehicleType.LIGHT_TRUCK, VehicleType.CAR, VehicleType.MOTORCYC
 _INDEX: dict[tuple[str, VehicleType], SnapIndex] = {}
 _BASE: dict[tuple[str, VehicleType], tuple[np.ndarray, ...]] = {}
 _CHAINS: dict[tuple[str, VehicleType], Chains] = {}
+_SHAPES: dict[tuple[str, str], Structure] = {}
 _CACHE: dict[tuple[str, str], RoadTables] = {}
 _CACHE_MAX = 16
 _CHUNK = 32  # Dijkstra sources per call
@@ -213,8 +214,12 @@ class RoadMatrix:
         """The type's graph contracted to its junctions (cached per graph and type)."""
         k = (self.graph.version, vtype)
         if k not in _CHAINS:
-            src, dst, w, *_ = self._base(vtype)
-            _CHAINS[k] = contract(self.graph.n_nodes, src, dst, w)
+            src, dst, w, key, *_ = self._base(vtype)
+            # Types allowed on the same arcs share the (slow, Python) chain walk.
+            shape_key = (self.graph.version, hashlib.sha1(key.tobytes()).hexdigest())
+            if shape_key not in _SHAPES:
+                _SHAPES[shape_key] = structure(self.graph.n_nodes, src, dst)
+            _CHAINS[k] = contract(self.graph.n_nodes, src, dst, w, _SHAPES[shape_key])
         return _CHAINS[k]
 
     def _points_graph(self, snaps: list[Snap], vtype: VehicleType) -> tuple[csr_matrix, np.ndarray]:
@@ -389,4 +394,5 @@ def clear_cache() -> None:
     _INDEX.clear()
     _BASE.clear()
     _CHAINS.clear()
+    _SHAPES.clear()
     _CACHE.clear()
