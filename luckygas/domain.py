@@ -7,6 +7,7 @@ Everything here is plain data with no database or solver dependency, so every la
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 import re
@@ -24,6 +25,66 @@ SIZE_CLASSES_KG: tuple[int, ...] = (50, 20, 16, 10, 4)
 
 #: Column-friendly keys for the size classes, e.g. ``qty_20kg``.
 SIZE_KEYS: tuple[str, ...] = tuple(f"{kg}kg" for kg in SIZE_CLASSES_KG)
+
+# ---------------------------------------------------------------------------
+# Bounds on input (CLI, importers, order entry, scenario changes)
+# ---------------------------------------------------------------------------
+
+#: Most cylinders of one size in one order or delivery. The largest real orders are a
+#: few dozen; a bigger figure is a typo (a phone number in a quantity cell), and an
+#: unbounded one overflows the database's integer column.
+MAX_CYLINDERS_PER_SIZE = 999
+
+#: The earliest date an input may carry: the company's records start long after it,
+#: so an earlier date is a typo (1900, a two-digit year) or a spreadsheet's zero date.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+
+#: How many years past today an input date may lie (orders are for the coming days;
+#: scenarios and forecasts look a season ahead at most).
+MAX_YEARS_AHEAD = 2
+
+
+def latest_date(today: dt.date | None = None) -> dt.date:
+    """The latest date an input may carry: :data:`MAX_YEARS_AHEAD` years after ``today``."""
+    today = today or dt.date.today()
+    try:
+        return today.replace(year=today.year + MAX_YEARS_AHEAD)
+    except ValueError:  # 29 February into a common year
+        return today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
+
+
+def date_problem(day: dt.date, today: dt.date | None = None) -> str | None:
+    """Why ``day`` is not a plausible input date, or ``None`` when it is.
+
+    Parameters
+    ----------
+    day
+        A date from any input (command line, file, order entry).
+    today
+        The reference day (default: the machine's today).
+
+    Returns
+    -------
+    str or None
+        E.g. ``"1900-01-01 is outside 2000-01-01..2028-12-03"``.
+    """
+    last = latest_date(today)
+    if EARLIEST_DATE <= day <= last:
+        return None
+    return f"{day.isoformat()} is outside {EARLIEST_DATE.isoformat()}..{last.isoformat()}"
+
+
+def quantity_problem(count: int) -> str | None:
+    """Why ``count`` cylinders of one size is not a plausible quantity, or ``None``.
+
+    Zero is allowed (a size not ordered); an order as a whole needs at least one.
+    The reason reads after the quantity's name, e.g. ``"is over 999 cylinders (1000)"``.
+    """
+    if count < 0:
+        return f"is negative ({count})"
+    if count > MAX_CYLINDERS_PER_SIZE:
+        return f"is over {MAX_CYLINDERS_PER_SIZE} cylinders ({count})"
+    return None
 
 
 @dataclass(frozen=True, slots=True)

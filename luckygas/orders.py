@@ -32,7 +32,9 @@ from luckygas.domain import (
     OrderSource,
     OrderStatus,
     Priority,
+    date_problem,
     hhmm_from_minutes,
+    quantity_problem,
 )
 from luckygas.models import Customer, Order
 
@@ -346,6 +348,13 @@ def _check(row: OrderInput, index: int | None, customers: dict[str, Customer]) -
 
 
 def _as_date(value: object, fail) -> dt.date:
+    day = _plain_date(value, fail)
+    if (problem := date_problem(day)) is not None:
+        raise fail("delivery_date", problem)
+    return day
+
+
+def _plain_date(value: object, fail) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -372,8 +381,8 @@ def _as_quantities(value: object, fail) -> dict[str, int]:
             raise fail("quantities", f"unknown cylinder size {size!r} kg (one of {sizes})")
         if isinstance(count, bool) or not isinstance(count, numbers.Integral):
             raise fail("quantities", f"{kg} kg count {count!r} is not a whole number")
-        if count < 0:
-            raise fail("quantities", f"{kg} kg count is negative ({count})")
+        if (problem := quantity_problem(int(count))) is not None:
+            raise fail("quantities", f"{kg} kg count {problem}")
         qty[f"qty_{kg}kg"] += int(count)
     if sum(qty.values()) == 0:
         raise fail("quantities", "all counts are zero; an order needs at least one cylinder")

@@ -64,34 +64,81 @@ CREATING_COMMANDS = frozenset({"demo", "demo-data", "db", "template"})
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code.
 
-    Errors a user can act on (bad input, a missing or unreachable database, a role that
-    may not do this) are printed as one line; ``LUCKYGAS_DEBUG=1`` shows the traceback.
+    Errors a user can act on (bad input, a missing, unreachable or foreign database, a
+    role that may not do this) are printed as one line; anything else as one line
+    starting ``internal error`` (a bug to report). ``LUCKYGAS_DEBUG=1`` shows the
+    traceback. Output cut short by a closed pipe (``luckygas users list | head``) ends
+    quietly.
     """
-    from sqlalchemy.exc import ArgumentError, OperationalError
+    from sqlalchemy.exc import ArgumentError, DatabaseError
 
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command not in CREATING_COMMANDS:
             _require_database(args.database_url)
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        return _closed_pipe()
     except CommandError as exc:
         return _fail(str(exc), exc.exit_code)
     except ArgumentError as exc:
         return _fail(f"not a database URL ({exc}); e.g. sqlite:///path/to/file.sqlite")
-    except OperationalError as exc:
-        return _fail(f"cannot use the database: {str(exc.orig).strip()}")
-    except (PermissionError, ValueError, LookupError) as exc:
+    except DatabaseError as exc:  # also OperationalError: locked, unreachable, not a database
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        return _fail(f"cannot use the database {_shown_url(args.database_url)}: {reason}")
+    except (PermissionError, ValueError, LookupError, OSError) as exc:
         if os.environ.get("LUCKYGAS_DEBUG"):
             raise
-        return _fail(str(exc))
+        return _fail(" ".join(str(exc).split()))
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+    except Exception as exc:
+        # The last resort: a bug, still one line (and no half write: sessions roll back).
+        if os.environ.get("LUCKYGAS_DEBUG"):
+            raise
+        return _fail(
+            f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+            "(LUCKYGAS_DEBUG=1 shows the traceback)"
+        )
 
 
 def _fail(message: str, code: int = 1) -> int:
     print(f"luckygas: error: {message}", file=sys.stderr)
     return code
+
+
+#: Exit status after a closed pipe: 128 + SIGPIPE, what a shell reports for such a reader.
+CLOSED_PIPE_EXIT = 141
+
+
+def _closed_pipe() -> int:
+    """The reader of our output went away (``| head``): stop quietly.
+
+    Python would otherwise report the pipe again when it flushes stdout at exit, so
+    stdout is pointed at /dev/null first.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout without a file descriptor (a test's capture)
+        pass
+    return CLOSED_PIPE_EXIT
+
+
+def _shown_url(url: str | None) -> str:
+    """The database URL in use, without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    from luckygas.config import resolve_database_url
+
+    try:
+        return make_url(resolve_database_url(url)).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL: its own error says so
+        return "(unparsable URL)"
 
 
 def _require_database(url: str | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 
@@ -27,3 +28,32 @@ def show_progress(args: argparse.Namespace) -> bool:
     """Progress bars only on a terminal: piped or logged output stays readable."""
     quiet = getattr(args, "quiet", False) or getattr(args, "no_progress", False)
     return not quiet and sys.stderr.isatty()
+
+
+def date_arg(text: str) -> dt.date:
+    """An argparse type: a date ``YYYY-MM-DD`` within the bounds every input is held to.
+
+    Parameters
+    ----------
+    text
+        The argument as typed.
+
+    Returns
+    -------
+    datetime.date
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        Not a date, or outside :data:`luckygas.domain.EARLIEST_DATE` ..
+        :func:`luckygas.domain.latest_date` (argparse prints it as one line, exit 2).
+    """
+    from luckygas.domain import date_problem
+
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+    if (problem := date_problem(day)) is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return day

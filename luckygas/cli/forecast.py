@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from luckygas.cli._common import CommandError, add_command
+from luckygas.cli._common import CommandError, add_command, date_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,7 +14,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         sub, "forecast", "propose refill orders for a delivery day from consumption", _forecast
     )
     p.add_argument(
-        "--date", type=_date, help="delivery date YYYY-MM-DD (default: next day with open orders)"
+        "--date",
+        type=date_arg,
+        help="delivery date YYYY-MM-DD (default: next day with open orders)",
     )
     p.add_argument("--save", action="store_true", help="store the proposals as forecast orders")
     p.add_argument(
@@ -24,13 +26,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--z", type=float, default=None, help="width of the run-out band in sd (default 1.0)"
     )
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def _forecast(args: argparse.Namespace) -> int:

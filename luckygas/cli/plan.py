@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from luckygas.cli._common import CommandError, add_command, show_progress
+from luckygas.cli._common import CommandError, add_command, date_arg, show_progress
 
 if TYPE_CHECKING:
     from luckygas.optimize import SolverParams
@@ -16,7 +15,9 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``plan`` and ``plans`` to the command line."""
     p = add_command(sub, "plan", "optimize a delivery day and save it as a draft plan", _plan)
-    p.add_argument("--date", type=_date, help="delivery date YYYY-MM-DD (default: next open day)")
+    p.add_argument(
+        "--date", type=date_arg, help="delivery date YYYY-MM-DD (default: next open day)"
+    )
     p.add_argument(
         "--params",
         type=Path,
@@ -40,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = add_command(sub, "plans", "list saved plans, or publish one", _plans)
-    p.add_argument("--date", type=_date, help="only plans of this date")
+    p.add_argument("--date", type=date_arg, help="only plans of this date")
     p.add_argument("--publish", type=int, metavar="PLAN_ID", help="publish a draft (manager/admin)")
     p.add_argument(
         "--confirm-stale",
@@ -67,13 +68,6 @@ def _params(args: argparse.Namespace) -> SolverParams:
         return base.replace(**changes)
     except (OSError, ValueError) as exc:  # tomllib's and json's errors are ValueErrors
         raise CommandError(f"solver parameters: {exc}") from exc
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def _plan(args: argparse.Namespace) -> int:

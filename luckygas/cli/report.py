@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
-from luckygas.cli._common import CommandError, add_command
+from luckygas.cli._common import CommandError, add_command, date_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "write a day's plan as one HTML report (opens offline), plus route sheets / Excel",
         _report,
     )
-    p.add_argument("--date", type=_date, required=True, help="delivery date YYYY-MM-DD")
+    p.add_argument("--date", type=date_arg, required=True, help="delivery date YYYY-MM-DD")
     p.add_argument(
         "--plan",
         type=int,
@@ -43,13 +42,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--quiet", action="store_true", help="no progress bars (they show only on a terminal)"
     )
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def _report(args: argparse.Namespace) -> int:

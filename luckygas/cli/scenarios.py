@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from luckygas.cli._common import CommandError, add_command
+from luckygas.cli._common import CommandError, add_command, date_arg
 from luckygas.domain import minutes_from_hhmm
 
 
@@ -115,7 +115,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--orders", action="store_true", help="also print the order-level diffs")
 
     p = add_command(ssub, "sweep", "solve a day over a range of one setting", _sweep)
-    p.add_argument("--date", type=_date, help="delivery date (default: next open day)")
+    p.add_argument("--date", type=date_arg, help="delivery date (default: next open day)")
     p.add_argument(
         "--setting",
         required=True,
@@ -131,7 +131,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("names", nargs="+", metavar="NAME", help="stored or built-in scenario names")
-    p.add_argument("--date", type=_date, help="delivery date (default: next open day)")
+    p.add_argument("--date", type=date_arg, help="delivery date (default: next open day)")
     _solver_options(p)
 
 
@@ -156,13 +156,6 @@ def _solver_options(p: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
-
-
 def _hhmm(text: str) -> int:
     """An argparse type: a time of day (``minutes_from_hhmm``) as minutes since midnight."""
     minutes = minutes_from_hhmm(text)
@@ -182,16 +175,27 @@ def _values(text: str) -> list[int | float]:
         if ".." in text:
             rng, _, step = text.partition(":")
             a, b = (int(x) for x in rng.split(".."))
-            values: list[int | float] = list(range(a, b + 1, int(step or 1)))
+            span = range(a, b + 1, int(step or 1))
+            if len(span) > MAX_SWEEP_VALUES:  # checked before the list is built
+                raise argparse.ArgumentTypeError(
+                    f"{len(span):,} values in {text!r}; a sweep takes at most {MAX_SWEEP_VALUES}"
+                )
+            values: list[int | float] = list(span)
         else:
             values = [_number(x) for x in text.split(",") if x.strip()]
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise argparse.ArgumentTypeError(
             f"not a value list (4..10, 4..10:2 or 1,2,3): {text!r}"
         ) from exc
     if not values:
         raise argparse.ArgumentTypeError(f"no values in {text!r}")
+    if len(values) > MAX_SWEEP_VALUES:
+        raise argparse.ArgumentTypeError(f"a sweep takes at most {MAX_SWEEP_VALUES} values")
     return values
+
+
+#: Most values one sweep solves (each is a full solve).
+MAX_SWEEP_VALUES = 50
 
 
 def _type_count(option: str, text: str, default: int | None = 1) -> tuple[str, int]:

@@ -495,9 +495,15 @@ def _customer_rows(
                 has_alarm=bool(customers.alarm[i]),
                 on_patrol=bool(customers.patrol[i]),
                 same_day=bool(customers.same_day[i]),
+                # Only what a workbook cell would hold (no False or blank entries), so
+                # export -> import of the demo is a clean round trip.
                 equipment={
-                    "switch_model": customers.switch_model[i],
-                    "flow_meter": bool(flow[i]),
+                    k: v
+                    for k, v in (
+                        ("switch_model", customers.switch_model[i]),
+                        ("flow_meter", bool(flow[i])),
+                    )
+                    if v
                 },
                 notes=notes,
             )

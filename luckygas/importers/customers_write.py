@@ -92,7 +92,16 @@ def compare_records(
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return a == b or abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        # Equipment: a blank cell is an absent key when read back, so a stored False or ""
+        # (e.g. the demo's flow_meter: False) is the same as no entry, not a change.
+        return _kept(a) == _kept(b)
     return a == b
+
+
+def _kept(values: dict[str, Any]) -> dict[str, Any]:
+    """A mapping without its blank entries (None, "", False), as a file would carry it."""
+    return {k: v for k, v in values.items() if v is not None and v != "" and v is not False}
 
 
 def _describe(name: str, value: Any) -> str:

@@ -161,7 +161,8 @@ def workbook_row(c: Customer) -> dict[str, Any]:
         row[header] = text or None
     for header, key in L.EQUIPMENT_MARK_KEYS.items():
         value = eq.get(key)
-        row[header] = 1 if value is True else value
+        # False (no such equipment) is a blank cell, as in the real file; never a 0.
+        row[header] = 1 if value is True else (value or None)
     row[L.TYPE_COLUMN] = eq.get("type_label") or _TYPE_LABEL.get(c.customer_type)
     return row
 

@@ -48,7 +48,7 @@ from sqlalchemy import Table as Table_
 from sqlalchemy.orm import Session
 
 from luckygas.audit import Action, authorize
-from luckygas.domain import SIZE_CLASSES_KG, DeliveryOutcome
+from luckygas.domain import MAX_CYLINDERS_PER_SIZE, SIZE_CLASSES_KG, DeliveryOutcome
 from luckygas.importers import layouts as L
 from luckygas.importers.errors import ProblemLog
 from luckygas.importers.parsing import (
@@ -262,7 +262,14 @@ def parse_history(table: Table, log: ProblemLog) -> pd.DataFrame:
     def count(column: str) -> pd.Series:
         if column not in raw.columns:
             return pd.Series(0, index=raw.index, dtype="int64")
-        values = parse_number(raw[column], log, shown(column), integer=True, what="cylinder count")
+        values = parse_number(
+            raw[column],
+            log,
+            shown(column),
+            integer=True,
+            maximum=MAX_CYLINDERS_PER_SIZE,
+            what="cylinder count",
+        )
         return values.fillna(0).astype("int64")
 
     def kg(column: str) -> pd.Series:

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luckygas.audit import Action, authorize
-from luckygas.domain import SIZE_CLASSES_KG, OrderStatus, Priority
+from luckygas.domain import MAX_CYLINDERS_PER_SIZE, SIZE_CLASSES_KG, OrderStatus, Priority
 from luckygas.importers import layouts as L
 from luckygas.importers.errors import ImportFailed, ProblemLog
 from luckygas.importers.parsing import date_of, parse_number, parse_roc_date, parse_window
@@ -172,7 +172,9 @@ def parse_orders(table: Table, log: ProblemLog, session: Session) -> list[OrderR
     codes = frame["customer_code"].str.replace(r"\.0$", "", regex=True)
     dates = parse_roc_date(frame["date"], log, "date")
     raw = {
-        c: parse_number(frame[c], log, c, integer=True, what="cylinder count")
+        c: parse_number(
+            frame[c], log, c, integer=True, maximum=MAX_CYLINDERS_PER_SIZE, what="cylinder count"
+        )
         for c in QTY_COLUMNS
         if c in frame.columns
     }

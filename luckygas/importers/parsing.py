@@ -14,11 +14,15 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from luckygas.domain import minutes_from_hhmm
+from luckygas.domain import EARLIEST_DATE, latest_date, minutes_from_hhmm
 from luckygas.importers.errors import ProblemLog
 
 #: The ROC (民國) calendar starts in 1912: ROC year + 1911 = Gregorian year.
 ROC_YEAR_OFFSET = 1911
+
+#: The largest whole number a file may give for an integer column (PostgreSQL's INTEGER;
+#: SQLite's is larger): beyond it the database write itself would fail.
+LARGEST_INTEGER = 2**31 - 1
 
 _TRUE = frozenset(
     {"V", "v", "Ｖ", "ｖ", "1", "Y", "y", "YES", "yes", "TRUE", "true", "是", "○", "O"}
@@ -49,6 +53,7 @@ def parse_number(
     *,
     integer: bool = False,
     minimum: float | None = 0,
+    maximum: float | None = None,
     what: str = "number",
 ) -> pd.Series:
     """Parse numbers; blank becomes NaN. Bad cells are logged.
@@ -65,6 +70,9 @@ def parse_number(
         Require whole numbers.
     minimum
         Smallest allowed value (``None`` = no limit).
+    maximum
+        Largest allowed value; ``None`` means no limit for decimals and
+        :data:`LARGEST_INTEGER` for whole numbers (what an integer column can hold).
     what
         Noun used in the reason, e.g. ``"cylinder count"``.
 
@@ -79,6 +87,7 @@ def parse_number(
         return pd.to_numeric(cleaned, errors="coerce").astype("float64")
 
     values = on_uniques(series, to_float).astype("float64")
+    values = values.mask(np.isinf(values))  # "1e999", "inf": no figure anyone meant
     is_blank = blank(series)
     not_number = values.isna() & ~is_blank
     _log_mask(log, not_number, series, column, f"not a number; expected a {what}")
@@ -91,6 +100,12 @@ def parse_number(
         reason = "negative" if minimum == 0 else f"less than {minimum:g}"
         _log_mask(log, low, series, column, f"{reason}; expected a {what} of at least {minimum:g}")
         values = values.mask(low)
+    if maximum is None and integer:
+        maximum = LARGEST_INTEGER
+    if maximum is not None:
+        high = values.notna() & (values > maximum)
+        _log_mask(log, high, series, column, f"too large; expected a {what} of at most {maximum:g}")
+        values = values.mask(high)
     return values
 
 
@@ -106,7 +121,8 @@ def parse_roc_date(series: pd.Series, log: ProblemLog, column: str) -> pd.Series
     """Parse dates written as ROC ``YYYMMDD`` (``1131205`` = 2024-12-05) or ISO ``2024-12-05``.
 
     ``113/12/05`` and ``2024/12/05`` are accepted too. Blank and bad cells are logged
-    (a delivery or order without a date cannot be placed) and come back as NaT.
+    (a delivery or order without a date cannot be placed) and come back as NaT, and so
+    do dates outside :data:`luckygas.domain.EARLIEST_DATE` .. :func:`latest_date`.
     """
     out = on_uniques(series, _dates).astype("datetime64[s]")
     is_blank = blank(series)
@@ -118,7 +134,10 @@ def parse_roc_date(series: pd.Series, log: ProblemLog, column: str) -> pd.Series
         "not a date; expected ROC YYYMMDD like 1131205 or YYYY-MM-DD",
     )
     _log_mask(log, is_blank, series, column, "date is missing")
-    return out
+    first, last = pd.Timestamp(EARLIEST_DATE), pd.Timestamp(latest_date())
+    outside = out.notna() & ((out < first) | (out > last))
+    _log_mask(log, outside, series, column, f"date outside {first:%Y-%m-%d}..{last:%Y-%m-%d}")
+    return out.mask(outside)
 
 
 def _dates(series: pd.Series) -> pd.Series:

@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import math
 import os
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -250,8 +251,18 @@ def _read_text(path: Path, log: ProblemLog) -> tuple[pd.DataFrame, str]:
         log.raise_if_any()
         raise AssertionError from exc  # unreachable
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.apply(lambda s: on_uniques(s, lambda u: u.str.strip()))
+    frame = frame.apply(lambda s: on_uniques(s, _csv_cell_text))
     return frame, encoding
+
+
+#: A leading ``'`` that :func:`luckygas.outputs.neutralise_cell` put before a formula character.
+_FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
+def _csv_cell_text(cells: pd.Series) -> pd.Series:
+    """CSV cells as typed: trimmed, and without the one ``'`` our CSV exports put before
+    ``= + - @`` (formula safety), so an exported file imports back unchanged."""
+    return cells.str.strip().str.replace(_FORMULA_GUARD, "", regex=True).str.strip()
 
 
 def _read_excel(

@@ -80,6 +80,13 @@ DEFAULT_TEMPLATES: dict[VehicleType, Vehicle] = {
 _SOLVER_FIELDS = frozenset({"time_limit_s", *GROUP_OF})
 
 
+#: Most vehicles of one type a scenario may add, remove or set (the real fleet is a dozen).
+MAX_VEHICLES_PER_TYPE = 100
+
+#: Largest demand multiplier (see :meth:`Scenario.__post_init__`).
+MAX_DEMAND_MULTIPLIER = 10.0
+
+
 def _check_min(name: str, value: int | None, lo: int = 0, hi: int = DAY_S // 60) -> None:
     if value is None:
         return
@@ -87,9 +94,9 @@ def _check_min(name: str, value: int | None, lo: int = 0, hi: int = DAY_S // 60)
         raise ValueError(f"Scenario: {name} must be an int in [{lo}, {hi}] minutes, got {value!r}.")
 
 
-def _check_factor(name: str, value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 100:
-        raise ValueError(f"Scenario: {name} must be a number in (0, 100), got {value!r}.")
+def _check_factor(name: str, value: float, most: float = 100) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < most:
+        raise ValueError(f"Scenario: {name} must be a number in (0, {most:g}), got {value!r}.")
 
 
 def _type_counts(name: str, value: Mapping[Any, int]) -> dict[VehicleType, int]:
@@ -102,8 +109,11 @@ def _type_counts(name: str, value: Mapping[Any, int]) -> dict[VehicleType, int]:
             raise ValueError(
                 f"Scenario: {name} has unknown vehicle type {k!r} ({allowed})."
             ) from None
-        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            raise ValueError(f"Scenario: {name}[{vt.value}] must be a non-negative int, got {n!r}.")
+        if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= MAX_VEHICLES_PER_TYPE:
+            raise ValueError(
+                f"Scenario: {name}[{vt.value}] must be an int in [0, {MAX_VEHICLES_PER_TYPE}], "
+                f"got {n!r}."
+            )
         out[vt] = n
     return out
 
@@ -118,8 +128,11 @@ class AddVehicles:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "type", VehicleType(self.type))
-        if not isinstance(self.count, int) or isinstance(self.count, bool) or self.count < 1:
-            raise ValueError(f"AddVehicles: count must be a positive int, got {self.count!r}.")
+        n = self.count
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_VEHICLES_PER_TYPE:
+            raise ValueError(
+                f"AddVehicles: count must be an int in [1, {MAX_VEHICLES_PER_TYPE}], got {n!r}."
+            )
         if self.template is not None and self.template.type != self.type:
             raise ValueError(
                 f"AddVehicles: template is a {self.template.type}, expected a {self.type}."
@@ -216,7 +229,9 @@ class Scenario:
                 raise ValueError(
                     f"Scenario {self.name!r}: add_vehicles entries must be AddVehicles."
                 )
-        _check_factor("demand_multiplier", self.demand_multiplier)
+        # Demand is bounded tighter: orders hold at most MAX_CYLINDERS_PER_SIZE per size, and
+        # ten times a day's demand is already far past any what-if the dispatchers ask.
+        _check_factor("demand_multiplier", self.demand_multiplier, MAX_DEMAND_MULTIPLIER)
         _check_factor("speed_factor", self.speed_factor)
         _check_factor("service_time_factor", self.service_time_factor)
         object.__setattr__(self, "extra_orders", tuple(self.extra_orders))
