@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.orm import Session
 
 from luckygas import models as m
@@ -93,6 +93,8 @@ def import_extract(
         A bad file, an empty area, or an extract that does not cover the depot and the
         customers; nothing is written.
     """
+    if not has_road_table(session):
+        raise RoadImportError("this database predates road graphs: run `luckygas db upgrade` first")
     depot, customers = customer_points(session)
     if bbox is None:
         points = ([depot] if depot else []) + list(customers.values())
@@ -160,6 +162,11 @@ def _check_coverage(
     return tuple(sorted(c for c, p in customers.items() if not wanted(p)))
 
 
+def has_road_table(session: Session) -> bool:
+    """Whether the database has the ``road_graphs`` table (schema 0003 or later)."""
+    return inspect(session.connection()).has_table(m.RoadGraphRow.__tablename__)
+
+
 def latest_graph(session: Session) -> RoadGraph | None:
     """The imported road graph planning uses, or ``None`` (kept in memory per version).
 
@@ -172,6 +179,8 @@ def latest_graph(session: Session) -> RoadGraph | None:
     -------
     RoadGraph or None
     """
+    if not has_road_table(session):
+        return None  # a database from before roads (not upgraded yet): great-circle model
     version = session.scalar(
         select(m.RoadGraphRow.version).order_by(m.RoadGraphRow.id.desc()).limit(1)
     )
@@ -190,6 +199,8 @@ def latest_graph(session: Session) -> RoadGraph | None:
 
 def graph_info(session: Session) -> dict[str, object] | None:
     """What is imported: file, when, by whom, area, nodes, arcs, version; ``None`` if nothing."""
+    if not has_road_table(session):
+        return None
     row = session.execute(
         select(
             m.RoadGraphRow.version, m.RoadGraphRow.source_file, m.RoadGraphRow.created_at,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
@@ -123,3 +125,17 @@ def test_an_empty_area_is_refused(town_db, tmp_path):
 def test_a_bbox_upside_down_is_refused(town_db, tmp_path):
     with pytest.raises(RoadImportError, match="south < north"):
         import_extract(town_db, write_town(tmp_path), bbox=(22.8, 121.1, 22.7, 121.2))
+
+
+def test_a_database_from_before_roads_plans_on_great_circles(db_session, tmp_path):
+    """No road_graphs table (not upgraded): no graph, and import asks for `db upgrade`."""
+    from sqlalchemy import text
+
+    from luckygas.bridge.adapter import build_problem
+
+    add_depot(db_session)
+    db_session.execute(text("DROP TABLE road_graphs"))
+    assert latest_graph(db_session) is None and graph_info(db_session) is None
+    assert build_problem(db_session, dt.date(2026, 12, 1)).matrix is None
+    with pytest.raises(RoadImportError, match="run `luckygas db upgrade` first"):
+        import_extract(db_session, write_town(tmp_path))
