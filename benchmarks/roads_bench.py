@@ -27,14 +27,19 @@ from pathlib import Path
 
 import numpy as np
 
-LAT0, LNG0 = 22.60, 120.95  # south-west corner; the grid spans Taitung's coastal plain
-STEP = 0.004  # degrees between intersections (≈ 440 m × 410 m)
+from luckygas.optimize.matrix import HaversineMatrix
+from luckygas.optimize.roadgraph import RoadGraph
+
+# The grid spans the demo's service area (luckygas.domain.SERVICE_AREA: 22.28-23.15 N,
+# 120.85-121.42 E) whatever --side is, so the demo day can be planned on it.
+LAT0, LNG0, LAT1, LNG1 = 22.28, 120.85, 23.15, 121.42
 CLASSES = ("primary", "secondary", "tertiary", "residential", "residential", "unclassified")
 
 
 def write_extract(path: Path, side: int, shape: int) -> int:
     """Write the synthetic grid as OSM XML; returns the number of nodes."""
     rng = np.random.default_rng(0)
+    step_lat, step_lng = (LAT1 - LAT0) / (side - 1), (LNG1 - LNG0) / (side - 1)
     with path.open("w", encoding="utf-8") as f:
         f.write("<?xml version='1.0' encoding='UTF-8'?>\n<osm version=\"0.6\">\n")
         node_id = 0
@@ -46,7 +51,8 @@ def write_extract(path: Path, side: int, shape: int) -> int:
             return node_id
 
         corner = [
-            [node(LAT0 + i * STEP, LNG0 + j * STEP) for j in range(side)] for i in range(side)
+            [node(LAT0 + i * step_lat, LNG0 + j * step_lng) for j in range(side)]
+            for i in range(side)
         ]
         ways: list[tuple[list[int], str, bool]] = []
         for i in range(side):
@@ -55,12 +61,12 @@ def write_extract(path: Path, side: int, shape: int) -> int:
                     if i + di >= side or j + dj >= side:
                         continue
                     a, b = (i, j), (i + di, j + dj)
-                    jitter = rng.normal(0, STEP / 20, size=(shape, 2))
+                    jitter = rng.normal(0, step_lng / 20, size=(shape, 2))
                     frac = [k / (shape + 1) for k in range(1, shape + 1)]
                     mids = [
                         node(
-                            LAT0 + (a[0] + (b[0] - a[0]) * x) * STEP + jitter[k, 0],
-                            LNG0 + (a[1] + (b[1] - a[1]) * x) * STEP + jitter[k, 1],
+                            LAT0 + (a[0] + (b[0] - a[0]) * x) * step_lat + jitter[k, 0],
+                            LNG0 + (a[1] + (b[1] - a[1]) * x) * step_lng + jitter[k, 1],
                         )
                         for k, x in enumerate(frac)
                     ]
@@ -97,6 +103,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--side", type=int, default=170, help="intersections per side (170)")
     parser.add_argument("--shape", type=int, default=3, help="shape nodes per segment (3)")
+    parser.add_argument(
+        "--demo", action="store_true", help="also build the demo database and plan its day on it"
+    )
+    parser.add_argument("--time-limit", type=float, default=10.0, help="solver seconds (10)")
     args = parser.parse_args()
 
     from sqlalchemy.orm import Session
@@ -105,7 +115,6 @@ def main() -> None:
     from luckygas.db import make_engine
     from luckygas.domain import VehicleType
     from luckygas.optimize import roadmatrix
-    from luckygas.optimize.roadgraph import RoadGraph
     from luckygas.optimize.roadmatrix import RoadMatrix
     from luckygas.roads.osm import read_extract
 
@@ -118,7 +127,7 @@ def main() -> None:
               f"{(folder / 'county.osm.pbf').stat().st_size / 1e6:.1f} MB "
               f"(written in {time.perf_counter() - t:.1f} s)")  # fmt: skip
         rss0 = _rss_mb()
-        bbox = (LAT0 - 0.01, LNG0 - 0.01, LAT0 + args.side * STEP, LNG0 + args.side * STEP)
+        bbox = (LAT0 - 0.01, LNG0 - 0.01, LAT1 + 0.01, LNG1 + 0.01)
         t = time.perf_counter()
         graph = read_extract(folder / "county.osm.pbf", bbox)
         t_read = time.perf_counter() - t
@@ -146,10 +155,11 @@ def main() -> None:
               f"(+{_rss_mb() - rss0:.0f} MB during the import)")  # fmt: skip
 
         rng = np.random.default_rng(1)
-        span = (args.side - 1) * STEP
 
         def points(k: int) -> list[tuple[float, float]]:
-            return [(LAT0 + a * span, LNG0 + b * span) for a, b in rng.random((k, 2))]
+            return [
+                (LAT0 + a * (LAT1 - LAT0), LNG0 + b * (LNG1 - LNG0)) for a, b in rng.random((k, 2))
+            ]
 
         rm = RoadMatrix(graph)
         roadmatrix.clear_cache()
@@ -176,6 +186,42 @@ def main() -> None:
             print(f"{k:>5} locations: matrix (3 vehicle types, graph warm) {t_first:.2f} s, "
                   f"same set again (cached) {t_cached * 1000:.2f} ms; {reach:.1%} of truck "
                   f"pairs reachable; peak RSS {_rss_mb():.0f} MB")  # fmt: skip
+
+        if args.demo:
+            plan_demo_day(graph, folder, args.time_limit)
+
+
+def plan_demo_day(graph: RoadGraph, folder: Path, time_limit: float) -> None:
+    """Build the demo database and plan its delivery day on great circles and on the graph."""
+    from luckygas.bridge.adapter import build_problem
+    from luckygas.bridge.planning import next_delivery_day
+    from luckygas.db import make_engine, session_scope
+    from luckygas.demo.build import build_demo_database
+    from luckygas.optimize import SolverParams, check_plan, solve
+    from luckygas.optimize.problem import RoutingProblem
+    from luckygas.optimize.roadmatrix import RoadMatrix
+
+    engine = make_engine(f"sqlite:///{folder / 'demo.sqlite'}")
+    build_demo_database(engine, progress=False)
+    with session_scope(engine, write=False) as session:
+        day = next_delivery_day(session)
+        assert day is not None
+        base = build_problem(session, day, roads=False)
+    engine.dispose()
+    located = [o for o in base.orders if o.location is not None]
+    params = SolverParams(time_limit_s=time_limit)
+    for label, matrix in (("great circle", None), ("synthetic roads", RoadMatrix(graph))):
+        problem = RoutingProblem(base.date, base.depot, base.orders, base.vehicles,
+                                 base.service_time, matrix)  # fmt: skip
+        t = time.perf_counter()
+        (problem.matrix or HaversineMatrix()).build(problem.depot, located)
+        t_matrix = time.perf_counter() - t
+        result = solve(problem, params)
+        k = result.kpis
+        print(f"demo day {day} on {label}: matrix {t_matrix:.2f} s for {len(located)} orders; "
+              f"served {k['served']}/{k['orders']}, {k['distance_km']:.0f} km, cost "
+              f"{k['cost']:,.0f} TWD; checker: {len(check_plan(problem, result))} "
+              "violations")  # fmt: skip
 
 
 if __name__ == "__main__":
