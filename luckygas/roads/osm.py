@@ -67,8 +67,14 @@ def read_extract(path: str | Path, bbox: BBox) -> RoadGraph:
         return ids[ref]
 
     try:
-        processor = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
-        for obj in processor.with_locations():
+        processor = (
+            osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+            .with_locations()
+            # Only tagged highways reach Python; nodes still feed the location store first
+            # (the bulk of an extract never crosses into the interpreter).
+            .with_filter(osmium.filter.KeyFilter("highway"))
+        )
+        for obj in processor:
             if not isinstance(obj, osmium.osm.Way):
                 continue
             rule = way_rule(dict(obj.tags))
