@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -162,7 +162,7 @@ class RoadMatrix:
 
     def snap(self, lat: np.ndarray, lng: np.ndarray, vtype: VehicleType) -> list[Snap | None]:
         """Nearest point on a road ``vtype`` may drive, per point (``None``: no such road)."""
-        k = (self.graph.version, vtype)
+        k = (_keep_only(self.graph.version), vtype)
         if k not in _INDEX:
             _INDEX[k] = SnapIndex(self.graph, vtype)
         return _INDEX[k].snap(lat, lng)
@@ -193,7 +193,7 @@ class RoadMatrix:
 
     def _base(self, vtype: VehicleType) -> tuple[np.ndarray, ...]:
         """Arcs ``vtype`` may drive, deduplicated, with weights and a lookup key (cached)."""
-        k = (self.graph.version, vtype)
+        k = (_keep_only(self.graph.version), vtype)
         if k not in _BASE:
             g = self.graph
             speed = g.speed_kmh[vtype].astype(np.float64)
@@ -212,7 +212,7 @@ class RoadMatrix:
 
     def _chains(self, vtype: VehicleType) -> Chains:
         """The type's graph contracted to its junctions (cached per graph and type)."""
-        k = (self.graph.version, vtype)
+        k = (_keep_only(self.graph.version), vtype)
         if k not in _CHAINS:
             src, dst, w, key, *_ = self._base(vtype)
             # Types allowed on the same arcs share the (slow, Python) chain walk.
@@ -387,6 +387,16 @@ def _freeze(a: np.ndarray) -> np.ndarray:
     a = np.ascontiguousarray(a, dtype=np.int64)
     a.setflags(write=False)
     return a
+
+
+def _keep_only(version: str) -> str:
+    """Forget the indices and contractions of other graphs (a re-import replaced them; a
+    county graph's take tens of MB) and return ``version``."""
+    caches: tuple[dict[Any, Any], ...] = (_INDEX, _BASE, _CHAINS, _SHAPES)
+    for cache in caches:
+        for k in [k for k in cache if k[0] != version]:
+            del cache[k]
+    return version
 
 
 def clear_cache() -> None:

@@ -145,3 +145,15 @@ def test_leg_geometry_follows_the_roads(town_graph):
     moto = RoadMatrix(town_graph).leg_geometry(at("W0"), at("E0"), M)
     assert at("W2") not in [tuple(round(x, 7) for x in p) for p in moto]
     assert RoadMatrix(town_graph).leg_geometry(at("W0"), at("I0"), T) == []
+
+
+def test_a_new_graph_version_evicts_the_old_graphs_indices(town_graph):
+    """After a re-import the old graph's indices and contractions are dropped."""
+    from luckygas.optimize import roadmatrix as rmod
+
+    RoadMatrix(town_graph).tables([at("W0"), at("E0")])
+    assert {k[0] for k in rmod._CHAINS} == {town_graph.version}
+    other = RoadGraph.from_bytes(town_graph.to_bytes())
+    object.__setattr__(other, "version", "another")
+    RoadMatrix(other).tables([at("W0"), at("E0")])
+    assert {k[0] for k in (*rmod._INDEX, *rmod._BASE, *rmod._CHAINS)} == {"another"}
