@@ -15,6 +15,7 @@ from sqlalchemy import delete, inspect, select
 from sqlalchemy.orm import Session
 
 from luckygas import models as m
+from luckygas.audit import Action, authorize
 from luckygas.optimize.roadgraph import RoadGraph
 from luckygas.roads.osm import BBox, RoadImportError, read_extract
 
@@ -92,7 +93,11 @@ def import_extract(
     RoadImportError
         A bad file, an empty area, or an extract that does not cover the depot and the
         customers; nothing is written.
+    luckygas.audit.RoleError
+        If the session's user may not import files (dispatcher, manager or admin may).
     """
+    # Every plan afterwards is timed on these roads: an import like any other.
+    authorize(session, Action.IMPORT, "import road extracts")
     if not has_road_table(session):
         raise RoadImportError("this database predates road graphs: run `luckygas db upgrade` first")
     depot, customers = customer_points(session)

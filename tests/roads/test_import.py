@@ -139,3 +139,20 @@ def test_a_database_from_before_roads_plans_on_great_circles(db_session, tmp_pat
     assert build_problem(db_session, dt.date(2026, 12, 1)).matrix is None
     with pytest.raises(RoadImportError, match="run `luckygas db upgrade` first"):
         import_extract(db_session, write_town(tmp_path))
+
+
+def test_a_viewer_may_not_import_roads(db_engine, tmp_path):
+    """The same rule as every import: dispatcher, manager or admin."""
+    from sqlalchemy.orm import Session
+
+    from luckygas.audit import RoleError
+    from luckygas.domain import Role
+    from tests.factories import register
+
+    register(db_engine, "vera", role=Role.VIEWER)
+    with Session(db_engine) as s:
+        s.info["user"] = "vera"
+        add_depot(s)
+        with pytest.raises(RoleError, match=r"vera.*cannot import road extracts"):
+            import_extract(s, write_town(tmp_path))
+        assert _rows(s) == 0
