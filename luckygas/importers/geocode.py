@@ -31,7 +31,13 @@ from luckygas.audit import Action, authorize
 from luckygas.config import DATA_DIR
 from luckygas.domain import SERVICE_AREA, GeocodeSource
 from luckygas.importers.parsing import parse_number
-from luckygas.importers.readers import ReadOptions, Table, read_table, require_columns
+from luckygas.importers.readers import (
+    ReadOptions,
+    Table,
+    read_table,
+    rename_columns,
+    require_columns,
+)
 from luckygas.importers.report import ImportReport, empty_rows
 from luckygas.models import Customer
 
@@ -50,6 +56,10 @@ def in_service_area(lat: float, lng: float) -> bool:
     """True when the point lies in Lucky Gas's mainland service area."""
     lat_min, lat_max, lng_min, lng_max = SERVICE_AREA
     return lat_min <= lat <= lat_max and lng_min <= lng <= lng_max
+
+
+#: Other headers a coordinate file may use.
+COORDINATE_ALIASES: dict[str, str] = {"客戶": "code", "latitude": "lat", "longitude": "lng"}
 
 
 def geocode_from_file(
@@ -85,8 +95,8 @@ def geocode_from_file(
     if not dry_run:  # a dry run writes nothing, so any reader may check a file
         authorize(session, Action.IMPORT)
     table = read_table(path, options=options)
-    frame = table.frame.rename(columns={"客戶": "code", "latitude": "lat", "longitude": "lng"})
     log = table.log()
+    frame = rename_columns(table.frame, COORDINATE_ALIASES, log)
     require_columns(Table(frame, table.file, table.sheet, None), ("code", "lat", "lng"), log)
     log.raise_if_any()
     codes = frame["code"].str.replace(r"\.0$", "", regex=True)

@@ -57,7 +57,13 @@ from luckygas.importers.parsing import (
     parse_number,
     parse_roc_date,
 )
-from luckygas.importers.readers import ReadOptions, Table, read_table, require_columns
+from luckygas.importers.readers import (
+    ReadOptions,
+    Table,
+    read_table,
+    rename_columns,
+    require_columns,
+)
 from luckygas.importers.report import ImportReport
 from luckygas.models import AuditLog, Customer, Delivery
 
@@ -223,9 +229,10 @@ def parse_history(table: Table, log: ProblemLog) -> pd.DataFrame:
     ImportFailed
         Every problem found.
     """
-    raw = table.frame.rename(columns=HEADER_ALIASES)
-    if "customer_code" not in raw.columns and "客戶" in table.frame.columns:
-        raw = raw.rename(columns={"客戶": "customer_code"})
+    aliases = dict(HEADER_ALIASES)
+    if "customer_code" not in {HEADER_ALIASES.get(c, c) for c in table.frame.columns}:
+        aliases["客戶"] = "customer_code"  # the customer workbook's name for the code
+    raw = rename_columns(table.frame, aliases, log)
     require_columns(
         Table(raw, table.file, table.sheet, table.encoding),
         ("date", "customer_code"),

@@ -33,7 +33,7 @@ from luckygas.domain import MAX_CYLINDERS_PER_SIZE, SIZE_CLASSES_KG, OrderStatus
 from luckygas.importers import layouts as L
 from luckygas.importers.errors import ImportFailed, ProblemLog
 from luckygas.importers.parsing import date_of, parse_number, parse_roc_date, parse_window
-from luckygas.importers.readers import ReadOptions, Table, read_table
+from luckygas.importers.readers import ReadOptions, Table, read_table, rename_columns
 from luckygas.importers.report import ImportReport, empty_rows
 from luckygas.models import Customer, Order
 
@@ -149,7 +149,7 @@ def parse_orders(table: Table, log: ProblemLog, session: Session) -> list[OrderR
         Every problem found (the ones already in ``log`` included).
     """
     table_in = table
-    frame = table.frame.rename(columns={k: v for k, v in L.ORDER_ALIASES.items()})
+    frame = rename_columns(table.frame, L.ORDER_ALIASES, log)
     table = Table(frame, table.file, table.sheet, table.encoding, table.problems)
     chinese = any(c in L.ORDER_ALIASES for c in table_in.frame.columns)
     for name in ("customer_code", "date"):

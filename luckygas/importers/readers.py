@@ -382,6 +382,37 @@ def require_columns(
     return missing
 
 
+def rename_columns(frame: pd.DataFrame, aliases: dict[str, str], log: ProblemLog) -> pd.DataFrame:
+    """Rename accepted header aliases to our names, logging a field given twice.
+
+    Parameters
+    ----------
+    frame
+        The file's table.
+    aliases
+        Header as a file may spell it -> our column name (e.g. ``日期`` -> ``date``).
+    log
+        Where a problem goes when two headers give one field (``date`` and ``日期``): which
+        one is meant cannot be guessed, and two columns of one name would break parsing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the renamed columns; the caller raises the log before using them.
+    """
+    renamed = [aliases.get(str(c), str(c)) for c in frame.columns]
+    first: dict[str, str] = {}
+    for original, name in zip(frame.columns, renamed, strict=True):
+        if name in first:
+            # A file-level error (no column): a lenient column's problems are only warnings.
+            log.add(f"columns {first[name]!r} and {original!r} both give {name}; keep one")
+        else:
+            first[name] = str(original)
+    out = frame.copy()
+    out.columns = renamed
+    return out
+
+
 __all__ = [
     "DEFAULT_MAX_MB",
     "FORMULA_ERRORS",
@@ -392,5 +423,6 @@ __all__ = [
     "cell_text",
     "decode_text",
     "read_table",
+    "rename_columns",
     "require_columns",
 ]
