@@ -100,6 +100,7 @@ def save_plan(
                     "wall_s": result.run.wall_s,
                     "status": result.run.status,
                     "outcome": result.run.outcome(),
+                    "matrix": result.run.matrix,
                     "objective": result.run.objective,
                     "solutions": result.run.solutions,
                     **_inputs(problem, scenario_id),

@@ -143,6 +143,9 @@ def test_save_and_load_plan_round_trip(day_db):
     assert plan.created_by == "tester"
     assert sum(len(r.stops) for r in plan.routes) == len(result.stops)
     assert {u.reason_code for u in plan.unassigned} == {"CLOSED_TODAY", "NO_COORDINATES"}
+    # The run record says how the plan was found and on which distances.
+    assert plan.run["outcome"] == result.run.outcome() and plan.run["outcome"]
+    assert plan.run["matrix"].startswith("HaversineMatrix")
     loaded = load_plan(day_db, plan.id)
     assert loaded.stops[["vehicle_id", "sequence", "order_id", "arrival_s"]].equals(
         result.stops[["vehicle_id", "sequence", "order_id", "arrival_s"]].reset_index(drop=True)
