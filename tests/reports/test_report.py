@@ -100,12 +100,12 @@ def test_empty_day_is_refused(planned_db, tmp_path, capsys):
 
     url, _ = planned_db
     out = tmp_path / "empty.html"
-    with pytest.raises(ReportError, match=r"^no orders and no plan for 2030-01-01$"):
-        write_report("2030-01-01", database_url=url, output=out)
-    code = main(["--db", url, "report", "--date", "2030-01-01", "--output", str(out),
+    with pytest.raises(ReportError, match=r"^no orders and no plan for 2025-01-06$"):
+        write_report("2025-01-06", database_url=url, output=out)
+    code = main(["--db", url, "report", "--date", "2025-01-06", "--output", str(out),
                  "--sheets", str(tmp_path / "sheets")])  # fmt: skip
     err = capsys.readouterr().err.strip()
-    assert code != 0 and err == "luckygas: error: no orders and no plan for 2030-01-01"
+    assert code != 0 and err == "luckygas: error: no orders and no plan for 2025-01-06"
     assert not out.exists() and not (tmp_path / "sheets").exists()
 
 
