@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -308,6 +309,22 @@ def unassigned_table(data: PlanData) -> pd.DataFrame:
     )
 
 
+def matrix_text(description: str) -> str:
+    """The travel matrix a plan used, in words (its full description is the fingerprint's).
+
+    ``"imported roads (graph 3f2a…)"``, ``"straight lines × road factor 1.3"``, or the
+    given matrix's name; ``""`` for plans saved before the record named it.
+    """
+    if description.startswith("RoadMatrix"):
+        graph = re.search(r"graph=([^,)]+)", description)
+        return "imported roads" + (f" (graph {graph.group(1)})" if graph else "")
+    if description.startswith("HaversineMatrix"):
+        factor = re.search(r"road_factor=([0-9.]+)", description)
+        return "straight lines" + (f" × road factor {factor.group(1)}" if factor else "")
+    given = re.match(r"UserMatrix\(([^,]*),", description)
+    return f"given matrix {given.group(1)}" if given else description
+
+
 def run_table(data: PlanData) -> pd.DataFrame:
     """The run record (solver, seed, limits, fingerprint, wall time) as ``Field``/``Value``."""
     run = dataclasses.asdict(data.result.run)
@@ -316,7 +333,10 @@ def run_table(data: PlanData) -> pd.DataFrame:
         ("Source", {"saved": "saved plan", "solved": "solved for this report (not saved)",
                     "given": "supplied by caller"}[data.source]),
     ]  # fmt: skip
+    rows.append(("outcome", data.result.run.outcome()))
     for key, value in run.items():
+        if key == "matrix":
+            value = matrix_text(str(value))
         shown = json.dumps(value, sort_keys=True, default=str) if isinstance(value, dict) else value
         if isinstance(shown, float):
             shown = round(shown, 3)

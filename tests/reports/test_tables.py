@@ -111,3 +111,17 @@ def test_default_plan_is_the_latest_published_else_latest_draft(db_session):
     plan("scenario plan", PlanStatus.PUBLISHED, 30, scenario.id)
     assert latest_baseline_plan_id(db_session, day) == published
     assert first != published
+
+
+def test_run_table_names_the_outcome_and_the_distances_in_words(plan_data):
+    """The run record says how the plan was found and on which distances, readably."""
+    from luckygas.reports.tables import matrix_text, run_table
+
+    run = dataclasses.replace(
+        plan_data.result.run, matrix="HaversineMatrix(road_factor=1.3, speeds=[('car', (1, 2))])"
+    )
+    data = dataclasses.replace(plan_data, result=dataclasses.replace(plan_data.result, run=run))
+    fields = dict(run_table(data).itertuples(index=False))
+    assert fields["matrix"] == "straight lines × road factor 1.3"
+    assert fields["outcome"] == run.outcome()
+    assert matrix_text("RoadMatrix(graph=ab12cd, max_snap_m=500)") == "imported roads (graph ab12cd)"
