@@ -124,4 +124,5 @@ def test_run_table_names_the_outcome_and_the_distances_in_words(plan_data):
     fields = dict(run_table(data).itertuples(index=False))
     assert fields["matrix"] == "straight lines × road factor 1.3"
     assert fields["outcome"] == run.outcome()
-    assert matrix_text("RoadMatrix(graph=ab12cd, max_snap_m=500)") == "imported roads (graph ab12cd)"
+    roads = matrix_text("RoadMatrix(graph=ab12cd, max_snap_m=500)")
+    assert roads == "imported roads (graph ab12cd)"
