@@ -6,11 +6,12 @@ a ``sessionmaker``), and no code path can skip the checks by forgetting to call 
 
 ``before_flush``
     fills ``created_by`` / ``updated_by`` from ``session.info["user"]`` (else
-    :func:`luckygas.config.current_user`) and refuses privileged changes the current
-    user's role does not allow: deleting customers, orders, vehicles, drivers, users or
-    published plans, deleting someone else's draft plan, publishing or unpublishing a
-    plan, and any change to the users table (adding, renaming, re-roling, deactivating:
-    admin only). Two exceptions keep a database usable: the very first user may be
+    :func:`luckygas.config.current_user`) and refuses changes the current user's role
+    does not allow: any write at all below a dispatcher (reference data and the audit log
+    aside, and while nobody is registered yet), deleting customers, orders, vehicles,
+    drivers, users or published plans, deleting someone else's draft plan, publishing or
+    unpublishing a plan, and any change to the users table (adding, renaming, re-roling,
+    deactivating: admin only). Two exceptions keep a database usable: the very first user may be
     added by anyone when it makes an admin (the bootstrap, possible once: afterwards
     the table is never empty), and the last active admin can be neither demoted,
     deactivated nor deleted.
@@ -52,11 +53,14 @@ from luckygas.models import (
     Customer,
     CustomerCylinder,
     CustomerWindow,
+    CylinderTypeRow,
     Driver,
+    Holiday,
     Order,
     Plan,
     User,
     Vehicle,
+    ZoneRow,
 )
 
 #: Roles that may publish plans and delete data.
@@ -66,6 +70,7 @@ PRIVILEGED_ROLES: tuple[Role, ...] = (Role.MANAGER, Role.ADMIN)
 class Action(enum.Enum):
     """Something that writes and needs a role; the value is how error messages say it."""
 
+    WRITE = "write to the database"
     EDIT_ORDERS = "create or change orders"
     IMPORT = "import files"
     SAVE_DRAFT = "save draft plans"
@@ -90,6 +95,7 @@ ROLE_RANK: dict[Role, int] = {
 #: Who may do what: the least role for each action (every role ranked above it may too).
 #: The one place the rules live; tests/db/test_db_roles.py checks every row.
 MIN_ROLE: dict[Action, Role] = {
+    Action.WRITE: Role.DISPATCHER,
     Action.EDIT_ORDERS: Role.DISPATCHER,
     Action.IMPORT: Role.DISPATCHER,
     Action.SAVE_DRAFT: Role.DISPATCHER,
@@ -118,6 +124,10 @@ def roles_allowed(action: Action) -> tuple[Role, ...]:
     least = ROLE_RANK[MIN_ROLE[action]]
     return tuple(r for r, rank in sorted(ROLE_RANK.items(), key=lambda kv: kv[1]) if rank >= least)
 
+
+#: Rows written without :attr:`Action.WRITE`: the reference vocabulary the schema seeds
+#: (zones, cylinder types, holidays), the audit log itself, and users (their own rules).
+UNGUARDED_WRITES: tuple[type, ...] = (ZoneRow, CylinderTypeRow, Holiday, AuditLog, User)
 
 #: Entities whose deletion needs a privileged role (plans are handled separately).
 GUARDED_DELETES: tuple[type, ...] = (Customer, Order, Vehicle, Driver, User)
@@ -287,6 +297,8 @@ def _do_orm_execute(state: ORMExecuteState) -> Any:
         _require(session, user, "change plans in bulk")
     if cls is User:
         _check_bulk_user_change(state, user)
+    elif not issubclass(cls, UNGUARDED_WRITES) and _user_count(session):
+        _require(session, user, Action.WRITE.value, roles_allowed(Action.WRITE))
     if state.is_insert and hasattr(cls, "created_by"):
         # Fill the author of bulk inserts in place (the caller's dicts lack it).
         for params in _param_dicts(state.parameters):
@@ -377,6 +389,24 @@ def _check_privileges(session: Session, user: str) -> None:
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, Plan) and _status_changed(obj):
             _require(session, user, "publish plans", roles_allowed(Action.PUBLISH))
+    # Last: a refusal above names the specific action, which says more than "write".
+    _check_writer(session, user)
+
+
+def _check_writer(session: Session, user: str) -> None:
+    """Any row written through the ORM needs :attr:`Action.WRITE` (a dispatcher or above):
+    viewers, drivers, deactivated and unregistered users write nothing, whatever the path.
+
+    A database nobody is registered in yet is being set up (schema, reference data,
+    the first admin), so there is no one to check against; the service functions still
+    refuse their actions to everyone until an admin exists.
+    """
+    touched = [o for o in (*session.new, *session.deleted) if not isinstance(o, UNGUARDED_WRITES)]
+    touched += [
+        o for o in session.dirty if not isinstance(o, UNGUARDED_WRITES) and session.is_modified(o)
+    ]
+    if touched and _user_count(session):
+        _require(session, user, Action.WRITE.value, roles_allowed(Action.WRITE))
 
 
 def _check_user_changes(session: Session, user: str) -> None:

@@ -23,6 +23,7 @@ def _log(engine):
 
 def test_created_and_updated_by_come_from_the_session_user(engine):
     """created_by/updated_by name the session's user, and the log lists changed fields."""
+    add_users(engine, amy=Role.DISPATCHER, bob=Role.DISPATCHER)
     with session_scope(engine, user="amy") as s:
         c = add_customer(s, "1000001", short_name="Old name")
     with open_session(engine, "bob") as s:
@@ -44,6 +45,7 @@ def test_created_and_updated_by_come_from_the_session_user(engine):
 def test_user_falls_back_to_environment(engine, monkeypatch):
     """Without session.info["user"], the writer is $LUCKYGAS_USER."""
     monkeypatch.setenv("LUCKYGAS_USER", "from-env")
+    add_users(engine, **{"from-env": Role.DISPATCHER})
     with session_scope(engine) as s:
         c = add_customer(s, "1000002")
     assert c.created_by == "from-env"
@@ -52,7 +54,7 @@ def test_user_falls_back_to_environment(engine, monkeypatch):
 def test_viewer_cannot_delete_customers(engine):
     """A viewer's delete is refused with a message naming user, role, action and needed roles."""
     add_users(engine, boss=Role.ADMIN, vic=Role.VIEWER, meg=Role.MANAGER)
-    with session_scope(engine, user="vic") as s:
+    with session_scope(engine, user="tester") as s:
         c = add_customer(s, "1000003")
     with open_session(engine, "vic") as s:
         s.delete(s.get(Customer, c.id))
@@ -67,21 +69,37 @@ def test_viewer_cannot_delete_customers(engine):
     assert ("meg", "delete", "customers", str(c.id), {"code": "1000003"}) in _log(engine)
 
 
-def test_unknown_user_may_write_but_not_delete(engine):
-    """Someone not in the users table can add data (recorded by name) but not delete it."""
-    with open_session(engine, "walk-in") as s:
+def test_readers_and_strangers_write_nothing(engine):
+    """Issue 13: an unregistered, a deactivated user, a viewer or a driver cannot write
+    even through a plain ORM session (one line naming user, role and what is needed); a
+    dispatcher can."""
+    from sqlalchemy import update
+
+    from luckygas.models import User
+
+    add_users(engine, vic=Role.VIEWER, dri=Role.DRIVER, old=Role.DISPATCHER, dan=Role.DISPATCHER)
+    with engine.begin() as conn:
+        conn.execute(update(User).where(User.username == "old").values(is_active=False))
+    for user, said in (("walk-in", "not a registered user"), ("old", "inactive user"),
+                       ("vic", "role viewer"), ("dri", "role driver")):  # fmt: skip
+        with open_session(engine, user) as s:
+            refused = f"^user {user!r} \\({said}\\) cannot write to the database: needs dispatcher"
+            with pytest.raises(RoleError, match=refused):
+                add_customer(s, "1000004")
+    with session_scope(engine, user="tester") as s:
         c = add_customer(s, "1000004")
-        s.commit()
-        assert c.created_by == "walk-in"
-        s.delete(c)
+    with open_session(engine, "walk-in") as s:
+        s.get(Customer, c.id).short_name = "renamed"
         with pytest.raises(RoleError, match="not a registered user"):
             s.flush()
+    with open_session(engine, "vic") as s, pytest.raises(RoleError, match="role viewer"):
+        s.execute(delete(Customer))  # the bulk path too
 
 
 def test_bulk_delete_is_guarded_too(engine):
     """`session.execute(delete(Customer))` cannot sidestep the role check."""
     add_users(engine, boss=Role.ADMIN, vic=Role.VIEWER)
-    with session_scope(engine, user="vic") as s:
+    with session_scope(engine, user="tester") as s:
         add_customer(s, "1000005")
     with open_session(engine, "vic") as s, pytest.raises(RoleError):
         s.execute(delete(Customer))

@@ -133,7 +133,9 @@ def test_twenty_processes_create_orders_in_one_sqlite_file(tmp_path):
     """20 processes writing orders at once: none sees an error, all orders exist, numbers unique."""
     url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     create_database(url, holiday_years=range(2025, 2026))
-    register(make_engine(url), *(f"writer{w}" for w in range(WRITERS)), role=Role.DISPATCHER)
+    register(
+        make_engine(url), "tester", *(f"writer{w}" for w in range(WRITERS)), role=Role.DISPATCHER
+    )
     with session_scope(make_engine(url), user="tester") as s:
         add_customer(s, "1000001")
     ctx = multiprocessing.get_context("spawn")
@@ -151,7 +153,7 @@ def test_concurrent_writers_on_postgresql(pg_db_url):
     db_url = pg_db_url
     engine = make_engine(db_url)
     create_database(engine, holiday_years=range(2025, 2026))
-    register(engine, *(f"writer{w}" for w in range(10)), role=Role.DISPATCHER)
+    register(engine, "tester", *(f"writer{w}" for w in range(10)), role=Role.DISPATCHER)
     with session_scope(engine, user="tester") as s:
         add_customer(s, "1000001")
     engine.dispose()

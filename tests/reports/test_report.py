@@ -39,6 +39,7 @@ def report(planned_db, tmp_path_factory):
     url, plan_id = planned_db
     engine = make_engine(url)
     with Session(engine) as s:
+        s.info["user"] = "tester"  # module-wide: before the per-test $LUCKYGAS_USER
         s.add(m.Scenario(name=SCENARIO, description="the motorcycle is in the workshop",
                          changes={"remove_vehicle_names": ["Moto B"],
                                   "solver": {"time_limit_s": 1.0}}))  # fmt: skip
