@@ -163,6 +163,24 @@ def list_users(session: Session, *, include_inactive: bool = True) -> pd.DataFra
     return read_frame(session, stmt)
 
 
+def role_table() -> list[tuple[str, str, str]]:
+    """Who may do what, from :data:`luckygas.audit.MIN_ROLE`, for printing.
+
+    Returns
+    -------
+    list of tuple
+        ``(action, least role, every role allowed)`` per action, least demanding first,
+        e.g. ``("publish plans", "manager", "manager, admin")``.
+    """
+    from luckygas.audit import ROLE_RANK, roles_allowed
+
+    rows = sorted(MIN_ROLE.items(), key=lambda kv: (ROLE_RANK[kv[1]], kv[0].value))
+    return [
+        (action.value, role.value, ", ".join(r.value for r in roles_allowed(action)))
+        for action, role in rows
+    ]
+
+
 def _check_name(username: str) -> str:
     name = (username or "").strip()
     if not _USERNAME.match(name):

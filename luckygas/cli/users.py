@@ -17,7 +17,8 @@ _ROLES = [r.value for r in Role]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``users add``, ``users list``, ``users set-role`` and ``users deactivate``."""
+    """Add ``users add``, ``users list``, ``users set-role``, ``users deactivate`` and
+    ``users roles``."""
     parser = sub.add_parser("users", help="workbench users and roles", description=__doc__)
     users_sub = parser.add_subparsers(dest="users_command", metavar="ACTION")
     users_sub.required = True
@@ -30,8 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     setr = add_command(users_sub, "set-role", "change a user's role (admin only)", _set_role)
     setr.add_argument("name")
     setr.add_argument("role", choices=_ROLES)
-    deact = add_command(users_sub, "deactivate", "mark a user inactive", _deactivate)
+    deact = add_command(users_sub, "deactivate", "mark a user inactive (admin only)", _deactivate)
     deact.add_argument("name")
+    add_command(users_sub, "roles", "show which role may do what", _roles)
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -71,6 +73,17 @@ def _deactivate(args: argparse.Namespace) -> int:
     with _session(args) as session:
         user = deactivate(session, args.name)
         print(f"{user.username} deactivated")
+    return 0
+
+
+def _roles(args: argparse.Namespace) -> int:
+    from luckygas.users import role_table
+
+    rows = [("action", "least role", "allowed"), *role_table()]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    print("viewers and drivers only read; unregistered and deactivated users write nothing")
     return 0
 
 

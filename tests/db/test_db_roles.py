@@ -299,3 +299,14 @@ def test_cli_writes_are_refused_to_readers_and_strangers(tmp_path, capsys):
     with open_session(engine) as s:
         assert s.query(Customer).count() == 0
     engine.dispose()
+
+
+def test_cli_users_roles_prints_the_table(tmp_path, capsys):
+    """`luckygas users roles` prints every row of MIN_ROLE."""
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    assert main(["--db", url, "db", "upgrade"]) == 0
+    capsys.readouterr()
+    assert main(["--db", url, "users", "roles"]) == 0
+    out = capsys.readouterr().out
+    for action, role in MIN_ROLE.items():
+        assert any(action.value in line and role.value in line for line in out.splitlines())
