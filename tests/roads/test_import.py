@@ -150,9 +150,12 @@ def test_a_viewer_may_not_import_roads(db_engine, tmp_path):
     from tests.factories import register
 
     register(db_engine, "vera", role=Role.VIEWER)
+    with Session(db_engine) as s:  # the depot by the fixture's admin: a viewer writes nothing
+        s.info["user"] = "tester"
+        add_depot(s)
+        s.commit()
     with Session(db_engine) as s:
         s.info["user"] = "vera"
-        add_depot(s)
         with pytest.raises(RoleError, match=r"vera.*cannot import road extracts"):
             import_extract(s, write_town(tmp_path))
         assert _rows(s) == 0
