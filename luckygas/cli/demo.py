@@ -110,21 +110,23 @@ def _demo_data(args: argparse.Namespace) -> int:
             raise CommandError(f"{_safe(url)} already holds a database; add --force to replace it")
         guard_destructive(args, url, "replace the database with the demo (deletes its data)")
         _wipe(url)
-    summary = _build(url, params, progress=show_progress(args))
+    summary = _build(url, params, progress=show_progress(args), admin=getattr(args, "user", None))
     print(f"demo database written to {_safe(url)}")
     for line in summary.lines():
         print(f"  {line}")
     return 0
 
 
-def _build(url: str, params, *, progress: bool):
+def _build(url: str, params, *, progress: bool, admin: str | None = None):
+    """Build the demo at ``url``; ``admin`` (``--user``, else the environment's user) is
+    registered as its admin, so whoever built it can write to it."""
     from luckygas.db import make_engine
     from luckygas.demo import DemoDatabaseError, build_demo_database
 
     _sqlite_parent(url)
     engine = make_engine(url)
     try:
-        return build_demo_database(engine, params, progress=progress)
+        return build_demo_database(engine, params, progress=progress, admin=admin)
     except DemoDatabaseError as exc:
         raise CommandError(str(exc)) from exc
     finally:
@@ -213,7 +215,9 @@ def stage_ensure_database(ctx: DemoContext) -> None:
             "run `luckygas demo-data --force` to replace it with the demo"
         )
     print(f"no database at {_safe(ctx.url)}: building the demo (a few seconds)")
-    ctx.summary = _build(ctx.url, _params(ctx.args), progress=ctx.progress)
+    ctx.summary = _build(
+        ctx.url, _params(ctx.args), progress=ctx.progress, admin=getattr(ctx.args, "user", None)
+    )
 
 
 def stage_describe(ctx: DemoContext) -> None:

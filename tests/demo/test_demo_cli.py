@@ -40,3 +40,13 @@ def test_demo_data_rejects_bad_values(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'bad.sqlite'}"
     assert main(["--db", url, "demo-data", "--customers", "3"]) == 1
     assert "n_customers" in capsys.readouterr().err
+
+
+def test_demo_data_registers_its_builder_as_admin(tmp_path, capsys):
+    """`--user X demo-data` makes X the demo's admin: X can then add a colleague."""
+    url = f"sqlite:///{tmp_path / 'mine.sqlite'}"
+    assert main(["--db", url, "--user", "ana", "demo-data", *SMALL_ARGS]) == 0
+    capsys.readouterr()
+    assert main(["--db", url, "--user", "ana", "users", "add", "bo", "--role", "viewer"]) == 0
+    assert main(["--db", url, "--user", "bo", "users", "add", "cy", "--role", "viewer"]) == 1
+    assert "needs admin" in capsys.readouterr().err
