@@ -192,10 +192,7 @@ class HaversineMatrix:
             haversine_m(lat[:, None], lng[:, None], lat[None, :], lng[None, :]) * self.road_factor
         )
         dist = np.rint(road_m).astype(np.int64)
-        dense = np.zeros(len(xy), dtype=bool)
-        for la0, la1, ln0, ln1 in self.dense_areas:
-            dense |= (lat >= la0) & (lat <= la1) & (lng >= ln0) & (lng <= ln1)
-        dense[0] = False  # the depot is our own yard
+        dense = dense_arrivals(lat, lng, self.dense_areas)
         urban_m = np.minimum(road_m, 2 * self.urban_km * 1000.0)
         open_m = road_m - urban_m
         durations: dict[VehicleType, np.ndarray] = {}
@@ -209,6 +206,30 @@ class HaversineMatrix:
             durations[t] = arr
         dist.setflags(write=False)
         return MatrixData(dist, durations)
+
+
+def dense_arrivals(
+    lat: np.ndarray, lng: np.ndarray, areas: Sequence[tuple[float, float, float, float]]
+) -> np.ndarray:
+    """Which nodes lie in a dense downtown box (arrivals there pay for parking).
+
+    Parameters
+    ----------
+    lat, lng
+        Node coordinates, the depot first.
+    areas
+        ``(lat_min, lat_max, lng_min, lng_max)`` boxes.
+
+    Returns
+    -------
+    numpy.ndarray
+        A boolean per node; never the depot (node 0), which is our own yard.
+    """
+    dense = np.zeros(len(lat), dtype=bool)
+    for la0, la1, ln0, ln1 in areas:
+        dense |= (lat >= la0) & (lat <= la1) & (lng >= ln0) & (lng <= ln1)
+    dense[0] = False
+    return dense
 
 
 # ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from luckygas.optimize.matrix import (
     UNREACHABLE_M,
     UNREACHABLE_S,
     MatrixData,
+    dense_arrivals,
 )
 from luckygas.optimize.roadchains import Chains, Structure, contract, structure
 from luckygas.optimize.roadgraph import RoadGraph
@@ -116,11 +117,7 @@ class RoadMatrix:
         md = self.tables([tuple(row) for row in xy]).matrix_data
         if not any(self.parking_s.values()):
             return md
-        lat, lng = xy[:, 0], xy[:, 1]
-        dense = np.zeros(len(xy), dtype=bool)
-        for la0, la1, ln0, ln1 in self.dense_areas:
-            dense |= (lat >= la0) & (lat <= la1) & (lng >= ln0) & (lng <= ln1)
-        dense[0] = False  # the depot is our own yard
+        dense = dense_arrivals(xy[:, 0], xy[:, 1], self.dense_areas)
         durations = {}
         for t, d in md.duration_s.items():
             extra = np.where(dense, self.parking_s.get(t, 0), 0)[None, :]
