@@ -166,7 +166,7 @@ def route_draws(
     for route_no, route in enumerate(routes.to_dict("records"), start=1):
         vid = int(route["vehicle_id"])
         rstops = stops[stops["vehicle_id"] == vid].sort_values("sequence")
-        trips = trip_paths(rstops, depot_pt)
+        trips = _on_roads(result, vid, rstops, trip_paths(rstops, depot_pt))
         driver = route.get("driver_name") or ""
         who = f"{route_no} · {route['vehicle_name']}" + (f" ({driver})" if driver else "")
         name = route_label(route_no, route["vehicle_name"], len(rstops), len(trips))
@@ -188,6 +188,21 @@ def route_draws(
             RouteDraw(vid, str(route["vehicle_name"]), colours[vid], name, who, trips, marks, key)
         )
     return out
+
+
+def _on_roads(
+    result: PlanResult, vid: int, rstops: pd.DataFrame, straight: list[list[LatLng]]
+) -> list[list[LatLng]]:
+    """The trips' road lines where the plan has them (imported roads), else ``straight``."""
+    if not result.paths:
+        return straight
+    numbers = sorted(rstops["trip"].unique()) if "trip" in rstops.columns else [1]
+    if len(numbers) != len(straight):  # a trip without located stops: keep it simple
+        return straight
+    return [
+        list(result.paths.get((vid, int(n)), line))
+        for n, line in zip(numbers, straight, strict=True)
+    ]
 
 
 def plan_layers(

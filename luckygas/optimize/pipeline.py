@@ -26,7 +26,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 
-from luckygas.optimize import insertion, solver
+from luckygas.optimize import geometry, insertion, solver
 from luckygas.optimize.assemble import build_result
 from luckygas.optimize.matrix import default_matrix
 from luckygas.optimize.model import NumModel, ProgressFn, RawSolution
@@ -134,7 +134,9 @@ def solve(
         start_objective=raw.start_objective,
         matrix=(problem.matrix or default_matrix()).describe(),
     )
-    return build_result(problem, prep, raw, unassigned, run, start_routes=initial_routes)
+    result = build_result(problem, prep, raw, unassigned, run, start_routes=initial_routes)
+    result.paths = geometry.road_trip_lines(problem, result)
+    return result
 
 
 def _strip(

@@ -182,6 +182,12 @@ class PlanResult:
     reloads: pd.DataFrame = dataclasses.field(
         default_factory=lambda: pd.DataFrame(columns=RELOAD_COLUMNS).astype("int64")
     )
+    #: Road line of each trip, ``{(vehicle_id, trip): [(lat, lng), ...]}`` depot to depot,
+    #: for plans computed on imported roads; empty on the great-circle model (maps then
+    #: draw straight lines between stops).
+    paths: dict[tuple[int, int], list[tuple[float, float]]] = dataclasses.field(
+        default_factory=dict
+    )
 
     def summary(self) -> str:
         """A few human-readable lines."""
@@ -253,6 +259,7 @@ class PlanResult:
             "reloads": frame(self.reloads),
             "kpis": json.loads(json.dumps(self.kpis)),
             "run": dataclasses.asdict(self.run),
+            "paths": [[v, t, [list(p) for p in line]] for (v, t), line in self.paths.items()],
         }
 
     @classmethod
@@ -284,7 +291,9 @@ class PlanResult:
             dict(data["kpis"]),
             RunRecord(**data["run"]),
             reloads,
-        )
+            {(int(v), int(t)): [(float(a), float(b)) for a, b in line]
+             for v, t, line in data.get("paths", [])},
+        )  # fmt: skip
 
 
 def unserved_cost(orders: Sequence[Order], params: Mapping[str, Any]) -> float:

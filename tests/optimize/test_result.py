@@ -153,3 +153,11 @@ def test_checker_finds_a_break_laid_over_a_service() -> None:
     on_service.routes["break_start_s"] = on_service.routes["break_start_s"].astype("Int64")
     on_service.routes.loc[on_service.routes.index[0], "break_start_s"] = int(first["start_s"])
     assert "BREAK_OVERLAP" in {v.code for v in check_plan(p, on_service)}
+
+
+def test_a_plan_on_great_circles_has_no_road_lines() -> None:
+    """Without imported roads there is no road geometry: maps draw straight lines."""
+    from tests.optimize.helpers import order, problem, solve_checked, vehicle
+
+    res = solve_checked(problem([order(1), order(2)], [vehicle(1)]))
+    assert res.paths == {} and res.to_dict()["paths"] == []

@@ -110,3 +110,32 @@ def test_day_checks_name_customers_far_from_any_road(db_session, tmp_path):
     far = found[found["check"] == "far_from_road"]
     assert list(far["customer_name"]) == ["1800002"]
     assert "the nearest is 1,1" in far["detail"].iloc[0]
+
+
+def test_route_lines_follow_the_roads_on_the_map_and_survive_a_save(town_graph):
+    """A plan on the roads carries each trip's road line (depot to depot, through every
+    stop); the map draws it instead of straight lines, and the plan's snapshot keeps it."""
+    import ipyleaflet as L
+
+    from luckygas.maps import plan_map
+    from luckygas.optimize import PlanResult
+    from luckygas.optimize.geometry import simplify
+    from luckygas.optimize.matrix import haversine_m
+
+    problem = _problem(town_graph)
+    result = solve(problem, FAST)
+    assert set(result.paths) == {(1, 1)}
+    line = result.paths[(1, 1)]
+    depot = at("W0")
+    assert haversine_m(*line[0], *depot) < 60 and haversine_m(*line[-1], *depot) < 60
+    for lat, lng in zip(result.stops["lat"], result.stops["lng"], strict=True):
+        assert min(haversine_m(lat, lng, a, b) for a, b in line) < 60  # passes every stop
+    assert len(line) > len(result.stops) + 2  # bends with the streets, not stop to stop
+    m = plan_map(result, depot=problem.depot)
+    drawn = [x for g in m.layers if isinstance(g, L.LayerGroup) for x in g.layers]
+    lines = [[tuple(p) for p in x.locations] for x in drawn if isinstance(x, L.Polyline)]
+    assert line in lines
+    again = PlanResult.from_dict(result.to_dict())
+    assert again.paths == result.paths
+    # Simplifying keeps the ends and drops points on a straight stretch.
+    assert simplify([(0.0, 0.0), (0.0, 0.0005), (0.0, 0.001)], 5.0) == [(0.0, 0.0), (0.0, 0.001)]
