@@ -34,7 +34,7 @@ def road_trip_lines(
     Parameters
     ----------
     problem
-        The day; its matrix gives the legs' geometry when it has ``leg_geometry``.
+        The day; its matrix gives the legs' geometry when it has ``legs_geometry``.
     result
         The plan (stops with ``trip`` numbers, routes with ``vehicle_type``).
 
@@ -45,22 +45,34 @@ def road_trip_lines(
         without a road route (it cannot happen in a plan, whose legs all have one) is
         drawn straight.
     """
-    leg = getattr(problem.matrix, "leg_geometry", None)
-    if leg is None or result.stops.empty:
+    legs_of = getattr(problem.matrix, "legs_geometry", None)
+    if legs_of is None or result.stops.empty:
         return {}
     depot = (problem.depot.location.lat, problem.depot.location.lng)
     vtypes = dict(zip(result.routes["vehicle_id"], result.routes["vehicle_type"], strict=True))
-    out: dict[tuple[int, int], list[LatLng]] = {}
     stops = result.stops.sort_values(["vehicle_id", "sequence"])
     trip = stops["trip"] if "trip" in stops.columns else 1
+    # Every trip's legs, grouped by vehicle type: one batched road search per type.
+    trips: dict[tuple[int, int], list[LatLng]] = {}
+    legs: dict[VehicleType, list[tuple[LatLng, LatLng]]] = {}
     for (vid, t), sub in stops.assign(trip=trip).groupby(["vehicle_id", "trip"], sort=True):
-        points = [depot, *zip(sub["lat"], sub["lng"], strict=True), depot]
-        vtype = VehicleType(vtypes[vid])
+        points = [
+            depot,
+            *((float(a), float(b)) for a, b in zip(sub["lat"], sub["lng"], strict=True)),
+            depot,
+        ]
+        trips[(int(vid), int(t))] = points
+        legs.setdefault(VehicleType(vtypes[vid]), []).extend(itertools.pairwise(points))
+    lines = {vt: iter(legs_of(pairs, vt)) for vt, pairs in legs.items()}
+    out: dict[tuple[int, int], list[LatLng]] = {}
+    for (vid, t), points in trips.items():
+        found = lines[VehicleType(vtypes[vid])]
         line: list[LatLng] = []
         for a, b in itertools.pairwise(points):
-            road = leg((float(a[0]), float(a[1])), (float(b[0]), float(b[1])), vtype) or [a, b]
+            # A leg without a road route cannot be in a plan; drawn straight if it were.
+            road = next(found) or [a, b]
             line += road if not line else road[1:]
-        out[(int(vid), int(t))] = simplify(line, SIMPLIFY_M)
+        out[(vid, t)] = simplify(line, SIMPLIFY_M)
     return out
 
 

@@ -139,3 +139,15 @@ def test_route_lines_follow_the_roads_on_the_map_and_survive_a_save(town_graph):
     assert again.paths == result.paths
     # Simplifying keeps the ends and drops points on a straight stretch.
     assert simplify([(0.0, 0.0), (0.0, 0.0005), (0.0, 0.001)], 5.0) == [(0.0, 0.0), (0.0, 0.001)]
+
+
+def test_batched_leg_lines_equal_one_by_one_searches(town_graph):
+    """The bounded, batched search gives exactly the unbounded one-leg search's lines,
+    across the bridge detour too, and nothing for the island."""
+    rm = RoadMatrix(town_graph)
+    names = ["W0", "E0", "G1", "Wa", "I0"]
+    legs = [(at(a), at(b)) for a in names for b in names if a != b]
+    for vtype in (VehicleType.LIGHT_TRUCK, VehicleType.MOTORCYCLE):
+        batched = rm.legs_geometry(legs, vtype)
+        assert batched == [rm.leg_geometry(a, b, vtype) for a, b in legs]
+        assert any(line for line in batched) and any(not line for line in batched)
