@@ -185,7 +185,8 @@ def read_table(
         log.add(f"unsupported file type {suffix or '(none)'}; use .csv or .xlsx")
         log.raise_if_any()
     # Fully blank rows are dropped, remembering each kept row's spreadsheet number.
-    keep = frame.ne("").any(axis=1).to_numpy() if len(frame.columns) else np.zeros(0, bool)
+    # A file with rows but no columns (b"\n\x00") keeps none of them.
+    keep = frame.ne("").any(axis=1).to_numpy() if len(frame.columns) else np.zeros(len(frame), bool)
     rows = (np.arange(len(frame)) + 2)[keep]
     frame = frame[keep].reset_index(drop=True)
     if len(frame.columns) == 0:

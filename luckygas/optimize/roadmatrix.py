@@ -360,7 +360,7 @@ class RoadMatrix:
             if (sa.lat, sa.lng) == (sb.lat, sb.lng):
                 out.append([(sa.lat, sa.lng)])
                 continue
-            crow = float(haversine_m(sa.lat, sa.lng, sb.lat, sb.lng))
+            crow = float(haversine_m(*(np.array([x]) for x in (sa.lat, sa.lng, sb.lat, sb.lng)))[0])
             out.append(self._bounded_path(graph, node_of[i], node_of[j], sa, sb, crow, slowest))
         return out
 

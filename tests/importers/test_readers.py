@@ -38,3 +38,17 @@ def test_cells_are_stripped_text(tmp_path):
     path = tmp_path / "orders.csv"
     path.write_text(f"{HEADER}\n 1400001 , 1131205,2 , x \n", encoding="utf-8")
     assert read_table(path).frame.iloc[0].tolist() == ["1400001", "1131205", "2", "x"]
+
+
+def test_rows_without_columns_are_refused_in_one_line(tmp_path):
+    """A text file of a blank line and a NUL byte (found by the fuzz test) is 'no header
+    row', not a pandas ValueError."""
+    import pytest
+
+    from luckygas.importers.errors import ImportFailed
+    from luckygas.importers.readers import read_table
+
+    path = tmp_path / "odd.txt"
+    path.write_bytes(b"\n\x00")
+    with pytest.raises(ImportFailed, match="no header row"):
+        read_table(path)
