@@ -238,7 +238,9 @@ def _parse_workbook(table: Table, log: ProblemLog) -> ParsedCustomers | None:
     ):
         return None
     n = len(frame)
-    missing = [c for c in L.WORKBOOK_COLUMNS if c not in frame.columns]
+    # The header-less column is dropped by the reader when it is empty (as in our own
+    # exports): it is not "missing", it holds nothing.
+    missing = [c for c in L.WORKBOOK_COLUMNS if c not in frame.columns and c != L.UNNAMED_COLUMN]
     notes = (f"columns not in the file, read as blank: {', '.join(missing)}",) if missing else ()
 
     def col(name: str) -> pd.Series:
