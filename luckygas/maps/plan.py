@@ -12,8 +12,7 @@ from __future__ import annotations
 import hashlib
 import html
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import ipyleaflet as L
@@ -60,10 +59,8 @@ def route_label(route_no: int, vehicle_name: str, n_stops: int, n_trips: int = 1
 class PlanLayers:
     """The layers of one planned day, apart from any map.
 
-    :func:`plan_map` puts them on a new map; a panel that re-plans often swaps them on
-    the map it already shows (:class:`luckygas.maps.live.LivePlanMap`), reusing the
-    layers that did not change and closing the others, so the kernel does not keep
-    thousands of dead widgets.
+    :func:`plan_map` puts them on a new map. (A panel that re-plans often keeps one map
+    and changes its markers in place instead: :class:`luckygas.maps.live.LivePlanMap`.)
 
     Attributes
     ----------
@@ -77,8 +74,6 @@ class PlanLayers:
         ``{label: colour}`` in route order, for :func:`~luckygas.maps.legend_control`.
     paths
         ``(path, colour)`` of every trip, for the inset map.
-    by_key
-        Every layer by a digest of what it shows (see ``previous`` in :func:`plan_layers`).
     """
 
     routes: list[L.LayerGroup]
@@ -86,7 +81,6 @@ class PlanLayers:
     depot: L.LayerGroup | None
     legend: dict[str, str]
     paths: list[tuple[list[LatLng], str]]
-    by_key: dict[str, L.LayerGroup] = field(default_factory=dict)
 
     @property
     def layers(self) -> list[L.Layer]:
@@ -210,7 +204,6 @@ def plan_layers(
     *,
     depot: Depot | tuple[float, float] | None = None,
     customers: pd.DataFrame | None = None,
-    previous: PlanLayers | None = None,
     on_click: PopupOpener | None = None,
     icons: IconMaker = number_icon,
 ) -> PlanLayers:
@@ -227,11 +220,6 @@ def plan_layers(
         the map cannot be closed cleanly: the browser's widget manager throws "Widget
         is not attached" for every popup never opened (measured: one error per stop and
         re-plan), and left open it stays in the kernel.
-    previous
-        Layers of an earlier plan, built with the same ``customers``: a layer that would
-        show exactly the same (same stops, times, label and colour) is reused instead
-        of built again, because every marker, icon and popup is a widget the browser
-        has to create. The caller closes the previous layers that are not reused.
     icons
         ``icons(n, colour)``: a numbered stop icon (an :class:`IconPool` shares them
         between re-plans, so a redrawn route creates its markers but not their icons).
@@ -243,39 +231,22 @@ def plan_layers(
     depot_pt = depot_latlng(depot)
     un = result.unassigned
     extras = customer_extras(customers)
-    old = previous.by_key if previous is not None else {}
-    by_key: dict[str, L.LayerGroup] = {}
     groups: list[L.LayerGroup] = []
     legend: dict[str, str] = {}
     paths: list[tuple[list[LatLng], str]] = []
     for draw in route_draws(result, depot_pt, extras):
-        build = partial(_route_layer, draw, on_click, icons)
-        groups.append(_reuse(old, by_key, draw.key, build))
+        groups.append(_route_layer(draw, on_click, icons))
         paths += [(p, draw.colour) for p in draw.trips]
         legend[draw.who] = draw.colour
     unserved = None
     if len(un):
-        unserved = _reuse(
-            old, by_key, _digest("unserved", un), partial(_unserved_layer, un, on_click)
-        )
+        unserved = _unserved_layer(un, on_click)
         legend[f"Not planned ({len(un)})"] = UNSERVED_COLOUR
     depot_group = None
     if depot_pt:
-        key = _digest("depot", depot_pt, getattr(depot, "name", ""))
-        depot_group = _reuse(old, by_key, key, partial(depot_layer, depot or depot_pt))
+        depot_group = depot_layer(depot or depot_pt)
         legend["Depot"] = DEPOT_COLOUR
-    return PlanLayers(groups, unserved, depot_group, legend, paths, by_key)
-
-
-def _reuse(
-    old: Mapping[str, L.LayerGroup],
-    new: dict[str, L.LayerGroup],
-    key: str,
-    build: Callable[[], L.LayerGroup],
-) -> L.LayerGroup:
-    """The earlier layer with this key, else a new one; recorded in ``new`` either way."""
-    new[key] = old[key] if key in old else build()
-    return new[key]
+    return PlanLayers(groups, unserved, depot_group, legend, paths)
 
 
 def depot_layer(depot: Depot | tuple[float, float]) -> L.LayerGroup:
