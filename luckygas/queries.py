@@ -3,8 +3,25 @@
 Every function takes a :class:`~sqlalchemy.orm.Session` or a
 :class:`~sqlalchemy.engine.Connection` first, runs SQL built with SQLAlchemy constructs,
 aggregates in the database (history tables hold hundreds of thousands of rows), and
-never commits. Enumerations come back as their string values, dates as
-``datetime64`` columns, times of day as integer minutes (``*_min``).
+never commits. Enumerations come back as their string values, times of day as integer
+minutes (``*_min``).
+
+Dates and moments have one convention, the same on SQLite and PostgreSQL (tested on
+both), so a notebook written against one backend runs unchanged on the other:
+
+- a calendar day (``delivery_date``, ``plan_date``, ``delivered_on``, ...) is
+  ``datetime64[ns]`` without a timezone (:data:`DAY_DTYPE`): a day in Taitung, compare it
+  with ``pd.Timestamp("2026-12-01")``;
+- a moment (``created_at``, ``published_at``, the audit log's ``at``) is
+  ``datetime64[ns, UTC]`` (:data:`MOMENT_DTYPE`): timezone-aware UTC, as stored. Compare
+  it with an aware timestamp, ``pd.Timestamp("2026-12-01 08:00", tz="Asia/Taipei")``,
+  and show it in local time with ``.dt.tz_convert("Asia/Taipei")``. A naive timestamp
+  raises ``TypeError`` on both backends rather than being silently read as UTC (eight
+  hours off for a Taipei wall-clock time).
+
+SQLite stores no timezone (luckygas writes UTC there); PostgreSQL's ``timestamptz``
+comes back in the server's timezone: both are converted to UTC here, in
+:func:`read_frame`, from the type of each selected column.
 """
 
 from __future__ import annotations
@@ -14,7 +31,19 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, String, and_, case, func, inspect, literal, select, type_coerce
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    String,
+    and_,
+    case,
+    func,
+    inspect,
+    literal,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -53,6 +82,12 @@ OPEN_STATUSES: tuple[OrderStatus, ...] = (
 )
 
 SessionOrConnection = Session | Connection
+
+#: dtype of every calendar-day column of the frames returned here (naive: a local day).
+DAY_DTYPE = "datetime64[ns]"
+
+#: dtype of every moment column (``created_at``, ``published_at``, ``at``): aware UTC.
+MOMENT_DTYPE = "datetime64[ns, UTC]"
 
 
 def customers(
@@ -193,7 +228,6 @@ def orders_for_date(
         .order_by(o.number)
     )
     frame = read_frame(session, stmt)
-    frame["delivery_date"] = pd.to_datetime(frame["delivery_date"])
     customer_ids = select(o.customer_id).where(
         o.delivery_date == _as_date(day), type_coerce(o.status, String).in_(wanted)
     )
@@ -468,8 +502,8 @@ def plans(session: SessionOrConnection, day: dt.date | str | None = None) -> pd.
     -------
     pandas.DataFrame
         ``id, plan_date, name, status, solver_version, routes, stops, unassigned,
-        kpis`` (dict), ``created_by, created_at, published_by, published_at``; newest
-        date first.
+        kpis`` (dict), ``created_by, created_at, published_by, published_at`` (the
+        moments in UTC, :data:`MOMENT_DTYPE`); newest date first.
     """
     p = Plan
     routes = select(func.count()).where(PlanRoute.plan_id == p.id).scalar_subquery().label("routes")
@@ -504,9 +538,7 @@ def plans(session: SessionOrConnection, day: dt.date | str | None = None) -> pd.
     ).order_by(p.plan_date.desc(), p.id)
     if day is not None:
         stmt = stmt.where(p.plan_date == _as_date(day))
-    frame = read_frame(session, stmt)
-    frame["plan_date"] = pd.to_datetime(frame["plan_date"])
-    return frame
+    return read_frame(session, stmt)
 
 
 def audit_log(
@@ -525,7 +557,8 @@ def audit_log(
     session
         Session or connection.
     since
-        Only entries at or after this moment (a date means its midnight UTC).
+        Only entries at or after this moment: an aware datetime in any timezone, a naive
+        one is taken as UTC, a date means its midnight UTC.
     username, entity, action
         Only entries by this user, about this table (e.g. ``"orders"``), of this kind
         (``insert/update/delete/publish/bulk_insert/...``).
@@ -535,16 +568,15 @@ def audit_log(
     Returns
     -------
     pandas.DataFrame
-        ``id, at, username, action, entity, entity_id, details`` (dict).
+        ``id, at`` (UTC, :data:`MOMENT_DTYPE`), ``username, action, entity, entity_id,
+        details`` (dict).
     """
     a = AuditLog
     stmt = select(a.id, a.at, a.username, a.action, a.entity, a.entity_id, a.details).order_by(
         a.at.desc(), a.id.desc()
     )
     if since is not None:
-        if not isinstance(since, dt.datetime):
-            since = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
-        stmt = stmt.where(a.at >= since)
+        stmt = stmt.where(a.at >= _utc_moment(since))
     if username is not None:
         stmt = stmt.where(a.username == username)
     if entity is not None:
@@ -644,9 +676,7 @@ def order_summaries(session: SessionOrConnection, order_ids: Iterable[Any]) -> p
         .where(Order.id.in_(ids))
         .order_by(Order.id)
     )
-    frame = read_frame(session, stmt)
-    frame["delivery_date"] = pd.to_datetime(frame["delivery_date"])
-    return frame
+    return read_frame(session, stmt)
 
 
 def customer_contacts(session: SessionOrConnection, customer_ids: Iterable[Any]) -> pd.DataFrame:
@@ -1116,10 +1146,33 @@ def _execute(session: SessionOrConnection, stmt: Any) -> Any:
 
 
 def read_frame(session: SessionOrConnection, stmt: Select) -> pd.DataFrame:
-    """Run ``stmt`` in the session's transaction and return the rows as a DataFrame."""
+    """Run ``stmt`` in the session's transaction and return the rows as a DataFrame.
+
+    Columns selected with a ``Date`` type become :data:`DAY_DTYPE` and those with a
+    ``DateTime`` type :data:`MOMENT_DTYPE`, on every backend and also when no row came
+    back (pandas would infer ``object``, or a unit and timezone from the driver's values).
+
+    Parameters
+    ----------
+    session
+        Session or connection.
+    stmt
+        A SELECT built with SQLAlchemy constructs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per selected column, in order.
+    """
     # pandas 3 cannot take a Session; its connection keeps us inside the session's transaction.
     conn = session.connection() if isinstance(session, Session) else session
-    return pd.read_sql(stmt, conn, coerce_float=False)
+    frame = pd.read_sql(stmt, conn, coerce_float=False)
+    for name, column in zip(frame.columns, stmt.selected_columns, strict=True):
+        if isinstance(column.type, DateTime):
+            frame[name] = _to_moments(frame[name])
+        elif isinstance(column.type, Date):
+            frame[name] = pd.to_datetime(frame[name]).astype(DAY_DTYPE)
+    return frame
 
 
 def _text(column: Any) -> Any:
@@ -1228,4 +1281,20 @@ def _as_date(value: dt.date | str) -> dt.date:
 
 def _to_datetime(values: pd.Series) -> pd.Series:
     # SQLite hands dates back as ISO text, PostgreSQL as date objects: both parse here.
-    return pd.to_datetime(values.astype("string"), format="%Y-%m-%d")
+    return pd.to_datetime(values.astype("string"), format="%Y-%m-%d").astype(DAY_DTYPE)
+
+
+def _to_moments(values: pd.Series) -> pd.Series:
+    # SQLite returns naive datetimes holding UTC (what luckygas writes); PostgreSQL aware
+    # ones in the server's timezone. utc=True takes the first as UTC, converts the second.
+    return pd.to_datetime(values, utc=True).astype(MOMENT_DTYPE)
+
+
+def _utc_moment(value: dt.datetime | dt.date) -> dt.datetime:
+    """A moment to compare with stored ones: aware UTC (SQLite compares the text, so a
+    Taipei-time bound must be converted, not just labelled)."""
+    if not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)

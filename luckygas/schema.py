@@ -16,10 +16,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, MetaData, inspect
+from sqlalchemy import Connection, Engine, MetaData, inspect, literal, select
 from sqlalchemy.orm import Session
 
 from luckygas.db import make_engine, read_only_engine
+from luckygas.models import AuditLog, Base, CylinderTypeRow, Holiday, ZoneRow
 
 #: Where the migration scripts are (inside the installed package).
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -149,6 +150,59 @@ def table_names(engine_or_url: Engine | str | None = None) -> list[str]:
     try:
         with engine.connect() as conn:
             return list(inspect(conn).get_table_names())
+    finally:
+        if owned:
+            engine.dispose()
+
+
+#: Alembic's bookkeeping table (the schema revision).
+ALEMBIC_TABLE = "alembic_version"
+
+#: Tables ``luckygas db upgrade`` fills by itself: the reference data every database holds
+#: (zones, cylinder types, holidays). Rows there are part of an empty schema, not data.
+REFERENCE_TABLES: frozenset[str] = frozenset(
+    t.__tablename__ for t in (ZoneRow, CylinderTypeRow, Holiday)
+)
+
+
+def tables_with_data(engine_or_url: Engine | str | None = None) -> list[str]:
+    """The tables holding data: luckygas's with rows beyond what the schema itself brings,
+    and any other application's table.
+
+    A database just made by ``luckygas db upgrade`` has tables, ``alembic_version`` and
+    the reference data, and nothing anyone would lose: this returns ``[]`` for it, as it
+    does for a database without any table. Audit entries about the reference data do
+    not count either. Another application's table counts whatever it holds: a file or
+    schema shared with something else is not empty (the demo is not built beside it
+    unasked).
+
+    Parameters
+    ----------
+    engine_or_url
+        Engine, URL, or ``None`` for the configured database.
+
+    Returns
+    -------
+    list[str]
+        luckygas's tables in the models' dependency order (e.g. ``["users",
+        "customers", "orders"]``), then the others by name.
+    """
+    engine, owned = _engine(engine_or_url)
+    try:
+        # Only reads: never waits for, nor blocks, a colleague's writes (see db.py).
+        with read_only_engine(engine).connect() as conn:
+            present = set(inspect(conn).get_table_names())
+            found = []
+            for table in Base.metadata.sorted_tables:
+                if table.name in REFERENCE_TABLES or table.name not in present:
+                    continue
+                probe = select(literal(1)).select_from(table).limit(1)
+                if table.name == AuditLog.__tablename__:
+                    probe = probe.where(AuditLog.entity.not_in(sorted(REFERENCE_TABLES)))
+                if conn.execute(probe).first() is not None:
+                    found.append(table.name)
+            ours = {*Base.metadata.tables, ALEMBIC_TABLE}
+            return found + sorted(present - ours)
     finally:
         if owned:
             engine.dispose()

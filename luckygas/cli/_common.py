@@ -15,6 +15,12 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception's reason as one line: the driver's own text (not SQLAlchemy's wrapper,
+    which adds the SQL and a documentation link), whitespace collapsed."""
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())
+
+
 def add_command(
     sub: argparse._SubParsersAction, name: str, help_text: str, handler
 ) -> argparse.ArgumentParser:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 
-from luckygas.cli._common import CommandError, add_command
+from luckygas.cli._common import CommandError, add_command, one_line
 from luckygas.cli._guard import add_yes_option, guard_destructive
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``db upgrade``, ``current``, ``downgrade``, ``backup`` and ``restore``."""
+    """Add ``db upgrade``, ``current``, ``downgrade``, ``backup``, ``restore`` and ``secure``."""
     parser = sub.add_parser(
         "db",
         help="database schema (migrations), backups and restores",
@@ -59,6 +59,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     rest.add_argument("file", help="a backup written by `luckygas db backup`")
     add_yes_option(rest)
+    from luckygas.cli.identity import register_secure
+
+    register_secure(db_sub)
 
 
 def _upgrade(args: argparse.Namespace) -> int:
@@ -83,7 +86,7 @@ def _upgrade(args: argparse.Namespace) -> int:
     except (CommandError, PermissionError):
         raise  # refused (role, confirmation, backup): already one line, nothing changed
     except Exception as exc:
-        raise CommandError(f"upgrade of {_safe(url)} failed: {exc}") from exc
+        raise CommandError(f"upgrade of {_safe(url)} failed: {one_line(exc)}") from exc
     finally:
         engine.dispose()
     if before == after:
@@ -102,7 +105,7 @@ def _current(args: argparse.Namespace) -> int:
     try:
         current = current_revision(engine)
     except Exception as exc:
-        raise CommandError(f"cannot read {_safe(url)}: {exc}") from exc
+        raise CommandError(f"cannot read {_safe(url)}: {one_line(exc)}") from exc
     finally:
         engine.dispose()
     head = head_revision()
@@ -128,7 +131,7 @@ def _downgrade(args: argparse.Namespace) -> int:
     except (CommandError, PermissionError):
         raise  # refused (role, confirmation, backup): already one line, nothing changed
     except Exception as exc:
-        raise CommandError(f"downgrade of {_safe(url)} failed: {exc}") from exc
+        raise CommandError(f"downgrade of {_safe(url)} failed: {one_line(exc)}") from exc
     finally:
         engine.dispose()
     print(f"{_safe(url)}: downgraded from {before} to {after or 'base (empty)'}")
@@ -178,7 +181,17 @@ def _engine(url: str, *, create_parent: bool):
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not path.exists():
             raise CommandError(f"no database file {path} (run `luckygas db upgrade` to create it)")
-    return make_engine(url)
+    engine = make_engine(url)
+    try:
+        # Connect once before anything else, outside the commands' own error handling: a
+        # database that cannot be reached then fails with the one line every command
+        # prints (luckygas.cli.main), not as "upgrade of ... failed: <driver text>".
+        with engine.connect():
+            pass
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
 
 
 def _safe(url: str) -> str:

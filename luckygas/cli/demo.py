@@ -101,13 +101,24 @@ def _params(args: argparse.Namespace):
 
 
 def _demo_data(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DatabaseError, OperationalError
+
     from luckygas.config import resolve_database_url
 
     url = resolve_database_url(args.database_url)
     params = _params(args)
-    if _has_data(url):
+    try:
+        has_data = _has_data(url)
+    except DatabaseError as exc:
+        # A server that cannot be reached (OperationalError) fails as in every command;
+        # a file that is not a database, with --force, goes to the guard below, which
+        # refuses to replace what it cannot read, in its own words.
+        if not args.force or isinstance(exc, OperationalError):
+            raise
+        has_data = True
+    if has_data:
         if not args.force:
-            raise CommandError(f"{_safe(url)} already holds a database; add --force to replace it")
+            raise CommandError(f"{_safe(url)} already holds data; add --force to replace it")
         guard_destructive(args, url, "replace the database with the demo (deletes its data)")
         _wipe(url)
     summary = _build(url, params, progress=show_progress(args), admin=getattr(args, "user", None))
@@ -149,16 +160,20 @@ def _sqlite_parent(url: str) -> None:
 
 
 def _has_data(url: str) -> bool:
-    """True if the database exists and holds any table (a file, or tables on a server)."""
-    path = _sqlite_path(url)
-    if path is not None:
-        return path.exists() and path.stat().st_size > 0
-    from luckygas.schema import table_names
+    """True if the database holds data: rows beyond what an empty schema brings.
 
-    try:
-        return bool(table_names(url))
-    except Exception as exc:
-        raise CommandError(f"cannot open {_safe(url)}: {exc}") from exc
+    A database made by ``luckygas db upgrade`` and nothing else (the README's order of
+    steps) holds tables and reference data only, which is not data: the demo is built
+    into it without ``--force`` (see :func:`luckygas.schema.tables_with_data`). A
+    database that cannot be reached or read raises the driver's error, which the command
+    line prints as the same one line for every command.
+    """
+    path = _sqlite_path(url)
+    if path is not None and (not path.exists() or path.stat().st_size == 0):
+        return False
+    from luckygas.schema import tables_with_data
+
+    return bool(tables_with_data(url))
 
 
 def _wipe(url: str) -> None:
@@ -205,16 +220,20 @@ class DemoContext:
 
 
 def stage_ensure_database(ctx: DemoContext) -> None:
-    """Stage 1: build the demo database when the configured one is missing or empty."""
-    if _has_data(ctx.url) and _has_customers(ctx.url):
+    """Stage 1: build the demo database when the configured one is missing or empty
+    (an empty schema, e.g. after ``luckygas db upgrade``, is empty)."""
+    has_data = _has_data(ctx.url)
+    if has_data and _has_customers(ctx.url):
         print(f"using the database at {_safe(ctx.url)}")
         return
-    if _has_data(ctx.url):
+    if has_data:
         raise CommandError(
-            f"{_safe(ctx.url)} exists but holds no customers; "
+            f"{_safe(ctx.url)} holds data but no customers; "
             "run `luckygas demo-data --force` to replace it with the demo"
         )
-    print(f"no database at {_safe(ctx.url)}: building the demo (a few seconds)")
+    path = _sqlite_path(ctx.url)
+    where = "no database" if path is not None and not path.exists() else "no data"
+    print(f"{where} at {_safe(ctx.url)}: building the demo (a few seconds)")
     ctx.summary = _build(
         ctx.url, _params(ctx.args), progress=ctx.progress, admin=getattr(ctx.args, "user", None)
     )

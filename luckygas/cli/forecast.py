@@ -30,7 +30,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _forecast(args: argparse.Namespace) -> int:
     import pandas as pd
-    from sqlalchemy.exc import OperationalError
 
     from luckygas import queries
     from luckygas.db import make_engine, session_scope
@@ -61,8 +60,6 @@ def _forecast(args: argparse.Namespace) -> int:
                 print(result)
                 if result.created:
                     print(f"orders {result.created[0]} .. {result.created[-1]}")
-    except OperationalError as exc:
-        raise CommandError(f"cannot read the database: {exc.orig}") from exc
     finally:
         engine.dispose()
     return 0

@@ -235,7 +235,21 @@ def build_demo_database(
 
 
 def database_fingerprint(engine: Engine) -> str:
-    """SHA-256 over every row of every table (by primary key), to compare two builds."""
+    """SHA-256 over every row of every table (by primary key), to compare two builds.
+
+    The same content gives the same fingerprint on SQLite and PostgreSQL: moments are
+    hashed as UTC (SQLite returns them naive, PostgreSQL in the server's timezone).
+
+    Parameters
+    ----------
+    engine
+        The database.
+
+    Returns
+    -------
+    str
+        Hex digest.
+    """
     digest = hashlib.sha256()
     with engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
@@ -243,8 +257,17 @@ def database_fingerprint(engine: Engine) -> str:
                 continue
             digest.update(table.name.encode())
             for row in conn.execute(select(table).order_by(*table.primary_key.columns)):
-                digest.update(repr(tuple(row)).encode())
+                digest.update(repr(tuple(_in_utc(v) for v in row)).encode())
     return digest.hexdigest()
+
+
+def _in_utc(value: Any) -> Any:
+    """A datetime as aware UTC (naive ones are UTC already: luckygas writes UTC); else as is."""
+    if not isinstance(value, dt.datetime):
+        return value
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
 
 
 # ---------------------------------------------------------------------------

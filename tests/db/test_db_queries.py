@@ -8,17 +8,30 @@ import pandas as pd
 import pytest
 
 from luckygas import queries
-from luckygas.db import session_scope
+from luckygas.db import make_engine, session_scope
 from luckygas.domain import DeliveryOutcome, Role, VehicleType
 from luckygas.models import Delivery, Driver, Plan
 from luckygas.orders import create_order, set_status
 from luckygas.plans import publish_plan
-from tests.db.conftest import DAY, add_customer, add_users, add_vehicle, open_session
+from luckygas.schema import create_database
+from tests.db.conftest import (
+    DAY,
+    add_customer,
+    add_users,
+    add_vehicle,
+    open_session,
+    pg_schema_url,
+)
 
 
 @pytest.fixture
 def data(engine):
     """Three customers (one inactive), two vehicles, a driver, history, orders and a plan."""
+    return fill(engine)
+
+
+def fill(engine):
+    """The ``data`` fixture's rows, written into ``engine``; returns ``(engine, order)``."""
     add_users(engine, boss=Role.ADMIN)
     with session_scope(engine, user="boss") as s:
         a = add_customer(
@@ -164,3 +177,95 @@ def test_queries_never_commit(data):
         assert "1000009" in set(queries.customers(s).code)  # sees its own flushed row
         s.rollback()
         assert "1000009" not in set(queries.customers(s).code)
+
+
+# ---------------------------------------------------------------------------
+# One convention for dates and moments, on both backends
+# ---------------------------------------------------------------------------
+
+#: Columns holding moments (UTC, tz-aware) and days (naive) in the frames below.
+MOMENTS = {"plans.created_at", "plans.published_at", "audit_log.at"}
+DAYS = {
+    "orders_for_date.delivery_date",
+    "delivery_history.delivered_on",
+    "history_daily_kpis.date",
+    "consumption_by_customer.first_delivery",
+    "consumption_by_customer.last_delivery",
+    "plans.plan_date",
+    "order_summaries.delivery_date",
+}
+
+
+def _every_frame(session, when: str) -> dict[str, pd.DataFrame]:
+    """Every DataFrame the queries return; ``when="never"`` asks for days without rows
+    (empty frames, or timestamps all missing), where pandas would infer other dtypes."""
+    day = DAY if when == "data" else dt.date(2031, 1, 1)
+    first, last = ("2025-01-01", "2025-12-31") if when == "data" else ("2031-01-01", "2031-01-02")
+    return {
+        "customers": queries.customers(s := session),
+        "orders_for_date": queries.orders_for_date(s, day),
+        "vehicles": queries.vehicles(s),
+        "drivers": queries.drivers(s),
+        "delivery_history": queries.delivery_history(s, first, last),
+        "history_daily_kpis": queries.history_daily_kpis(s, first, last),
+        "consumption_by_customer": queries.consumption_by_customer(s, first, last),
+        "plans": queries.plans(s, day),
+        "audit_log": queries.audit_log(s, action="publish" if when == "data" else "nothing"),
+        "order_summaries": queries.order_summaries(s, [1, 2] if when == "data" else []),
+        "customer_contacts": queries.customer_contacts(s, [1, 2]),
+        "plan_vehicle_drivers": queries.plan_vehicle_drivers(s, 1),
+    }
+
+
+def _dtypes(url: str) -> dict[str, dict[str, str]]:
+    engine = make_engine(url)
+    create_database(engine, holiday_years=range(2025, 2026))
+    add_users(engine, tester=Role.DISPATCHER)
+    fill(engine)
+    out: dict[str, dict[str, str]] = {}
+    with open_session(engine) as s:
+        for when in ("data", "never"):
+            for name, frame in _every_frame(s, when).items():
+                for column, dtype in frame.dtypes.items():
+                    out.setdefault(f"{name}.{column}", {})[when] = str(dtype)
+    engine.dispose()
+    return out
+
+
+@pytest.mark.postgres
+def test_frames_have_the_same_dtypes_on_both_backends(tmp_path):
+    """Every column of every frame, with rows and without: the same dtype on SQLite and
+    PostgreSQL; days naive datetime64[ns], moments datetime64[ns, UTC]."""
+    sqlite = _dtypes(f"sqlite:///{tmp_path / 'lg.sqlite'}")
+    with pg_schema_url() as url:
+        postgresql = _dtypes(url)
+    assert sqlite.keys() == postgresql.keys()
+    differ = {c: (sqlite[c], postgresql[c]) for c in sqlite if sqlite[c] != postgresql[c]}
+    assert differ == {}
+    timed = {col for col, kinds in sqlite.items() if kinds["data"].startswith("datetime")}
+    assert timed == MOMENTS | DAYS
+    for col in MOMENTS:
+        assert sqlite[col] == {"data": queries.MOMENT_DTYPE, "never": queries.MOMENT_DTYPE}, col
+    for col in DAYS:
+        assert sqlite[col] == {"data": queries.DAY_DTYPE, "never": queries.DAY_DTYPE}, col
+
+
+def test_moments_compare_with_aware_timestamps(data):
+    """`plans().created_at > pd.Timestamp(...)` works the same on both backends, and the
+    audit log's `since` in Taipei time is the same moment as in UTC."""
+    engine, _ = data
+    with open_session(engine) as s:
+        created = queries.plans(s).created_at
+        assert str(created.dt.tz) == "UTC"
+        assert (created > pd.Timestamp("2025-01-01", tz="Asia/Taipei")).all()
+        assert not (created > pd.Timestamp.now(tz="UTC") + pd.Timedelta(hours=1)).any()
+        with pytest.raises(TypeError):  # a naive bound is refused on both, never guessed
+            created > pd.Timestamp("2025-01-01")  # noqa: B015
+        published = queries.plans(s).published_at.iloc[0]
+        taipei = dt.timezone(dt.timedelta(hours=8))
+        just_before = (published - pd.Timedelta(minutes=5)).tz_convert(taipei).to_pydatetime()
+        just_after = (published + pd.Timedelta(minutes=5)).tz_convert(taipei).to_pydatetime()
+        assert queries.audit_log(s, since=just_before, action="publish").entity.tolist() == [
+            "plans"
+        ]
+        assert queries.audit_log(s, since=just_after, action="publish").empty
