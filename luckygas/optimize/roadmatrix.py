@@ -52,7 +52,8 @@ _MAX_BOUND_M = 2_000_000.0
 #: Vehicle types whose route length becomes the single ``distance_m`` matrix, in order.
 DISTANCE_TYPES = (VehicleType.LIGHT_TRUCK, VehicleType.CAR, VehicleType.MOTORCYCLE)
 
-_INDEX: dict[tuple[str, VehicleType], SnapIndex] = {}
+_INDEX: dict[tuple[str, str], SnapIndex] = {}  # by graph and set of drivable arcs
+_DRIVES: dict[tuple[str, VehicleType], str] = {}  # the key of a type's drivable arcs
 _BASE: dict[tuple[str, VehicleType], tuple[np.ndarray, ...]] = {}
 _CHAINS: dict[tuple[str, VehicleType], Chains] = {}
 _SHAPES: dict[tuple[str, str], Structure] = {}
@@ -150,8 +151,14 @@ class RoadMatrix:
         )
         inverse = inverse.ravel()
         snaps, dist, dur = {}, {}, {}
+        # Types that may drive the same arcs (cars and light trucks, almost everywhere)
+        # share one index, so they snap once.
+        snapped: dict[int, list[Snap | None]] = {}
         for t in VehicleType:
-            s = self.snap(unique[:, 0], unique[:, 1], t)
+            index = self._index(t)
+            if id(index) not in snapped:
+                snapped[id(index)] = index.snap(unique[:, 0], unique[:, 1])
+            s = snapped[id(index)]
             d, s_ = self._shortest(s, t)
             snaps[t] = [s[i] for i in inverse]
             dist[t], dur[t] = (_freeze(a[np.ix_(inverse, inverse)]) for a in (d, s_))
@@ -163,10 +170,22 @@ class RoadMatrix:
 
     def snap(self, lat: np.ndarray, lng: np.ndarray, vtype: VehicleType) -> list[Snap | None]:
         """Nearest point on a road ``vtype`` may drive, per point (``None``: no such road)."""
-        k = (_keep_only(self.graph.version), vtype)
+        return self._index(vtype).snap(lat, lng)
+
+    def _index(self, vtype: VehicleType) -> SnapIndex:
+        """The snap index of the arcs ``vtype`` may drive (cached per graph and arc set).
+
+        Building one takes ~1 s on a county graph; types allowed on the same arcs get
+        the same index, since it depends on nothing else.
+        """
+        version = _keep_only(self.graph.version)
+        if (version, vtype) not in _DRIVES:
+            allowed = np.packbits(self.graph.speed_kmh[vtype] > 0)
+            _DRIVES[version, vtype] = hashlib.sha1(allowed.tobytes()).hexdigest()
+        k = (version, _DRIVES[version, vtype])
         if k not in _INDEX:
             _INDEX[k] = SnapIndex(self.graph, vtype)
-        return _INDEX[k].snap(lat, lng)
+        return _INDEX[k]
 
     def _shortest(
         self, snaps: list[Snap | None], vtype: VehicleType
@@ -468,7 +487,7 @@ def _freeze(a: np.ndarray) -> np.ndarray:
 def _keep_only(version: str) -> str:
     """Forget the indices and contractions of other graphs (a re-import replaced them; a
     county graph's take tens of MB) and return ``version``."""
-    caches: tuple[dict[Any, Any], ...] = (_INDEX, _BASE, _CHAINS, _SHAPES)
+    caches: tuple[dict[Any, Any], ...] = (_INDEX, _DRIVES, _BASE, _CHAINS, _SHAPES)
     for cache in caches:
         for k in [k for k in cache if k[0] != version]:
             del cache[k]
@@ -478,6 +497,7 @@ def _keep_only(version: str) -> str:
 def clear_cache() -> None:
     """Forget cached indices and matrices (tests; after importing a new graph)."""
     _INDEX.clear()
+    _DRIVES.clear()
     _BASE.clear()
     _CHAINS.clear()
     _SHAPES.clear()

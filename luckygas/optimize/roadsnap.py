@@ -73,6 +73,10 @@ class SnapIndex:
     def snap(self, lat: np.ndarray, lng: np.ndarray) -> list[Snap | None]:
         """The nearest drivable point for each ``(lat, lng)``; ``None`` if the type has no road.
 
+        All points are searched together (one k-nearest query, one ball query, one exact
+        pass over every candidate pair): a per-point loop cost ~0.3 ms a point, a
+        1,000-location matrix snaps three times.
+
         Parameters
         ----------
         lat, lng
@@ -85,27 +89,31 @@ class SnapIndex:
         if self._tree is None:
             return [None] * len(lat)
         pts = self.graph.project(np.asarray(lat), np.asarray(lng))
+        if not len(pts):
+            return []
         k = min(_K_FIRST, self._tree.n)
         _, first = self._tree.query(pts, k=k)
         first = np.asarray(first).reshape(len(pts), k)
-        out: list[Snap | None] = []
-        for p, near in zip(pts, first, strict=True):
-            dist, _ = self._exact(p, np.unique(self._sample_seg[near]))
-            reach = float(dist.min()) + SPACING_M / 2 + 1e-6
-            segs = np.unique(self._sample_seg[self._tree.query_ball_point(p, reach)])
-            dist, t = self._exact(p, segs)
-            best = int(np.argmin(dist))  # ties: the lowest segment index, deterministic
-            seg, tb = int(segs[best]), float(t[best])
-            q = self._a[seg] + (self._b[seg] - self._a[seg]) * tb
-            qlat, qlng = self.graph.unproject(q[None, :])
-            out.append(
-                Snap(
-                    int(self.seg_u[seg]),
-                    int(self.seg_v[seg]),
-                    tb,
-                    float(dist[best]),
-                    float(qlat[0]),
-                    float(qlng[0]),
-                )
+        # The nearest samples' segments give each point an exact distance to beat ...
+        near_dist, _ = self._exact(np.repeat(pts, k, axis=0), self._sample_seg[first.ravel()])
+        reach = near_dist.reshape(len(pts), k).min(axis=1) + SPACING_M / 2 + 1e-6
+        # ... and every segment that could beat it has a sample within that reach.
+        balls = self._tree.query_ball_point(pts, reach)
+        sizes = np.fromiter((len(b) for b in balls), dtype=np.int64, count=len(balls))
+        samples = np.fromiter((j for b in balls for j in b), dtype=np.int64, count=int(sizes.sum()))
+        owner = np.repeat(np.arange(len(pts)), sizes)
+        pair = np.unique(owner * len(self.seg_u) + self._sample_seg[samples])
+        owner, segs = pair // len(self.seg_u), pair % len(self.seg_u)
+        dist, t = self._exact(pts[owner], segs)
+        # Per point the nearest segment; ties: the lowest segment index, deterministic.
+        order = np.lexsort((segs, dist, owner))
+        best = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+        seg, tb = segs[best], t[best]
+        q = self._a[seg] + (self._b[seg] - self._a[seg]) * tb[:, None]
+        qlat, qlng = self.graph.unproject(q)
+        return [
+            Snap(int(u), int(v), float(f), float(d), float(a), float(b))
+            for u, v, f, d, a, b in zip(
+                self.seg_u[seg], self.seg_v[seg], tb, dist[best], qlat, qlng, strict=True
             )
-        return out
+        ]
