@@ -39,14 +39,16 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, func, insert, inspect, select
+from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from luckygas.config import current_user
 from luckygas.domain import PlanStatus, Role
+from luckygas.identity import EVENT_FUNCTION, Identity, identity
 from luckygas.models import (
     Audited,
     AuditLog,
@@ -145,8 +147,73 @@ class RoleError(PermissionError):
 
 
 def session_user(session: Session) -> str:
-    """The user a session writes as: ``session.info["user"]``, else the configured user."""
+    """The user a session writes as.
+
+    On a PostgreSQL database that enforces roles (:func:`luckygas.identity.secure`), the
+    login: PostgreSQL's ``session_user``, whatever ``--user`` says. Elsewhere
+    ``session.info["user"]``, else the configured user.
+    """
+    ident = database_identity(session)
+    if ident is not None and ident.enforced:
+        return ident.session_user
     return str(session.info.get("user") or current_user())
+
+
+def database_identity(session: Session) -> Identity | None:
+    """The PostgreSQL identity of the session's connection (``None`` on SQLite)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return identity(session.connection())
+
+
+def record_event(
+    session: Session,
+    action: str,
+    entity: str,
+    details: dict[str, Any],
+    entity_id: str | None = None,
+) -> None:
+    """Append one audit row for an event that is not a single row change (an import).
+
+    Parameters
+    ----------
+    session
+        Open session; the row is written in its transaction.
+    action
+        E.g. ``"import"``.
+    entity
+        The table it concerns, e.g. ``"customers"``.
+    details
+        JSON-able facts (file, counts).
+    entity_id
+        The row concerned, when there is one.
+
+    Notes
+    -----
+    On a PostgreSQL database that enforces roles no login may insert into the log, so
+    the row goes through the database's own function, which stamps the login.
+    """
+    if _enforced_by_database(session):
+        session.execute(
+            text(f"SELECT {EVENT_FUNCTION}(:act, :ent, :eid, CAST(:det AS json))"),
+            {"act": action, "ent": entity, "eid": entity_id, "det": json.dumps(details)},
+        )
+        return
+    session.add(
+        AuditLog(
+            username=session_user(session),
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            details=details,
+        )
+    )
+
+
+def _enforced_by_database(session: Session) -> bool:
+    """Whether PostgreSQL writes the audit trail itself (by trigger)."""
+    ident = database_identity(session)
+    return ident is not None and ident.enforced
 
 
 def user_role(session: Session, username: str | None = None) -> Role | None:
@@ -262,6 +329,8 @@ def _before_flush(session: Session, _ctx: UOWTransaction, _instances: Any) -> No
 
 
 def _after_flush(session: Session, _ctx: UOWTransaction) -> None:
+    if _enforced_by_database(session):
+        return  # the database's row triggers write the trail, from the login
     user = session_user(session)
     now = dt.datetime.now(dt.UTC)
     rows: list[dict[str, Any]] = []
@@ -304,7 +373,7 @@ def _do_orm_execute(state: ORMExecuteState) -> Any:
         for params in _param_dicts(state.parameters):
             if not params.get("created_by"):
                 params["created_by"] = user
-    if issubclass(cls, LOGGED_ENTITIES):
+    if issubclass(cls, LOGGED_ENTITIES) and not _enforced_by_database(session):
         action = "bulk_" + (
             "insert" if state.is_insert else "update" if state.is_update else "delete"
         )

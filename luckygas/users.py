@@ -66,6 +66,7 @@ def add_user(
     user = User(username=name, full_name=full_name.strip(), role=_role(role), is_active=True)
     session.add(user)
     session.flush()
+    _sync_login(session, user)
     return user
 
 
@@ -101,6 +102,7 @@ def set_role(session: Session, username: str, role: Role | str) -> User:
     user = _existing(session, username)
     user.role = _role(role)
     session.flush()
+    _sync_login(session, user)
     return user
 
 
@@ -129,6 +131,7 @@ def deactivate(session: Session, username: str) -> User:
     user = _existing(session, username)
     user.is_active = False
     session.flush()
+    _sync_login(session, user)
     return user
 
 
@@ -179,6 +182,24 @@ def role_table() -> list[tuple[str, str, str]]:
         (action.value, role.value, ", ".join(r.value for r in roles_allowed(action)))
         for action, role in rows
     ]
+
+
+def _sync_login(session: Session, user: User) -> None:
+    """On a PostgreSQL database that enforces roles, make the user's login role match
+    the row just written, in the same transaction (both happen or neither)."""
+    from luckygas.audit import database_identity
+    from luckygas.identity import IdentityError, grant_login, revoke_login
+
+    ident = database_identity(session)
+    if ident is None or not ident.enforced:
+        return
+    try:
+        if user.is_active:
+            grant_login(session.connection(), user.username, user.role)
+        else:
+            revoke_login(session.connection(), user.username)
+    except IdentityError as err:
+        raise UserError(str(err)) from None
 
 
 def _check_name(username: str) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from luckygas.audit import record_event, session_user
 from luckygas.domain import format_windows
 from luckygas.importers.customers_parse import (
     SCALAR_FIELDS,
@@ -22,7 +23,7 @@ from luckygas.importers.customers_parse import (
     format_cylinder_list,
 )
 from luckygas.importers.report import empty_rows
-from luckygas.models import AuditLog, Customer, CustomerCylinder, CustomerWindow
+from luckygas.models import Customer, CustomerCylinder, CustomerWindow
 
 
 def load_existing(session: Session) -> dict[str, Customer]:
@@ -182,7 +183,7 @@ def write_customers(
     file
         The imported file's name, for the audit entry.
     """
-    user = str(session.info.get("user", ""))
+    user = session_user(session)
     scalars = [f for f in SCALAR_FIELDS if f in parsed.fields]
     with session.begin_nested():
         replaced: list[tuple[Customer, Record]] = []
@@ -230,13 +231,5 @@ def write_customers(
                     CustomerCylinder(cylinder_type=t, quantity=q) for t, q in record["cylinders"]
                 )
         counts = {a: actions.count(a) for a in ("added", "updated", "unchanged")}
-        session.add(
-            AuditLog(
-                username=user,
-                action="import",
-                entity="customers",
-                entity_id=None,
-                details={"file": file, **counts},
-            )
-        )
+        record_event(session, "import", "customers", {"file": file, **counts})
         session.flush()

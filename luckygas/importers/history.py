@@ -47,7 +47,7 @@ from sqlalchemy import Connection, String, cast, insert, select
 from sqlalchemy import Table as Table_
 from sqlalchemy.orm import Session
 
-from luckygas.audit import Action, authorize
+from luckygas.audit import Action, authorize, record_event, session_user
 from luckygas.domain import MAX_CYLINDERS_PER_SIZE, SIZE_CLASSES_KG, DeliveryOutcome
 from luckygas.importers import layouts as L
 from luckygas.importers.errors import ProblemLog
@@ -65,7 +65,7 @@ from luckygas.importers.readers import (
     require_columns,
 )
 from luckygas.importers.report import ImportReport
-from luckygas.models import AuditLog, Customer, Delivery
+from luckygas.models import Customer, Delivery
 
 # A declarative model's __table__ is a Table; SQLAlchemy types it as the wider FromClause.
 _DELIVERIES = typing.cast(Table_, Delivery.__table__)
@@ -364,7 +364,7 @@ def _already_imported(session: Session, frame: pd.DataFrame) -> pd.Series:
 
 
 def _insert(session: Session, frame: pd.DataFrame, file: str) -> None:
-    user = str(session.info.get("user", ""))
+    user = session_user(session)
     columns: dict[str, list[Any]] = {
         "customer_id": frame["customer_id"].astype("int64").tolist(),
         "delivered_on": _spread_dates(frame["delivered_on"]),
@@ -384,15 +384,7 @@ def _insert(session: Session, frame: pd.DataFrame, file: str) -> None:
     }
     with session.begin_nested():
         bulk_insert(session.connection(), _DELIVERIES, columns, fixed)
-        session.add(
-            AuditLog(
-                username=user,
-                action="import",
-                entity="deliveries",
-                entity_id=None,
-                details={"file": file, "added": len(frame)},
-            )
-        )
+        record_event(session, "import", "deliveries", {"file": file, "added": len(frame)})
         session.flush()
 
 
