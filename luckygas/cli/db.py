@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from luckygas.cli._common import CommandError, add_command
+from luckygas.cli._common import CommandError, add_command, one_line
 from luckygas.cli._guard import add_yes_option, guard_destructive
 
 
@@ -86,7 +86,7 @@ def _upgrade(args: argparse.Namespace) -> int:
     except (CommandError, PermissionError):
         raise  # refused (role, confirmation, backup): already one line, nothing changed
     except Exception as exc:
-        raise CommandError(f"upgrade of {_safe(url)} failed: {exc}") from exc
+        raise CommandError(f"upgrade of {_safe(url)} failed: {one_line(exc)}") from exc
     finally:
         engine.dispose()
     if before == after:
@@ -105,7 +105,7 @@ def _current(args: argparse.Namespace) -> int:
     try:
         current = current_revision(engine)
     except Exception as exc:
-        raise CommandError(f"cannot read {_safe(url)}: {exc}") from exc
+        raise CommandError(f"cannot read {_safe(url)}: {one_line(exc)}") from exc
     finally:
         engine.dispose()
     head = head_revision()
@@ -131,7 +131,7 @@ def _downgrade(args: argparse.Namespace) -> int:
     except (CommandError, PermissionError):
         raise  # refused (role, confirmation, backup): already one line, nothing changed
     except Exception as exc:
-        raise CommandError(f"downgrade of {_safe(url)} failed: {exc}") from exc
+        raise CommandError(f"downgrade of {_safe(url)} failed: {one_line(exc)}") from exc
     finally:
         engine.dispose()
     print(f"{_safe(url)}: downgraded from {before} to {after or 'base (empty)'}")
@@ -181,7 +181,17 @@ def _engine(url: str, *, create_parent: bool):
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not path.exists():
             raise CommandError(f"no database file {path} (run `luckygas db upgrade` to create it)")
-    return make_engine(url)
+    engine = make_engine(url)
+    try:
+        # Connect once before anything else, outside the commands' own error handling: a
+        # database that cannot be reached then fails with the one line every command
+        # prints (luckygas.cli.main), not as "upgrade of ... failed: <driver text>".
+        with engine.connect():
+            pass
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
 
 
 def _safe(url: str) -> str:
