@@ -18,6 +18,7 @@ from luckygas.optimize.model import ProgressFn
 from luckygas.optimize.params import SolverParams
 from luckygas.optimize.problem import RoutingProblem
 from luckygas.optimize.result import PlanResult
+from luckygas.roads.background import BackgroundParams, RoadBackground, main_roads
 
 
 def next_delivery_day(session: Session, after: dt.date | None = None) -> dt.date | None:
@@ -86,6 +87,31 @@ def plan_day(
     else:
         result = solve(problem, params, progress=progress or None)
     return problem, result
+
+
+def road_background(
+    session: Session, problem: RoutingProblem, params: BackgroundParams | None = None
+) -> RoadBackground | None:
+    """The imported main roads around ``problem``'s depot and orders, for its maps.
+
+    Parameters
+    ----------
+    session
+        Any session (only reads the imported road graph).
+    problem
+        The day (every order counts, planned or not: the map shows them all).
+    params
+        What to keep (default :class:`~luckygas.roads.background.BackgroundParams`).
+
+    Returns
+    -------
+    RoadBackground or None
+        ``None`` when no road graph is imported: the maps then draw no background.
+    """
+    loc = problem.depot.location
+    points = [(loc.lat, loc.lng)]
+    points += [(o.location.lat, o.location.lng) for o in problem.orders if o.location is not None]
+    return main_roads(session, points, params)
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""Map furniture: the base map, marker icons, the depot marker and the legend.
+"""Map furniture: the base map, the roads background, marker icons, the depot marker
+and the legend.
 
 Leaflet inserts legend labels with ``innerHTML``, so labels are escaped here.
 """
@@ -12,13 +13,20 @@ from typing import TYPE_CHECKING, Any
 import ipyleaflet as L
 import ipywidgets as W
 import pandas as pd
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
 from luckygas.maps.style import DEPOT_COLOUR
 from luckygas.maps.view import MapView
 
 if TYPE_CHECKING:
     from luckygas.optimize.problem import Depot
+    from luckygas.roads.background import RoadBackground
+
+#: Name of the roads background in the layers control.
+ROADS_LAYER_NAME = "Main roads"
+#: Grey, thin and see-through: a hint of the streets under the routes, never a route.
+ROAD_STYLE: dict[str, Any] = {"color": "#7a7a7a", "weight": 2, "opacity": 0.45}
+STREET_STYLE: dict[str, Any] = {"color": "#7a7a7a", "weight": 1, "opacity": 0.35}
 
 
 class PlainDivIcon(L.DivIcon):
@@ -31,6 +39,52 @@ class PlainDivIcon(L.DivIcon):
     """
 
     class_name = Unicode("lg-icon").tag(sync=True, o=True)
+
+
+class RoadsLayer(L.GeoJSON):
+    """A ``GeoJSON`` layer whose lines take no mouse events.
+
+    Leaflet makes every vector path interactive by default: it catches clicks meant for
+    the map and, in jupyter-leaflet, sends a message to the kernel on every mouse-over.
+    ``interactive`` is one more synced option (jupyter-leaflet passes each option to
+    ``L.geoJson``, which hands them to every line it creates), as in
+    :class:`PlainDivIcon`; it works in exported HTML too.
+    """
+
+    interactive = Bool(False).tag(sync=True, o=True)
+
+
+def roads_geojson(background: RoadBackground) -> dict[str, Any]:
+    """The background as one GeoJSON ``FeatureCollection``: a ``MultiLineString`` of main
+    roads and one of town streets, each with its style (``[lng, lat]``, as GeoJSON wants)."""
+    features = []
+    for kind, lines, style in (
+        ("roads", background.roads, ROAD_STYLE),
+        ("streets", background.streets, STREET_STYLE),
+    ):
+        if lines:
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"kind": kind, "style": dict(style)},
+                    "geometry": {
+                        "type": "MultiLineString",
+                        "coordinates": [[[lng, lat] for lat, lng in line] for line in lines],
+                    },
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def roads_layer(background: RoadBackground | None) -> RoadsLayer | None:
+    """The faint ``"Main roads"`` layer, or ``None`` without a background (great circles).
+
+    The style travels in each feature's properties (jupyter-leaflet reads it there), not in
+    the ``style`` trait: setting that makes ipyleaflet deep-copy the whole data.
+    """
+    if background is None or background.is_empty:
+        return None
+    return RoadsLayer(data=roads_geojson(background), name=ROADS_LAYER_NAME)
 
 
 def number_icon(n: int, colour: str) -> L.DivIcon:

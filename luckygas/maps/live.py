@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any
 import ipyleaflet as L
 import ipywidgets as W
 
-from luckygas.maps.controls import depot_latlng, legend_control, legend_html, new_map
+from luckygas.maps.controls import (
+    RoadsLayer,
+    depot_latlng,
+    legend_control,
+    legend_html,
+    new_map,
+    roads_geojson,
+    roads_layer,
+)
 from luckygas.maps.plan import (
     TRIP_DASH,
     Focus,
@@ -44,6 +52,7 @@ if TYPE_CHECKING:
 
     from luckygas.optimize.problem import Depot
     from luckygas.optimize.result import PlanResult
+    from luckygas.roads.background import RoadBackground
 
 _LEGEND_TITLE = "Routes"
 #: ``open(location, html)``: show ``html`` in the map's shared popup.
@@ -122,7 +131,9 @@ class LivePlanMap:
 
     One layer group per vehicle that has had a route (named ``"Route n · …"``, or
     ``"No route · …"`` once its vehicle has none), one for the unserved orders and one
-    for the depot stay on the map for its life; a re-plan changes what they show.
+    for the depot stay on the map for its life; a re-plan changes what they show. The
+    faint ``"Main roads"`` background (when the plan is on imported roads) is drawn once,
+    under them, and stays the same layer object across re-plans.
 
     Parameters
     ----------
@@ -172,8 +183,15 @@ class LivePlanMap:
         self._popup: L.Popup | None = None
         self._icons = IconPool()
         self._cross = unserved_icon()
+        self._roads: RoadsLayer | None = None
+        self._roads_version = ""
 
-    def show(self, result: PlanResult, depot: Depot | tuple[float, float] | None) -> L.Map:
+    def show(
+        self,
+        result: PlanResult,
+        depot: Depot | tuple[float, float] | None,
+        roads: RoadBackground | None = None,
+    ) -> L.Map:
         """Show ``result``: build the map the first time, else update its layers.
 
         Parameters
@@ -182,6 +200,11 @@ class LivePlanMap:
             The plan to show.
         depot
             The day's depot.
+        roads
+            The main roads around the day (fetched by the caller, e.g.
+            :func:`luckygas.bridge.planning.road_background`). Drawn the first time; later
+            calls with the same graph version keep that layer as it is (a re-plan sends
+            nothing for it), a new version (a re-import) replaces its data in place.
 
         Returns
         -------
@@ -191,6 +214,7 @@ class LivePlanMap:
         """
         if self.map is None or not self._framed:
             self._build(result, depot)
+        self._place_roads(roads)
         self._update(result, depot)
         self._framed = not result.stops.empty
         assert self.map is not None
@@ -215,6 +239,9 @@ class LivePlanMap:
             self._popup.close()
             self._popup = None
         close_widgets(self._inset_lines)
+        if self._roads is not None:
+            self._roads.close()
+            self._roads, self._roads_version = None, ""
         if self.map is not None:
             for control in self.map.controls:
                 close_widgets([control])
@@ -226,11 +253,17 @@ class LivePlanMap:
 
     def _build(self, result: PlanResult, depot: Depot | tuple[float, float] | None) -> None:
         """A new map framed on ``result``, with its controls and no plan layers yet."""
+        # The roads background moves to the new map as it is (it does not depend on the plan).
+        roads, version = self._roads, self._roads_version
+        self._roads = None
         self.close()
+        self._roads, self._roads_version = roads, version
         main, other = plan_views(
             result, depot, width_px=self.width_px, height_px=self.height_px, focus=self.focus
         )
         m = new_map(main, self.basemap, self.height_px)
+        if self._roads is not None:
+            m.add(self._roads)
         self._control = L.LayersControl(position="topright", collapsed=True)
         m.add(self._control)
         self._popup = L.Popup(
@@ -262,9 +295,9 @@ class LivePlanMap:
         for vid, slot in self._routes.items():
             if vid not in drawn and self._route_keys.get(vid) != "":
                 slot.draw([], self._icon_of(""))
-                slot.group.name = "No route · " + slot.group.name.split(" · ", 1)[-1].split(
-                    " (", 1
-                )[0]
+                slot.group.name = (
+                    "No route · " + slot.group.name.split(" · ", 1)[-1].split(" (", 1)[0]
+                )
                 self._route_keys[vid] = ""
         name, marks = unserved_draws(result.unassigned)
         self._unserved.draw(marks, lambda _n: self._cross)
@@ -318,6 +351,23 @@ class LivePlanMap:
 
     def _icon_of(self, colour: str) -> Callable[[int], L.DivIcon]:
         return lambda n: self._icons(n, colour)
+
+    def _place_roads(self, roads: RoadBackground | None) -> None:
+        """Draw the roads background once, under the plan; a new graph version in place."""
+        if roads is None or self.map is None or roads.version == self._roads_version:
+            return
+        if self._roads is not None:
+            self._roads.data = roads_geojson(roads)
+            self._roads_version = roads.version
+            return
+        layer = roads_layer(roads)
+        if layer is None:
+            return
+        # Right after the basemap: Leaflet draws the later vector layers (routes) on top.
+        tiles = tuple(x for x in self.map.layers if getattr(x, "base", False))
+        rest = tuple(x for x in self.map.layers if not getattr(x, "base", False))
+        self.map.layers = (*tiles, layer, *rest)
+        self._roads, self._roads_version = layer, roads.version
 
     def _place_depot(self, depot: Depot | tuple[float, float] | None) -> None:
         at = (depot_latlng(depot), getattr(depot, "name", ""))

@@ -27,6 +27,7 @@ from luckygas.maps.controls import (
     legend_control,
     new_map,
     number_icon,
+    roads_layer,
     symbol_icon,
 )
 from luckygas.maps.popups import stop_popup_html, unserved_popup_html
@@ -36,6 +37,7 @@ from luckygas.maps.view import MapView, city_view, fit_view
 if TYPE_CHECKING:
     from luckygas.optimize.problem import Depot
     from luckygas.optimize.result import PlanResult
+    from luckygas.roads.background import RoadBackground
 
 LatLng = tuple[float, float]
 Focus = Literal["all", "city"]
@@ -313,6 +315,7 @@ def plan_map(
     height_px: int = 560,
     focus: Focus = "all",
     inset: bool = True,
+    roads: RoadBackground | None = None,
 ) -> L.Map:
     """An interactive map of one planned day.
 
@@ -337,18 +340,27 @@ def plan_map(
     inset
         Add a small second map (bottom right) with the other view, when the two differ
         by at least :data:`INSET_MIN_ZOOM_GAP` zoom levels.
+    roads
+        The imported main roads around the plan (:func:`luckygas.roads.background.main_roads`,
+        fetched by the caller: maps read no database), drawn faint under everything as
+        ``"Main roads"``, so the map shows the town's streets without tiles (a report
+        opened offline). ``None`` (no road graph): no such layer.
 
     Returns
     -------
     ipyleaflet.Map
-        Layers (see :func:`plan_layers`): one ``LayerGroup`` per route named like
-        ``"Route 3 · TRUCK-1 (18 stops)"`` (a polyline per trip plus numbered markers),
-        ``"Unserved (n)"`` and ``"Depot"``; a collapsed layers control (top right), a
-        legend in route order (bottom left) and possibly the inset.
+        Layers (see :func:`plan_layers`): ``"Main roads"`` first when given, one
+        ``LayerGroup`` per route named like ``"Route 3 · TRUCK-1 (18 stops)"`` (a
+        polyline per trip plus numbered markers), ``"Unserved (n)"`` and ``"Depot"``; a
+        collapsed layers control (top right), a legend in route order (bottom left) and
+        possibly the inset.
     """
     main, other = plan_views(result, depot, width_px=width_px, height_px=height_px, focus=focus)
     layers = plan_layers(result, depot=depot, customers=customers)
     m = new_map(main, basemap, height_px)
+    background = roads_layer(roads)
+    if background is not None:  # first: Leaflet draws later vector layers on top
+        m.add(background)
     for layer in layers.layers:
         m.add(layer)
     # Collapsed: a dozen routes listed open would cover the legend and the map's corner.

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from luckygas.optimize import PlanResult
+    from luckygas.roads.background import RoadBackground
     from luckygas.staleness import DayChanges
 
 PlanSource = Literal["saved", "solved", "given"]
@@ -68,6 +69,10 @@ class PlanData:
     changes
         How the day's orders changed since a saved plan was computed (``None`` when
         not checked: the plan was not saved, or was built by the caller).
+    roads
+        The imported main roads around the plan, drawn faint under the map's routes
+        (``None`` without a road graph, or when built by the caller). Public map data:
+        a redacted copy keeps them.
 
     ``drivers`` may lack ``capacity_kg`` (the vehicle's ``max_kg``); the outputs then
     show the fullest trip's share of capacity without the kg figure.
@@ -85,6 +90,7 @@ class PlanData:
     source: PlanSource = "given"
     redacted: bool = False
     changes: DayChanges | None = None
+    roads: RoadBackground | None = None
 
     @property
     def title(self) -> str:
@@ -253,13 +259,14 @@ def plan_data_from_result(
     customer_ids = [*result.stops["customer_id"], *result.unassigned["customer_id"]]
     order_ids = [*result.stops["order_id"], *result.unassigned["order_id"]]
     plan = queries.plan_header(session, plan_id) if plan_id is not None else None
+    depot = first_depot(session)
     return PlanData(
         day=day,
         result=result,
         contacts=customer_contacts(session, customer_ids),
         drivers=vehicle_drivers(session, plan_id),
         order_numbers=order_numbers(session, order_ids),
-        depot=first_depot(session),
+        depot=depot,
         plan_id=plan_id,
         plan_name=plan["name"] if plan else "",
         plan_status=plan["status"] if plan else "",
@@ -267,7 +274,23 @@ def plan_data_from_result(
         changes=plan_changes(session, plan_id)
         if plan is not None and plan_id is not None
         else None,
+        roads=plan_roads(session, result, depot),
     )
+
+
+def plan_roads(
+    session: Session, result: PlanResult, depot: DepotInfo | None
+) -> RoadBackground | None:
+    """The imported main roads around the plan's depot, stops and unserved orders.
+
+    ``None`` when no road graph is imported (the map then has no background layer).
+    """
+    from luckygas.roads.background import main_roads
+
+    points = [(depot.lat, depot.lng)] if depot is not None else []
+    for frame in (result.stops, result.unassigned):
+        points += zip(frame["lat"], frame["lng"], strict=True)
+    return main_roads(session, points)
 
 
 def load_plan_data(

@@ -176,10 +176,12 @@ def plan_map_for(data: PlanData) -> Any:
     """The route map of :func:`luckygas.maps.plan_map` with the depot and contacts.
 
     It opens on the town, where most stops are, with the whole day (rural lines up to
-    60 km out) in an inset; the layer list and zoom still reach everything.
+    60 km out) in an inset; the layer list and zoom still reach everything. On imported
+    roads the main roads are drawn faint underneath (:attr:`PlanData.roads`), so the
+    file shows the town's streets offline, without tiles.
     """
     from luckygas.maps import plan_map
 
     depot = (data.depot.lat, data.depot.lng) if data.depot else None
     customers = data.contacts.rename(columns={"customer_code": "code"})
-    return plan_map(data.result, depot=depot, customers=customers, focus="city")
+    return plan_map(data.result, depot=depot, customers=customers, focus="city", roads=data.roads)

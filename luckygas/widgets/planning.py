@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
     from luckygas.optimize.problem import RoutingProblem
     from luckygas.optimize.result import PlanResult
+    from luckygas.roads.background import RoadBackground
     from luckygas.staleness import DayChanges
 
 _TIMELINE_TAB = 2
@@ -123,6 +124,7 @@ class PlanningPanel(PlanningControls, W.VBox):
         self.changes: DayChanges | None = None
         self._charts_stale = True
         self._busy_depth = 0
+        self._roads: RoadBackground | None = None  # the map's background (imported roads)
 
         # Reads only: a panel left open must not keep colleagues waiting for a lock.
         with read_session(engine, user=user) as s:
@@ -342,12 +344,16 @@ class PlanningPanel(PlanningControls, W.VBox):
         return {v: list(r) for v, r in self.result.vehicle_routes(trips=True).items()}
 
     def _read_day(self, settings: PanelSettings) -> RoutingProblem:
-        """The day as the database has it now (orders may have come or gone since)."""
+        """The day as the database has it now (orders may have come or gone since), and
+        the main roads around it for the map (cached per graph version and area)."""
         from luckygas.bridge.adapter import build_problem
+        from luckygas.bridge.planning import road_background
         from luckygas.db import read_session
 
         with read_session(self.engine, user=self.user) as s:
-            return build_problem(s, settings.day, vehicle_ids=settings.vehicle_ids)
+            problem = build_problem(s, settings.day, vehicle_ids=settings.vehicle_ids)
+            self._roads = road_background(s, problem)
+            return problem
 
     def _solve(
         self,
@@ -407,7 +413,7 @@ class PlanningPanel(PlanningControls, W.VBox):
     def _refresh(self, done: str = "") -> None:
         assert self.problem is not None and self.result is not None
         result, problem = self.result, self.problem
-        the_map = self._live_map.show(result, problem.depot)
+        the_map = self._live_map.show(result, problem.depot, roads=self._roads)
         if self.map_box.children != (the_map,):
             self.map_box.children = (the_map,)
         # Setting a value the widget already has sends nothing to the browser.

@@ -71,6 +71,7 @@ def test_report_content(report):
                  "Cylinders delivered", "Fullest trip", "<th>Trip</th>"):  # fmt: skip
         assert text in html, text
     assert "light_truck" not in html.split("</style>")[-1]
+    assert "Main roads" not in html  # no road graph imported: no background layer
     assert "load_plan_data(" not in html and "import datetime" not in html  # inputs hidden
     assert ESCAPED in html and f">{HOSTILE}<" not in html
 
