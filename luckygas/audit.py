@@ -490,6 +490,12 @@ def _check_user_changes(session: Session, user: str) -> None:
         verb = _user_verb(session, new, changed)
         _require(session, user, verb, roles_allowed(Action.MANAGE_USERS))
     _keep_an_admin(session, changed)
+    renamed = [u for u in changed if inspect(u).attrs.username.history.deleted]
+    if renamed and _enforced_by_database(session):
+        raise RoleError(
+            f"cannot rename {_committed(renamed[0], 'username')!r}: on this PostgreSQL database "
+            "a user is their login role; add the new name and deactivate the old one"
+        )
 
 
 def _is_bootstrap(session: Session, new: list[User]) -> bool:

@@ -11,14 +11,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from luckygas.audit import RoleError
 from luckygas.cli import main
 from luckygas.db import make_engine
 from luckygas.identity import group_roles
-from luckygas.models import Customer, Plan
+from luckygas.models import Customer, Plan, User
 from luckygas.schema import create_database
 from luckygas.users import add_user, deactivate, set_role
 from tests.db.conftest import open_session
@@ -262,3 +263,12 @@ def test_an_import_is_logged_under_the_login(secured, tmp_path):
     assert event.username == login
     assert event.details["file"] == "customers.xlsx"
     assert sum(event.details[k] for k in ("added", "updated", "unchanged")) == 1
+
+
+def test_a_user_is_their_login_so_renaming_is_refused(secured):
+    login = secured.add("ray", "viewer")
+    with open_session(secured.as_login(secured.admin)) as session:
+        user = session.scalar(select(User).where(User.username == login))
+        user.username = login + "x"
+        with pytest.raises(RoleError, match="is their login role"):
+            session.flush()
