@@ -32,6 +32,10 @@ deactivated users, hold no role: every action in the table is refused to them.
 
 On SQLite these checks are guard-rails, not a security boundary: anyone who can write
 the file can change it with any SQLite tool, so the file's permissions are the boundary.
+On a PostgreSQL database secured by :func:`luckygas.identity.secure` the database
+enforces the same rules with GRANTs and writes the audit log by trigger; there the user
+is the login (``session_user``), these checks only word the refusal first, and the
+listeners above write no audit rows of their own.
 """
 
 from __future__ import annotations
