@@ -151,8 +151,9 @@ class PlanData:
         """A copy fit to leave the company (see :mod:`luckygas.reports.redact`).
 
         Names and phones masked, addresses cut to the road, customer codes and notes
-        removed, coordinates (the depot's too) rounded to ~100 m, changed orders
-        labelled by id only.
+        removed, coordinates (the depot's too) rounded to ~100 m, trips' road lines
+        dropped (they pass each stop within metres), changed orders labelled by id only.
+        The main roads background stays: public map data, not the customers'.
         """
         if self.redacted:
             return self
@@ -161,6 +162,9 @@ class PlanData:
             routes=redact_frame(self.result.routes),
             stops=redact_frame(self.result.stops),
             unassigned=redact_frame(self.result.unassigned),
+            # A road line passes a few metres from every stop: the map draws straight
+            # lines between the rounded stops instead.
+            paths={},
         )
         return dataclasses.replace(
             self,

@@ -61,3 +61,14 @@ def test_plan_data_redaction_removes_codes_notes_addresses_and_exact_points(plan
     assert all(round(v, 3) == v for v in [*stops["lat"], *stops["lng"]])
     assert red.depot is not None and red.depot.lat == 22.758
     assert "T000001" in set(plan_data.stops()["customer_code"])  # the original is untouched
+
+
+def test_redaction_drops_the_road_lines_that_pass_each_stop(plan_data):
+    """A trip drawn along its roads passes its stops within metres: a redacted copy has no
+    road lines (its map draws straight lines between the rounded stops)."""
+    import dataclasses
+
+    exact = [(22.7583, 121.1444), (22.756012, 121.145031), (22.7583, 121.1444)]
+    on_roads = dataclasses.replace(plan_data.result, paths={(1, 1): exact})
+    red = dataclasses.replace(plan_data, result=on_roads).redact()
+    assert red.result.paths == {} and on_roads.paths == {(1, 1): exact}
