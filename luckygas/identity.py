@@ -522,7 +522,8 @@ def _install_triggers(conn: Connection, logged: list[str], stamped: list[str]) -
 
 
 def _install_plan_policies(conn: Connection, groups: GroupRoles) -> None:
-    """Dispatchers write draft plans (and delete their own); managers any plan."""
+    """Dispatchers write draft plans and their rows (and delete their own drafts);
+    managers any plan."""
     q = _quoter(conn)
     for name in ("lg_read", "lg_draft_insert", "lg_draft_update", "lg_draft_delete", "lg_manage"):
         conn.execute(text(f"DROP POLICY IF EXISTS {name} ON plans"))
@@ -554,6 +555,38 @@ def _install_plan_policies(conn: Connection, groups: GroupRoles) -> None:
             "USING (true) WITH CHECK (true)"
         )
     )
+    # A plan's rows follow their plan: a dispatcher changes those of drafts only, so a
+    # published plan cannot be edited from below. (Deleting a plan cascades past these,
+    # as referential actions do.)
+    of_draft = {
+        "plan_routes": "EXISTS (SELECT 1 FROM plans p WHERE p.id = plan_id AND p.status = 'draft')",
+        "plan_unassigned": (
+            "EXISTS (SELECT 1 FROM plans p WHERE p.id = plan_id AND p.status = 'draft')"
+        ),
+        "plan_stops": (
+            "EXISTS (SELECT 1 FROM plan_routes r JOIN plans p ON p.id = r.plan_id "
+            "WHERE r.id = route_id AND p.status = 'draft')"
+        ),
+    }
+    for table, draft in of_draft.items():
+        for name in ("lg_read", "lg_draft", "lg_manage"):
+            conn.execute(text(f"DROP POLICY IF EXISTS {name} ON {table}"))
+        conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+        conn.execute(
+            text(f"CREATE POLICY lg_read ON {table} FOR SELECT TO {q(groups.viewer)} USING (true)")
+        )
+        conn.execute(
+            text(
+                f"CREATE POLICY lg_draft ON {table} FOR ALL TO {q(groups.dispatcher)} "
+                f"USING ({draft}) WITH CHECK ({draft})"
+            )
+        )
+        conn.execute(
+            text(
+                f"CREATE POLICY lg_manage ON {table} FOR ALL TO {q(groups.manager)} "
+                "USING (true) WITH CHECK (true)"
+            )
+        )
 
 
 # ---------------------------------------------------------------------------

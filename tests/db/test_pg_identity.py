@@ -19,7 +19,7 @@ from luckygas.audit import RoleError
 from luckygas.cli import main
 from luckygas.db import make_engine
 from luckygas.identity import group_roles
-from luckygas.models import Customer, Plan, User
+from luckygas.models import Customer, Order, Plan, PlanUnassigned, User
 from luckygas.schema import create_database
 from luckygas.users import add_user, deactivate, set_role
 from tests.db.conftest import open_session
@@ -99,6 +99,24 @@ def _customer(code: str, by: str = ""):
     return insert(Customer.__table__).values(code=code, short_name="x", created_by=by)
 
 
+def _order(engine: Engine) -> int:
+    """A customer and an order for it (Core inserts); the order's id."""
+    with engine.begin() as conn:
+        customer = conn.execute(
+            _customer("1000008").returning(Customer.__table__.c.id)
+        ).scalar_one()
+        return conn.execute(
+            insert(Order.__table__)
+            .values(
+                number="20250303-0001",
+                customer_id=customer,
+                delivery_date=dt.date(2025, 3, 3),
+                qty_20kg=1,
+            )
+            .returning(Order.__table__.c.id)
+        ).scalar_one()
+
+
 def _plan(day: str, status: str):
     return (
         insert(Plan.__table__)
@@ -135,9 +153,24 @@ def test_a_dispatcher_writes_drafts_but_only_a_manager_publishes(secured):
             == 1
         )
         conn.execute(text("DELETE FROM customers WHERE code = '1000002'"))
-    # A dispatcher's delete of a published plan finds nothing it may delete.
+    # A dispatcher's delete of a published plan, or of its rows, finds nothing it may
+    # delete, and adding rows to it is refused.
     with disp.begin() as conn:
         assert conn.execute(text("DELETE FROM plans WHERE id = :i"), {"i": plan_id}).rowcount == 0
+        assert (
+            conn.execute(
+                text("DELETE FROM plan_unassigned WHERE plan_id = :i"), {"i": plan_id}
+            ).rowcount
+            == 0
+        )
+    order = _order(boss)
+    refusal = _refused_stmt(
+        disp,
+        insert(PlanUnassigned.__table__).values(
+            plan_id=plan_id, order_id=order, reason_code="x", reason="x"
+        ),
+    )
+    assert "row-level security" in refusal
 
 
 def test_nobody_rewrites_the_audit_trail(secured):
