@@ -58,6 +58,7 @@ _BASE: dict[tuple[str, VehicleType], tuple[np.ndarray, ...]] = {}
 _CHAINS: dict[tuple[str, VehicleType], Chains] = {}
 _SHAPES: dict[tuple[str, str], Structure] = {}
 _CACHE: dict[tuple[str, str], RoadTables] = {}
+_POINTS: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {}  # each table's points
 _CACHE_MAX = 16
 _CHUNK = 32  # Dijkstra sources per call
 
@@ -133,6 +134,14 @@ class RoadMatrix:
     def tables(self, points: Sequence[tuple[float, float]]) -> RoadTables:
         """Snaps, metres and seconds per vehicle type for ``points`` (cached).
 
+        A set that is mostly one computed before (a re-plan that adds or cancels a few
+        orders) only searches from and to its new points: an existing pair's route is
+        the same whichever other points join the graph, since a point only splits the
+        road it lies on (points at the very same spot are joined by arcs of the least
+        weight, a decimetre, which both ways round to 0 m and 0 s). Going backwards from
+        a point is a forward search on the reversed graph, so ``j`` new points cost
+        ``2 j`` searches instead of one per point.
+
         Parameters
         ----------
         points
@@ -150,6 +159,8 @@ class RoadMatrix:
             np.array(coords, dtype=float).reshape(-1, 2), axis=0, return_inverse=True
         )
         inverse = inverse.ravel()
+        base, rows = self._known(unique)
+        have = rows >= 0
         snaps, dist, dur = {}, {}, {}
         # Types that may drive the same arcs (cars and light trucks, almost everywhere)
         # share one index, so they snap once.
@@ -157,16 +168,54 @@ class RoadMatrix:
         for t in VehicleType:
             index = self._index(t)
             if id(index) not in snapped:
-                snapped[id(index)] = index.snap(unique[:, 0], unique[:, 1])
+                s: list[Snap | None] = [None] * len(unique)
+                if base is not None:
+                    for i in np.flatnonzero(have):
+                        s[i] = base.snaps[t][rows[i]]
+                fresh = np.flatnonzero(~have)
+                for i, snap in zip(fresh, index.snap(*unique[fresh].T), strict=True):
+                    s[i] = snap
+                snapped[id(index)] = s
             s = snapped[id(index)]
-            d, s_ = self._shortest(s, t)
+            old = None
+            if base is not None:
+                block = np.ix_(rows[have], rows[have])
+                old = (have, base.distance_m[t][block], base.duration_s[t][block])
+            d, s_ = self._shortest(s, t, old)
             snaps[t] = [s[i] for i in inverse]
             dist[t], dur[t] = (_freeze(a[np.ix_(inverse, inverse)]) for a in (d, s_))
         out = RoadTables(snaps, dist, dur)
         if len(_CACHE) >= _CACHE_MAX:
-            _CACHE.pop(next(iter(_CACHE)))
+            oldest = next(iter(_CACHE))
+            del _CACHE[oldest], _POINTS[oldest]
         _CACHE[key] = out
+        _POINTS[key] = coords
         return out
+
+    def _known(self, unique: np.ndarray) -> tuple[RoadTables | None, np.ndarray]:
+        """The cached tables of this matrix holding most of ``unique``, if worth reusing.
+
+        Returns
+        -------
+        tuple
+            The tables (``None``: compute from scratch) and, per point, its row there
+            (``-1``: a new point; all ``-1`` without tables).
+        """
+        desc = self.describe()
+        wanted = [tuple(p) for p in unique.tolist()]
+        best: RoadTables | None = None
+        best_rows = np.full(len(unique), -1, dtype=np.int64)
+        for key, tab in _CACHE.items():
+            if key[1] != desc:
+                continue
+            where = {p: i for i, p in enumerate(_POINTS[key])}
+            rows = np.array([where.get(p, -1) for p in wanted], dtype=np.int64)
+            if (rows >= 0).sum() > (best_rows >= 0).sum():
+                best, best_rows = tab, rows
+        # A new point costs two searches (to it and from it), a point from scratch one.
+        if best is None or 2 * int((best_rows < 0).sum()) >= len(unique):
+            return None, np.full(len(unique), -1, dtype=np.int64)
+        return best, best_rows
 
     def snap(self, lat: np.ndarray, lng: np.ndarray, vtype: VehicleType) -> list[Snap | None]:
         """Nearest point on a road ``vtype`` may drive, per point (``None``: no such road)."""
@@ -188,8 +237,16 @@ class RoadMatrix:
         return _INDEX[k]
 
     def _shortest(
-        self, snaps: list[Snap | None], vtype: VehicleType
+        self,
+        snaps: list[Snap | None],
+        vtype: VehicleType,
+        known: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
+        """Metres and seconds between the snapped points (sentinels where unreachable).
+
+        ``known``: which points already have their metres and seconds between each other
+        (a mask) and those two blocks; only the other points are searched, from and to.
+        """
         k = len(snaps)
         ok = np.array([s is not None and s.distance_m <= self.max_snap_m for s in snaps])
         dist = np.full((k, k), UNREACHABLE_M, dtype=np.int64)
@@ -197,18 +254,22 @@ class RoadMatrix:
         np.fill_diagonal(dist, 0)
         np.fill_diagonal(dur, 0)
         idx = np.flatnonzero(ok)
-        if len(idx):
-            graph, nodes = self._points_graph([snaps[i] for i in idx], vtype)  # type: ignore[misc]
-            # A few sources at a time: each run returns a dense row per source over the
-            # whole graph, which 1,000 sources at once would turn into gigabytes.
-            w = np.vstack(
-                [
-                    dijkstra(graph, directed=True, indices=nodes[i : i + _CHUNK])[:, nodes]
-                    for i in range(0, len(nodes), _CHUNK)
-                ]
-            )
+        if not len(idx):
+            return dist, dur
+        graph, nodes = self._points_graph([snaps[i] for i in idx], vtype)  # type: ignore[misc]
+        if known is None:
             sub = np.ix_(idx, idx)
-            dist[sub], dur[sub] = _decode_into(w, len(idx))
+            dist[sub], dur[sub] = _decode(_searches(graph, nodes, nodes))
+            return dist, dur
+        have, old_m, old_s = known
+        block = np.ix_(np.flatnonzero(have), np.flatnonzero(have))
+        dist[block], dur[block] = old_m, old_s
+        new = np.flatnonzero(ok & ~have)
+        if len(new):
+            src = nodes[np.searchsorted(idx, new)]
+            dist[np.ix_(new, idx)], dur[np.ix_(new, idx)] = _decode(_searches(graph, src, nodes))
+            back = _searches(graph.T.tocsr(), src, nodes).T  # [i, j]: from idx[i] to new[j]
+            dist[np.ix_(idx, new)], dur[np.ix_(idx, new)] = _decode(back)
         return dist, dur
 
     def _base(self, vtype: VehicleType) -> tuple[np.ndarray, ...]:
@@ -456,25 +517,43 @@ def _weights(length_m: np.ndarray, kmh: np.ndarray) -> np.ndarray:
     return np.maximum(w, 1.0)
 
 
-def _decode_into(w: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def _searches(graph: csr_matrix, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Encoded path weights from ``sources`` to ``targets`` (one Dijkstra run per source).
+
+    A few sources at a time: each run returns a dense row per source over the whole
+    graph, which 1,000 sources at once would turn into gigabytes.
+    """
+    return np.vstack(
+        [
+            dijkstra(graph, directed=True, indices=sources[i : i + _CHUNK])[:, targets]
+            for i in range(0, len(sources), _CHUNK)
+        ]
+    )
+
+
+def _decode(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Metres and seconds from encoded path weights; ``inf`` (no path) becomes the sentinel.
 
     Parameters
     ----------
     w
-        ``(k, k)`` encoded weights from Dijkstra.
-    k
-        Number of points.
+        Encoded weights from Dijkstra, any shape.
 
     Returns
     -------
     tuple of numpy.ndarray
-        ``int64`` metres and seconds.
+        ``int64`` metres and seconds, shaped as ``w``.
     """
     reach = np.isfinite(w)
     wf = np.where(reach, w, 0.0)
     dist = np.where(reach, np.rint(np.fmod(wf, _SCALE) / 10), UNREACHABLE_M).astype(np.int64)
     dur = np.where(reach, np.rint(np.floor(wf / _SCALE) / 10), UNREACHABLE_S).astype(np.int64)
+    return dist, dur
+
+
+def _decode_into(w: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_decode` of ``k * k`` weights, as two ``(k, k)`` matrices."""
+    dist, dur = _decode(np.asarray(w))
     return dist.reshape(k, k), dur.reshape(k, k)
 
 
@@ -502,3 +581,4 @@ def clear_cache() -> None:
     _CHAINS.clear()
     _SHAPES.clear()
     _CACHE.clear()
+    _POINTS.clear()
