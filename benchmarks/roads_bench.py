@@ -12,7 +12,11 @@ one-way streets), converts it to PBF with pyosmium, and measures
 * the first use of the graph in a process (chain contraction and snapping indices, per
   vehicle type; a planning session pays it once);
 * :class:`~luckygas.optimize.roadmatrix.RoadMatrix` for 250 and 1,000 random locations
-  (all three vehicle types) on the warm graph, and the cached re-use of the same set.
+  (all three vehicle types) on the warm graph, and the cached re-use of the same set;
+  for the 250 locations also where the time goes (snapping, each type's shortest paths)
+  and the same set with 5 new or 10 cancelled locations (a re-plan's matrix).
+
+Every timed line ends with the machine's 1-minute load average (the machine is shared).
 
 The defaults (170 × 170 intersections, 3 shape nodes per segment) give ≈ 201,000 nodes.
 """
@@ -20,6 +24,7 @@ The defaults (170 × 170 intersections, 3 shape nodes per segment) give ≈ 201,
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import tempfile
 import time
@@ -29,6 +34,7 @@ import numpy as np
 
 from luckygas.optimize.matrix import HaversineMatrix
 from luckygas.optimize.roadgraph import RoadGraph
+from luckygas.optimize.roadmatrix import RoadMatrix
 
 # The grid spans the demo's service area (luckygas.domain.SERVICE_AREA: 22.28-23.15 N,
 # 120.85-121.42 E) whatever --side is, so the demo day can be planned on it.
@@ -99,6 +105,29 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _load() -> str:
+    return f"[load {os.getloadavg()[0]:.2f}]"
+
+
+def profile_matrix(rm: RoadMatrix, pts: list[tuple[float, float]]) -> str:
+    """Where a warm matrix's time goes: snapping (per snap index) and shortest paths per type."""
+    from luckygas.domain import VehicleType
+
+    xy = np.array(pts)
+    parts, snapped = [], {}
+    t = time.perf_counter()
+    for vt in VehicleType:
+        index = rm._index(vt)
+        if id(index) not in snapped:
+            snapped[id(index)] = index.snap(xy[:, 0], xy[:, 1])
+    parts.append(f"snap {time.perf_counter() - t:.2f} s ({len(snapped)} indices)")
+    for vt in VehicleType:
+        t = time.perf_counter()
+        rm._shortest(snapped[id(rm._index(vt))], vt)
+        parts.append(f"{vt.value} {time.perf_counter() - t:.2f} s")
+    return ", ".join(parts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--side", type=int, default=170, help="intersections per side (170)")
@@ -115,7 +144,6 @@ def main() -> None:
     from luckygas.db import make_engine
     from luckygas.domain import VehicleType
     from luckygas.optimize import roadmatrix
-    from luckygas.optimize.roadmatrix import RoadMatrix
     from luckygas.roads.osm import read_extract
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -173,7 +201,7 @@ def main() -> None:
         t_index = time.perf_counter() - t
         print(f"first use of a graph in a process (3 vehicle types): contraction {t_chains:.1f} s "
               f"(junctions: {rm._chains(VehicleType.LIGHT_TRUCK).n_junctions:,}), "
-              f"snap index {t_index:.1f} s")  # fmt: skip
+              f"snap index {t_index:.1f} s {_load()}")  # fmt: skip
         for k in (250, 1000):
             pts = points(k)
             t = time.perf_counter()
@@ -185,7 +213,17 @@ def main() -> None:
             reach = (tables.distance_m[VehicleType.LIGHT_TRUCK] < roadmatrix.UNREACHABLE_M).mean()
             print(f"{k:>5} locations: matrix (3 vehicle types, graph warm) {t_first:.2f} s, "
                   f"same set again (cached) {t_cached * 1000:.2f} ms; {reach:.1%} of truck "
-                  f"pairs reachable; peak RSS {_rss_mb():.0f} MB")  # fmt: skip
+                  f"pairs reachable; peak RSS {_rss_mb():.0f} MB {_load()}")  # fmt: skip
+            if k == 250:
+                print(f"  of which (measured again): {profile_matrix(rm, pts)} {_load()}")
+                # A re-plan after a few new or cancelled orders: the cached set is reused.
+                extra = [(LAT0 + a * (LAT1 - LAT0), LNG0 + b * (LNG1 - LNG0))
+                         for a, b in np.random.default_rng(2).random((5, 2))]  # fmt: skip
+                for label, again in (("5 new", pts + extra), ("10 cancelled", pts[10:])):
+                    t = time.perf_counter()
+                    rm.tables(again)
+                    print(f"  the same set with {label}: {time.perf_counter() - t:.2f} s "
+                          f"{_load()}")  # fmt: skip
 
         if args.demo:
             plan_demo_day(graph, folder, args.time_limit)
@@ -199,7 +237,6 @@ def plan_demo_day(graph: RoadGraph, folder: Path, time_limit: float) -> None:
     from luckygas.demo.build import build_demo_database
     from luckygas.optimize import SolverParams, check_plan, solve
     from luckygas.optimize.problem import RoutingProblem
-    from luckygas.optimize.roadmatrix import RoadMatrix
 
     engine = make_engine(f"sqlite:///{folder / 'demo.sqlite'}")
     build_demo_database(engine, progress=False)
@@ -226,7 +263,7 @@ def plan_demo_day(graph: RoadGraph, folder: Path, time_limit: float) -> None:
               f"{sum(len(x) for x in result.paths.values())} points); "
               f"served {k['served']}/{k['orders']}, {k['distance_km']:.0f} km, cost "
               f"{k['cost']:,.0f} TWD; checker: {len(check_plan(problem, result))} "
-              "violations")  # fmt: skip
+              f"violations {_load()}")  # fmt: skip
 
 
 if __name__ == "__main__":
