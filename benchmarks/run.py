@@ -37,6 +37,7 @@ def _commands(
         raise SystemExit(f"run.py: no Solomon instances (*.txt) in {solomon_dir}")
     return {
         "db": [py, str(HERE / "db_bench.py"), "--repeat", "5" if quick else "25"],
+        "concurrency": [py, str(HERE / "concurrency_bench.py"), "--repeat", "1" if quick else "3"],
         "demo": [py, str(HERE / "demo_bench.py"), "--repeat", "1" if quick else "3"],
         "import": [py, str(HERE / "import_bench.py")] + (["--history", "50000"] if quick else []),
         "forecast": [py, str(HERE / "forecast_bench.py"), "--db", db_url]
