@@ -2,7 +2,8 @@
 
 ``profile`` (which ways each vehicle type may drive, how fast), ``osm`` (reading the
 extract with pyosmium), ``store`` (the graph in the database), ``calibrate`` (road vs
-great-circle detour factors). The graph itself and the travel-matrix provider live in the
+great-circle detour factors), ``background`` (the main roads as simplified lines, drawn
+faint under every plan map). The graph itself and the travel-matrix provider live in the
 optimizer core (``luckygas.optimize.roadgraph``, ``roadmatrix``), which knows no database.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from luckygas.optimize.roadmatrix import RoadMatrix
+from luckygas.roads.background import main_roads as main_roads
 from luckygas.roads.osm import RoadImportError as RoadImportError
 from luckygas.roads.store import graph_info as graph_info
 from luckygas.roads.store import import_extract as import_extract

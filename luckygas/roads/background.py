@@ -203,7 +203,7 @@ def road_background(
     key = (graph.version, area, town, params)
     if key not in _CACHE:
         # One graph version at a time, and a few areas of it (the day, a scenario's day).
-        for k in [k for k in _CACHE if k[0] != graph.version][: len(_CACHE)]:
+        for k in [k for k in _CACHE if k[0] != graph.version]:
             del _CACHE[k]
         while len(_CACHE) >= _CACHE_SIZE:
             del _CACHE[next(iter(_CACHE))]
@@ -256,11 +256,13 @@ def _compute(
 
 
 def _clean(points: Iterable[LatLng]) -> list[LatLng]:
+    """The located pairs as floats (``None``, NaN and pandas' ``NA`` are skipped)."""
     out = []
     for lat, lng in points:
-        if lat is None or lng is None:
+        try:
+            a, b = float(lat), float(lng)
+        except (TypeError, ValueError):  # None, pd.NA
             continue
-        a, b = float(lat), float(lng)
         if not (math.isnan(a) or math.isnan(b)):
             out.append((a, b))
     return out

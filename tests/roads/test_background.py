@@ -130,6 +130,8 @@ def test_cached_per_graph_version_and_area(graph, tmp_path):
     the snapped area; another graph version is computed anew."""
     first = bg.road_background(graph, POINTS)
     assert bg.road_background(graph, [*POINTS, (22.7531, 121.1501)]) is first
+    unlocated = [(None, None), (float("nan"), 121.15), (pd.NA, pd.NA)]  # skipped
+    assert bg.road_background(graph, [*POINTS, *unlocated]) is first
     assert first.version == graph.version
     other = read_extract(write_roads(tmp_path, WAYS[:3]), (22.0, 121.0, 24.0, 122.0))
     second = bg.road_background(other, POINTS)
