@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/replan_bench.py --db sqlite:///data/luckygas.sqlite [--limit 5]
-        [--tight-limits 2,5,10,60] [--seed 0]
+        [--tight-limits 2,5,10,60] [--seed 0] [--seeds 0,1,2] [--only fresh|tight]
 
 Measures, through :func:`luckygas.optimize.solve` (the call the planning panel makes):
 
@@ -18,13 +18,19 @@ Measures, through :func:`luckygas.optimize.solve` (the call the planning panel m
 Each row: orders served, route cost, cost of unserved orders, the objective, the first
 objective the progress callback reported, the share of orders that kept their vehicle and
 the wall time against the limit. Wall times are those of this machine under its current
-load; print ``uptime`` beside them.
+load; print ``uptime`` beside them (each row of a ``--seeds`` run ends with the load
+average when it finished).
+
+``--only fresh`` plans the full day from scratch at ``--limit`` only, ``--only tight``
+the tight day at ``--tight-limits`` only: short A/B runs of the served count and cost,
+for every seed of ``--seeds``.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import time
 
 from luckygas.bridge.adapter import build_problem
@@ -76,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=float, default=5.0, help="time limit of each re-plan (s)")
     ap.add_argument("--tight-limits", default="2,5,10,60", help="limits for the tight day (s)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seeds", default=None, help="comma-separated seeds (overrides --seed)")
+    ap.add_argument(
+        "--only", choices=("fresh", "tight"), default=None,
+        help="only the fresh plan at --limit, or only the tight day at --tight-limits",
+    )  # fmt: skip
     args = ap.parse_args(argv)
 
     with session_scope(make_engine(args.db)) as s:
@@ -83,9 +94,16 @@ def main(argv: list[str] | None = None) -> int:
         if day is None:
             raise SystemExit("no open orders in this database")
         p = build_problem(s, day)
+    trucks = [v.id for v in p.vehicles if v.type == VehicleType.LIGHT_TRUCK]
+    print(f"demo day {day}: {len(p.orders)} orders, {len(p.vehicles)} vehicles\n")
+    if args.only is not None:
+        seeds = [int(x) for x in (args.seeds or str(args.seed)).split(",")]
+        # The truck the full benchmark takes out is the first light truck with a route;
+        # on the demo day every light truck has one, so it is the first light truck.
+        _short_runs(p, trucks[0], args, seeds)
+        return 0
     params = SolverParams(time_limit_s=args.limit).replace(seed=args.seed)
     keep = params.replace(keep_vehicle_cost=KEEP_TWD)
-    print(f"demo day {day}: {len(p.orders)} orders, {len(p.vehicles)} vehicles\n")
     print(
         "| run | served | route cost | unserved cost | objective | first report "
         "| kept vehicle % | wall / limit (s) |"
@@ -101,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     res, wall, first = _timed(p, params, initial_routes=routes, locked=lock)
     print(_row("lock 5 stops", res, wall, args.limit, first))
 
-    trucks = [v.id for v in p.vehicles if v.type == VehicleType.LIGHT_TRUCK and v.id in routes]
+    trucks = [v for v in trucks if v in routes]
     source, target = trucks[0], trucks[1]
     oid = [o for o in routes[source] if o is not None][-1]
     warm = {v: [o for o in r if o != oid] for v, r in routes.items()}
@@ -122,6 +140,29 @@ def main(argv: list[str] | None = None) -> int:
         res, wall, first = _timed(smaller, tight)
         print(_row(f"truck out, fresh {limit:g} s", res, wall, limit, first))
     return 0
+
+
+def _short_runs(p: RoutingProblem, out: int, args: argparse.Namespace, seeds: list[int]) -> None:
+    """``--only``: fresh plans of the full or the tight day, one row per limit and seed."""
+    if args.only == "fresh":
+        day, limits, label = p, [args.limit], "fresh"
+    else:
+        day = dataclasses.replace(p, vehicles=tuple(v for v in p.vehicles if v.id != out))
+        limits = [float(x) for x in args.tight_limits.split(",")]
+        label = "truck out, fresh"
+    print(
+        "| run | seed | served | route cost | unserved cost | objective | first report "
+        "| kept vehicle % | wall / limit (s) | load |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for limit in limits:
+        for seed in seeds:
+            params = SolverParams(time_limit_s=limit).replace(seed=seed)
+            res, wall, first = _timed(day, params)
+            row = _row(f"{label} {limit:g} s", res, wall, limit, first)
+            head, rest = row.split(" | ", 1)
+            load = os.getloadavg()[0]
+            print(f"{head} | {seed} | {rest} {load:.2f} |", flush=True)
 
 
 if __name__ == "__main__":
