@@ -134,6 +134,24 @@ FEASIBLE_CHECK_ITERATIONS = 50
 # Prize of an order in that second run: its drop penalty, capped so that PyVRP's integer
 # sums stay far from overflow.
 MAX_PRIZE = 10**12
+# PyVRP's penalty range per unit of violation (a second of time warp, a cylinder or kg
+# too many) in that prize run: its ceiling is the typical (median) prize divided by
+# PRIZE_RUN_UNITS_PER_PRIZE, its floor that over PRIZE_RUN_RANGE. Why: PyVRP starts at the
+# middle of its range (default 0.1 to 100,000, so 50,000) and moves only every 500
+# candidates, ~2 times in a 5-s plan on the tight day (300-400 iterations/s), so the
+# start is what the search runs with. At 50,000 an order's prize (10,000 TWD = 1,000,000
+# cents) pays for only 20 s of time warp: the search seldom puts an order into a packed
+# route, stays near the feasible plans it has, and its served count grows only with time.
+# Measured on the demo day without a light truck (prize run alone, 2.5 s, seeds 0/1/2,
+# load 3.5-4.8): default range (ceiling prize/10) 217/214/219 served; ceiling prize/100
+# (10,000, start 5,000) 223/223/222, twice; prize/33 220/221/221; 10,000 to 10^7 (start
+# 5 x 10^6) 211/213/211. Too low a ceiling finds no feasible plan at all: with a drop penalty of
+# 100,000 TWD, a ceiling of prize/1,000 none in 3 of 3 seeds, prize/100 221/224/221;
+# with 1,000 TWD (median prize 6,348 TWD), prize/635 none, prize/100 222/222/224,
+# prize/63 219/219/220. The required-client run keeps PyVRP's range: a feasible plan is
+# its aim, and the full demo day finds one there within 10-23 iterations.
+PRIZE_RUN_UNITS_PER_PRIZE = 100.0
+PRIZE_RUN_RANGE = 10_000.0
 
 
 def pyvrp_routes(
@@ -170,7 +188,7 @@ def pyvrp_routes(
     left = seconds - (time.perf_counter() - t0)
     if not res.best.is_feasible() and iterations is None and left > 0.05:
         prized = _PyvrpData.of(model, prizes_only=True)
-        again = _run(prized.data, left, seed, None, progress, None)
+        again = _run(prized.data, left, seed, None, progress, None, prized.penalty_range())
         if again is not None and again.best.is_feasible():
             return prized.routes(again.best)
     return data.routes(res.best)
@@ -183,8 +201,12 @@ def _run(
     iterations: int | None,
     progress: ProgressFn | None,
     check_s: float | None,
+    penalty_range: tuple[float, float] | None = None,
 ) -> Any:
-    """``pyvrp.solve`` under our stopping rules; None if PyVRP fails."""
+    """``pyvrp.solve`` under our stopping rules; None if PyVRP fails.
+
+    ``penalty_range`` is PyVRP's ``(min_penalty, max_penalty)``, its default if None.
+    """
     from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
     criteria: list[Any] = [MaxRuntime(seconds)]
@@ -204,7 +226,7 @@ def _run(
                 stop=MultipleCriteria(criteria),
                 seed=seed,
                 display=False,
-                params=_solve_params(progress),
+                params=_solve_params(progress, penalty_range),
             )
     except Exception:
         return None
@@ -281,6 +303,17 @@ class _PyvrpData:
             duration_matrices=dur_ms,
         )
         return cls(data, model, client_node, reloads)
+
+    def penalty_range(self) -> tuple[float, float]:
+        """PyVRP's penalty range for a run with prizes (see ``PRIZE_RUN_UNITS_PER_PRIZE``).
+
+        The ceiling is the median positive prize over ``PRIZE_RUN_UNITS_PER_PRIZE``, so an
+        order's prize outweighs that many units of violation even at the ceiling.
+        """
+        prizes = [c.prize for c in self.data.clients() if c.prize > 0]
+        typical = float(np.median(prizes)) if prizes else 1.0
+        ceiling = max(typical / PRIZE_RUN_UNITS_PER_PRIZE, 1.0)
+        return ceiling / PRIZE_RUN_RANGE, ceiling
 
     def routes(self, best: Any) -> list[list[int]]:
         """Node lists per vehicle index of PyVRP's ``best`` solution, trips joined by reloads."""
@@ -418,7 +451,9 @@ def _vehicle_type(
     )
 
 
-def _solve_params(progress: ProgressFn | None = None) -> object:
+def _solve_params(
+    progress: ProgressFn | None = None, penalty_range: tuple[float, float] | None = None
+) -> object:
     """PyVRP's settings: its defaults with at most 10 perturbations per iteration.
 
     Measured on the demo day (PyVRP alone, repaired plan, 8 seeds, 5 s): median 20,392
@@ -427,15 +462,23 @@ def _solve_params(progress: ProgressFn | None = None) -> object:
     10 s: the same total cost. A shorter late-acceptance history (50 instead of 300)
     gained another 0.5 % on the demo day but cost up to 17 % (a vehicle more) on
     synthetic days and 0.1-0.3 points on Solomon, so the default stays. With
-    ``progress``, the search reports to it (see :func:`pyvrp_routes`).
+    ``progress``, the search reports to it (see :func:`pyvrp_routes`). With
+    ``penalty_range`` ``(min, max)``, PyVRP's penalties stay in it (see
+    :meth:`_PyvrpData.penalty_range`).
     """
     from pyvrp.IteratedLocalSearch import IteratedLocalSearchCallbacks, IteratedLocalSearchParams
+    from pyvrp.PenaltyManager import PenaltyParams
     from pyvrp.search import PerturbationParams
     from pyvrp.solve import SolveParams
 
     perturbation = PerturbationParams(1, 10)
+    penalty = (
+        PenaltyParams()
+        if penalty_range is None
+        else PenaltyParams(min_penalty=penalty_range[0], max_penalty=penalty_range[1])
+    )
     if progress is None:
-        return SolveParams(perturbation=perturbation)
+        return SolveParams(perturbation=perturbation, penalty=penalty)
     report = progress
     t0 = time.perf_counter()
 
@@ -458,7 +501,11 @@ def _solve_params(progress: ProgressFn | None = None) -> object:
                 self.last = now
                 report(now - t0, None)
 
-    return SolveParams(perturbation=perturbation, ils=IteratedLocalSearchParams(callbacks=Report()))
+    return SolveParams(
+        perturbation=perturbation,
+        penalty=penalty,
+        ils=IteratedLocalSearchParams(callbacks=Report()),
+    )
 
 
 def _value(x: object) -> int:

@@ -1,15 +1,24 @@
-"""The PyVRP seed: the driver break on PyVRP's clock, and routes that need no repair."""
+"""The PyVRP seed: the driver break on PyVRP's clock, routes that need no repair, and days
+the fleet cannot serve whole (the prize run)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from luckygas.optimize import SolverParams, insertion
+from luckygas.optimize.model import NumModel
 from luckygas.optimize.prepare import prepare
-from luckygas.optimize.seeding import _LunchClock, pyvrp_routes
+from luckygas.optimize.seeding import (
+    PRIZE_RUN_RANGE,
+    PRIZE_RUN_UNITS_PER_PRIZE,
+    _LunchClock,
+    _PyvrpData,
+    pyvrp_routes,
+)
 from luckygas.optimize.synthetic import synthetic_day
 
-from .helpers import H
+from .helpers import H, order, problem, vehicle
 
 M = 60
 LUNCH = _LunchClock((11 * H + 30 * M, 12 * H + 30 * M, H), 12 * H, H)
@@ -54,3 +63,45 @@ def test_pyvrp_routes_respect_the_break_without_repair(seed: int) -> None:
     assert [v for v, r in enumerate(routes) if r and not sim.feasible(v, r)] == []
     served = sum(1 for r in routes for x in r if not model.is_reload(x))
     assert served == model.n_customers
+
+
+def _short_shift_day() -> NumModel:
+    """Twelve orders on the line world, one truck whose 2 h 5 min shift fits only ten.
+
+    Each order is 10 min of service and k km out (a minute per km): the k nearest orders
+    take 2k + 10k minutes, so ten fit (120 min) and eleven do not (132 min).
+    """
+    orders = [order(k) for k in range(1, 13)]
+    truck = vehicle(1, shift_start_s=8 * H, shift_end_s=10 * H + 5 * M)
+    return prepare(problem(orders, [truck]), SolverParams()).model
+
+
+def test_prize_run_penalty_ceiling_follows_the_prizes() -> None:
+    """An order's prize outweighs PRIZE_RUN_UNITS_PER_PRIZE units of violation at the
+    ceiling, whatever the drop penalty (PyVRP's default ceiling, 100,000 per unit, let a
+    10,000 TWD prize pay for only 20 s of time warp on the tight demo day)."""
+    for drop in (1_000.0, 10_000.0, 100_000.0):
+        model = prepare(
+            problem([order(k) for k in range(1, 13)], [vehicle(1)]),
+            SolverParams().replace(drop_penalty_normal=drop),
+        ).model
+        data = _PyvrpData.of(model, prizes_only=True)
+        prize = float(np.median([c.prize for c in data.data.clients()]))
+        low, high = data.penalty_range()
+        assert high == pytest.approx(prize / PRIZE_RUN_UNITS_PER_PRIZE)
+        assert low == pytest.approx(high / PRIZE_RUN_RANGE)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_day_the_fleet_cannot_serve_whole_gets_its_most_orders(seed: int) -> None:
+    """No plan serves all twelve orders, so the required-client run finds nothing feasible
+    and the prize run decides what to leave out: a feasible plan of ten orders."""
+    model = _short_shift_day()
+    sim = insertion.RouteSimulator(model)
+    times = model.time_matrices[model.vehicles[0].time_key]
+    nearest = sorted(range(1, model.n_nodes), key=lambda i: times[0][i])
+    assert sim.feasible(0, nearest[:10]) and not sim.feasible(0, nearest[:11])
+    routes = pyvrp_routes(model, 1.5, seed=seed)
+    assert routes is not None
+    assert [v for v, r in enumerate(routes) if r and not sim.feasible(v, r)] == []
+    assert sum(1 for r in routes for x in r if not model.is_reload(x)) == 10
