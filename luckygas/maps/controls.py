@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 
 #: Name of the roads background in the layers control.
 ROADS_LAYER_NAME = "Main roads"
+#: The map pane of the roads background: above the tiles (200), below the routes'
+#: overlay pane (400), so it stays underneath even when switched off and on again (Leaflet
+#: re-adds a layer's lines after the others within one pane). Mouse events pass through.
+ROADS_PANE = "lg-roads"
+MAP_PANES: dict[str, dict[str, Any]] = {ROADS_PANE: {"zIndex": 350, "pointerEvents": "none"}}
 #: Grey, thin and see-through: a hint of the streets under the routes, never a route.
 ROAD_STYLE: dict[str, Any] = {"color": "#7a7a7a", "weight": 2, "opacity": 0.45}
 STREET_STYLE: dict[str, Any] = {"color": "#7a7a7a", "weight": 1, "opacity": 0.35}
@@ -52,6 +57,9 @@ class RoadsLayer(L.GeoJSON):
     """
 
     interactive = Bool(False).tag(sync=True, o=True)
+    # An option too (``Layer.pane`` is set on the group only after its lines exist): every
+    # line is drawn in the map's roads pane (:data:`MAP_PANES`, which :func:`new_map` adds).
+    pane = Unicode(ROADS_PANE).tag(sync=True, o=True)
 
 
 def roads_geojson(background: RoadBackground) -> dict[str, Any]:
@@ -169,12 +177,16 @@ def depot_marker(depot: Depot | tuple[float, float] | Any, *, popup: bool = True
 def new_map(
     view: MapView, basemap: Any, height_px: int, *, width: str = "100%", minimal: bool = False
 ) -> L.Map:
-    """A map at ``view``; ``minimal`` drops the zoom, scale and attribution controls."""
+    """A map at ``view``; ``minimal`` drops the zoom, scale and attribution controls.
+
+    Every map has the roads background's pane (:data:`MAP_PANES`).
+    """
     kwargs: dict[str, Any] = {
         "center": view.center,
         "zoom": view.zoom,
         "scroll_wheel_zoom": True,
         "layout": W.Layout(height=f"{height_px}px", width=width),
+        "panes": MAP_PANES,  # created with the map: a roads layer may come later (live map)
     }
     if basemap is not None:
         kwargs["basemap"] = basemap

@@ -193,6 +193,9 @@ def test_the_plan_map_draws_the_roads_first_faint_and_inert(graph):
     assert [bool(x.base) for x in m.layers[:1]] == [True] and m.layers[1].name == "Main roads"
     layer = m.layers[1]
     assert layer.interactive is False and "interactive" in layer.options
+    # In its own pane between the tiles and the routes: underneath even after a toggle.
+    assert layer.pane == "lg-roads" and "pane" in layer.options
+    assert 200 < m.panes["lg-roads"]["zIndex"] < 400
     roads, streets = layer.data["features"]
     assert roads["properties"]["style"]["color"] == "#7a7a7a"
     assert roads["properties"]["style"]["opacity"] < 0.5
