@@ -187,7 +187,8 @@ class RoadMatrix:
         out = RoadTables(snaps, dist, dur)
         if len(_CACHE) >= _CACHE_MAX:
             oldest = next(iter(_CACHE))
-            del _CACHE[oldest], _POINTS[oldest]
+            _CACHE.pop(oldest, None)
+            _POINTS.pop(oldest, None)
         _CACHE[key] = out
         _POINTS[key] = coords
         return out
@@ -205,10 +206,12 @@ class RoadMatrix:
         wanted = [tuple(p) for p in unique.tolist()]
         best: RoadTables | None = None
         best_rows = np.full(len(unique), -1, dtype=np.int64)
-        for key, tab in _CACHE.items():
-            if key[1] != desc:
+        # A copy: a solve in another thread may add a table meanwhile.
+        for key, tab in list(_CACHE.items()):
+            points = _POINTS.get(key)
+            if key[1] != desc or points is None:
                 continue
-            where = {p: i for i, p in enumerate(_POINTS[key])}
+            where = {p: i for i, p in enumerate(points)}
             rows = np.array([where.get(p, -1) for p in wanted], dtype=np.int64)
             if (rows >= 0).sum() > (best_rows >= 0).sum():
                 best, best_rows = tab, rows
