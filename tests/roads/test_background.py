@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 import ipyleaflet as L
 import numpy as np
@@ -22,6 +21,7 @@ from luckygas.optimize import PlanResult
 from luckygas.optimize.geometry import simplify
 from luckygas.roads import background as bg
 from luckygas.roads.osm import read_extract
+from tests.roads.town import osm_document
 
 DEPOT = (22.7553, 121.1504)
 #: Node name -> (lat, lng). ``P0`` is 0.5 mm off a 5-decimal value: rounding must show.
@@ -56,18 +56,9 @@ def write_roads(folder: Path, ways: list[tuple[list[str], dict[str, str]]] = WAY
     """The test roads as ``.osm`` XML (``T0`` is ``P4``'s twin: it reuses its id)."""
     ids = {n: i for i, n in enumerate(NODES, start=1)}
     ids["T0"] = ids["P4"]
-    lines = ["<?xml version='1.0' encoding='UTF-8'?>", '<osm version="0.6" generator="tests">']
-    for name, (lat, lng) in NODES.items():
-        if name != "T0":
-            lines.append(f' <node id="{ids[name]}" version="1" lat="{lat}" lon="{lng}"/>')
-    for wid, (refs, tags) in enumerate(ways, start=100):
-        lines.append(f' <way id="{wid}" version="1">')
-        lines += [f'  <nd ref="{ids[r]}"/>' for r in refs]
-        lines += [f"  <tag k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in tags.items()]
-        lines.append(" </way>")
-    lines.append("</osm>")
+    coords = {n: c for n, c in NODES.items() if n != "T0"}
     path = folder / "roads.osm"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text(osm_document(coords, ids, ways), encoding="utf-8")
     return path
 
 

@@ -57,10 +57,19 @@ def osm_xml(
     names = [*nodes, "X9"]
     ids = {n: i for i, n in enumerate(names, start=1)}
     coords = {**{n: at(n) for n in nodes}, "X9": at((12, 0))}
+    return osm_document({n: coords[n] for n in names}, ids, ways)
+
+
+def osm_document(
+    coords: dict[str, tuple[float, float]],
+    ids: dict[str, int],
+    ways: list[tuple[list[str], dict[str, str]]],
+) -> str:
+    """OSM XML text: a node per entry of ``coords`` (``(lat, lng)``, numbered by ``ids``),
+    then ``ways`` of node names with their tags."""
     lines = ["<?xml version='1.0' encoding='UTF-8'?>", '<osm version="0.6" generator="tests">']
-    for n in names:
-        lat, lng = coords[n]
-        lines.append(f' <node id="{ids[n]}" version="1" lat="{lat}" lon="{lng}"/>')
+    for name, (lat, lng) in coords.items():
+        lines.append(f' <node id="{ids[name]}" version="1" lat="{lat}" lon="{lng}"/>')
     for wid, (refs, tags) in enumerate(ways, start=100):
         lines.append(f' <way id="{wid}" version="1">')
         lines += [f'  <nd ref="{ids[r]}"/>' for r in refs]
