@@ -232,10 +232,9 @@ def secure(
         conn.execute(text(f"GRANT SELECT ON {q(table)} TO {q(groups.viewer)}"))
     for table in business:
         conn.execute(text(f"GRANT INSERT, UPDATE ON {q(table)} TO {q(groups.dispatcher)}"))
-        verb = "DELETE" if table in DISPATCHER_DELETES else None
-        if verb:
-            conn.execute(text(f"GRANT DELETE ON {q(table)} TO {q(groups.dispatcher)}"))
-        conn.execute(text(f"GRANT DELETE ON {q(table)} TO {q(groups.manager)}"))
+        # Managers inherit the dispatcher's deletes (they are members of its group).
+        deleter = groups.dispatcher if table in DISPATCHER_DELETES else groups.manager
+        conn.execute(text(f"GRANT DELETE ON {q(table)} TO {q(deleter)}"))
     for table in ADMIN_ONLY:
         if table in tables:
             conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {q(table)} TO {q(groups.admin)}"))
