@@ -1,4 +1,4 @@
-"""Run one call in a forked process (the machine's second core) while this one works.
+"""Run calls in forked processes (the machine's other cores) while this one works.
 
 The call is inherited by the child through ``fork`` (copy-on-write: the model is not
 pickled); only its result travels back through a pipe, so it must be picklable. Where
@@ -9,6 +9,8 @@ and the caller simply works alone.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -16,6 +18,15 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 _TASK: Callable[[], Any] | None = None
+_START = threading.Lock()  # _TASK is handed to one child at a time
+
+
+def cpus() -> int:
+    """Cores this process may run on (its affinity where the platform says, else all)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _child(send: Connection) -> None:
@@ -64,14 +75,15 @@ def start_forked(task: Callable[[], Any]) -> Forked | None:
         return None
     global _TASK
     ctx = mp.get_context("fork")
-    _TASK = task
-    try:
-        recv, send = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(send,), daemon=True)
-        proc.start()
-        send.close()
-        return Forked(proc, recv)
-    except Exception:  # e.g. inside a daemonic worker: no children allowed
-        return None
-    finally:
-        _TASK = None
+    with _START:
+        _TASK = task
+        try:
+            recv, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_child, args=(send,), daemon=True)
+            proc.start()
+            send.close()
+            return Forked(proc, recv)
+        except Exception:  # e.g. inside a daemonic worker: no children allowed
+            return None
+        finally:
+            _TASK = None

@@ -5,7 +5,8 @@ becomes a node of its own in the middle of that segment (so a location costs one
 shortest-path source, not two). Shortest paths are ``scipy.sparse.csgraph.dijkstra`` on
 the *fastest* route, ties broken by length, with both carried in one exact float:
 ``weight = tenths_of_seconds * 10**7 + decimetres`` (exact below 2**53, i.e. for any route
-shorter than 1,000 km), so one Dijkstra run gives both seconds and metres.
+shorter than 1,000 km), so one Dijkstra run gives both seconds and metres. A day's batch
+of runs is split over the machine's cores (forked processes; see :func:`_searches`).
 
 Unreachable pairs (a disconnected island, a location more than ``max_snap_m`` from any
 road the type may drive) get :data:`UNREACHABLE_M` / :data:`UNREACHABLE_S`: longer than a
@@ -16,9 +17,10 @@ day, so the optimizer's pre-filter leaves such an order out with a reason
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -61,6 +63,10 @@ _CACHE: dict[tuple[str, str], RoadTables] = {}
 _POINTS: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {}  # each table's points
 _CACHE_MAX = 16
 _CHUNK = 32  # Dijkstra sources per call
+#: Searches x arcs from which a batch is split over processes (50 sources on a county).
+PARALLEL_MIN_WORK = 5_000_000
+#: At most this many processes share one batch of searches.
+MAX_PROCESSES = 8
 
 
 @dataclass(frozen=True)
@@ -523,9 +529,53 @@ def _weights(length_m: np.ndarray, kmh: np.ndarray) -> np.ndarray:
 def _searches(graph: csr_matrix, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Encoded path weights from ``sources`` to ``targets`` (one Dijkstra run per source).
 
-    A few sources at a time: each run returns a dense row per source over the whole
-    graph, which 1,000 sources at once would turn into gigabytes.
+    ``csgraph.dijkstra`` holds the GIL, so threads gain nothing (measured); a large batch
+    is split over forked children instead, one per other core, which inherit the graph
+    (nothing but their rows is pickled) while this process runs its own share. A child
+    that cannot start, fails or hangs costs only its rows, computed here after all.
     """
+    parts = _parts(len(sources), graph.nnz)
+    if parts == 1:
+        return _serial_searches(graph, sources, targets)
+    from luckygas.optimize import parallel
+
+    shares = np.array_split(sources, parts)
+    children = [
+        parallel.start_forked(partial(_serial_searches, graph, share, targets))
+        for share in shares[1:]
+    ]
+    t0 = time.perf_counter()
+    rows = [_serial_searches(graph, shares[0], targets)]
+    # A child runs as long as this share did; far longer means it is stuck or starved.
+    wait_s = max(30.0, 4 * (time.perf_counter() - t0))
+    for share, child in zip(shares[1:], children, strict=True):
+        got = None if child is None else child.result(timeout_s=wait_s)
+        rows.append(got if got is not None else _serial_searches(graph, share, targets))
+    return np.vstack(rows)
+
+
+def _parts(n_sources: int, n_arcs: int) -> int:
+    """Into how many processes to split ``n_sources`` searches on a graph of ``n_arcs``.
+
+    A fork and the rows' trip back cost a few milliseconds; a search on a county graph
+    (~100,000 arcs) about 5, so below :data:`PARALLEL_MIN_WORK` arc-searches (a re-plan's
+    few new points, a town) one process is faster.
+    """
+    from luckygas.optimize import parallel
+
+    if n_sources * n_arcs < PARALLEL_MIN_WORK:
+        return 1
+    return max(1, min(parallel.cpus(), MAX_PROCESSES, n_sources // _CHUNK))
+
+
+def _serial_searches(graph: csr_matrix, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """:func:`_searches` in this process, a few sources per call.
+
+    A few at a time: each run returns a dense row per source over the whole graph, which
+    1,000 sources at once would turn into gigabytes.
+    """
+    if not len(sources):
+        return np.empty((0, len(targets)))
     return np.vstack(
         [
             dijkstra(graph, directed=True, indices=sources[i : i + _CHUNK])[:, targets]
