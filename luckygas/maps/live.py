@@ -184,7 +184,7 @@ class LivePlanMap:
         self._icons = IconPool()
         self._cross = unserved_icon()
         self._roads: RoadsLayer | None = None
-        self._roads_version = ""
+        self._roads_drawn: RoadBackground | None = None
 
     def show(
         self,
@@ -203,8 +203,9 @@ class LivePlanMap:
         roads
             The main roads around the day (fetched by the caller, e.g.
             :func:`luckygas.bridge.planning.road_background`). Drawn the first time; later
-            calls with the same graph version keep that layer as it is (a re-plan sends
-            nothing for it), a new version (a re-import) replaces its data in place.
+            calls keep that layer as it is while it covers the new background (a re-plan
+            sends nothing for it); a new graph version (a re-import) or a day reaching
+            beyond the drawn area replaces its data in place.
 
         Returns
         -------
@@ -241,7 +242,7 @@ class LivePlanMap:
         close_widgets(self._inset_lines)
         if self._roads is not None:
             self._roads.close()
-            self._roads, self._roads_version = None, ""
+            self._roads, self._roads_drawn = None, None
         if self.map is not None:
             for control in self.map.controls:
                 close_widgets([control])
@@ -254,10 +255,10 @@ class LivePlanMap:
     def _build(self, result: PlanResult, depot: Depot | tuple[float, float] | None) -> None:
         """A new map framed on ``result``, with its controls and no plan layers yet."""
         # The roads background moves to the new map as it is (it does not depend on the plan).
-        roads, version = self._roads, self._roads_version
+        roads, drawn = self._roads, self._roads_drawn
         self._roads = None
         self.close()
-        self._roads, self._roads_version = roads, version
+        self._roads, self._roads_drawn = roads, drawn
         main, other = plan_views(
             result, depot, width_px=self.width_px, height_px=self.height_px, focus=self.focus
         )
@@ -353,12 +354,15 @@ class LivePlanMap:
         return lambda n: self._icons(n, colour)
 
     def _place_roads(self, roads: RoadBackground | None) -> None:
-        """Draw the roads background once, under the plan; a new graph version in place."""
-        if roads is None or self.map is None or roads.version == self._roads_version:
+        """Draw the roads background once, under the plan; replace its data in place when
+        the graph changed (a re-import) or the day reaches beyond what is drawn."""
+        if roads is None or self.map is None:
             return
+        if self._roads_drawn is not None and self._roads_drawn.covers(roads):
+            return  # a re-plan sends nothing for the background
         if self._roads is not None:
             self._roads.data = roads_geojson(roads)
-            self._roads_version = roads.version
+            self._roads_drawn = roads
             return
         layer = roads_layer(roads)
         if layer is None:
@@ -367,7 +371,7 @@ class LivePlanMap:
         tiles = tuple(x for x in self.map.layers if getattr(x, "base", False))
         rest = tuple(x for x in self.map.layers if not getattr(x, "base", False))
         self.map.layers = (*tiles, layer, *rest)
-        self._roads, self._roads_version = layer, roads.version
+        self._roads, self._roads_drawn = layer, roads
 
     def _place_depot(self, depot: Depot | tuple[float, float] | None) -> None:
         at = (depot_latlng(depot), getattr(depot, "name", ""))

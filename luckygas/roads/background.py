@@ -137,6 +137,25 @@ class RoadBackground:
         """No line at all (a plan far from every imported main road)."""
         return not self.roads and not self.streets
 
+    def covers(self, other: RoadBackground) -> bool:
+        """Whether this background already shows all of ``other`` (a map need not redraw).
+
+        True for the same graph version when ``other``'s area and town box lie inside
+        this one's: a re-plan of the same day, or a day in the same part of the county.
+        """
+
+        def inside(inner: BBox, outer: BBox) -> bool:
+            return (
+                outer[0] <= inner[0] and outer[1] <= inner[1]
+                and inner[2] <= outer[2] and inner[3] <= outer[3]
+            )  # fmt: skip
+
+        if other.version != self.version or not inside(other.area, self.area):
+            return False
+        if other.town is None:
+            return True
+        return self.town is not None and inside(other.town, self.town)
+
 
 def main_roads(
     session: Session, points: Iterable[LatLng], params: BackgroundParams | None = None

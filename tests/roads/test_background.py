@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from luckygas import maps
+from luckygas.maps.controls import roads_geojson
 from luckygas.optimize import PlanResult
 from luckygas.optimize.geometry import simplify
 from luckygas.roads import background as bg
@@ -220,6 +221,27 @@ def test_the_live_map_draws_the_roads_once(graph):
     assert layer[0].data["features"][0]["geometry"]["coordinates"] == [
         [[121.14, 22.75], [121.15, 22.75]]
     ]
+    live.close()
+
+
+def test_the_live_map_redraws_the_roads_for_a_day_beyond_them(graph):
+    """Switching to a day whose orders lie outside the drawn area replaces the layer's
+    data in place; a day inside it (or the first day again) sends nothing."""
+    near = bg.road_background(graph, POINTS[:4])
+    far = bg.road_background(graph, [*POINTS[:4], (23.455, 121.351)])  # by road Z
+    assert far.covers(near) and not near.covers(far)
+    assert sorted(NODES[n] for n in ("Z0", "Z1")) in [sorted(x) for x in far.roads]
+    live = maps.LivePlanMap(focus="all")
+    m = live.show(_plan(POINTS[1:4]), DEPOT, roads=near)
+    layer = _roads_layers(m)
+    drawn = layer[0].data
+    live.show(_plan([*POINTS[1:3], (23.455, 121.351)]), DEPOT, roads=far)
+    assert _roads_layers(m) == layer
+    assert layer[0].data != drawn
+    assert layer[0].data == roads_geojson(far)
+    wider = layer[0].data
+    live.show(_plan(POINTS[1:4]), DEPOT, roads=near)
+    assert layer[0].data is wider
     live.close()
 
 
