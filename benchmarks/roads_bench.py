@@ -112,6 +112,7 @@ def _load() -> str:
 def profile_matrix(rm: RoadMatrix, pts: list[tuple[float, float]]) -> str:
     """Where a warm matrix's time goes: snapping (per snap index) and shortest paths per type."""
     from luckygas.domain import VehicleType
+    from luckygas.optimize import roadmatrix
 
     xy = np.array(pts)
     parts, snapped = [], {}
@@ -121,10 +122,16 @@ def profile_matrix(rm: RoadMatrix, pts: list[tuple[float, float]]) -> str:
         if id(index) not in snapped:
             snapped[id(index)] = index.snap(xy[:, 0], xy[:, 1])
     parts.append(f"snap {time.perf_counter() - t:.2f} s ({len(snapped)} indices)")
+    jobs = []
+    t = time.perf_counter()
     for vt in VehicleType:
-        t = time.perf_counter()
-        rm._shortest(snapped[id(rm._index(vt))], vt)
-        parts.append(f"{vt.value} {time.perf_counter() - t:.2f} s")
+        jobs += rm._shortest(snapped[id(rm._index(vt))], vt)[2]
+    parts.append(f"search graphs {time.perf_counter() - t:.2f} s")
+    t = time.perf_counter()
+    for job, rows in zip(jobs, roadmatrix._searches_many(jobs), strict=True):
+        job.place(rows)
+    parts.append(f"searches (every type, {roadmatrix._parts(1_000, 10**9)} processes) "
+                 f"{time.perf_counter() - t:.2f} s")  # fmt: skip
     return ", ".join(parts)
 
 
@@ -143,7 +150,8 @@ def main() -> None:
     from luckygas import models as m
     from luckygas.db import make_engine
     from luckygas.domain import VehicleType
-    from luckygas.optimize import roadmatrix
+    from luckygas.optimize import parallel, roadmatrix
+    from luckygas.optimize.roadcore import cores_from_bytes, cores_to_bytes
     from luckygas.roads.osm import read_extract
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -160,27 +168,36 @@ def main() -> None:
         graph = read_extract(folder / "county.osm.pbf", bbox)
         t_read = time.perf_counter() - t
         t = time.perf_counter()
+        cores = roadmatrix.build_cores(graph)
+        t_cores = time.perf_counter() - t
+        t = time.perf_counter()
         blob = graph.to_bytes()
+        search = cores_to_bytes({vt.value: c for vt, c in cores.items()})
         engine = make_engine(f"sqlite:///{folder / 'roads.sqlite'}")
         m.Base.metadata.create_all(engine)
         with Session(engine) as s:
             row = m.RoadGraphRow(
                 version=graph.version, source_file="county.osm.pbf", south=bbox[0],
                 west=bbox[1], north=bbox[2], east=bbox[3], n_nodes=graph.n_nodes,
-                n_arcs=graph.n_arcs, data=blob,
+                n_arcs=graph.n_arcs, data=blob, search_data=search,
             )  # fmt: skip
             s.add(row)
             s.commit()
         t_store = time.perf_counter() - t
         t = time.perf_counter()
         RoadGraph.from_bytes(blob)
+        stored = cores_from_bytes(search)
         t_load = time.perf_counter() - t
         engine.dispose()
+        core = cores[VehicleType.LIGHT_TRUCK]
         print(f"graph: {graph.n_nodes:,} nodes, {graph.n_arcs:,} arcs; stored blob "
-              f"{len(blob) / 1e6:.1f} MB")  # fmt: skip
-        print(f"import: read {t_read:.1f} s, compress + store {t_store:.1f} s; "
-              f"load back {t_load * 1000:.0f} ms; peak RSS {_rss_mb():.0f} MB "
-              f"(+{_rss_mb() - rss0:.0f} MB during the import)")  # fmt: skip
+              f"{len(blob) / 1e6:.1f} MB + search cores {len(search) / 1e6:.1f} MB "
+              f"(truck: {core.n_core:,} of {core.n:,} junctions in the core, "
+              f"{len(core.src):,} arcs)")  # fmt: skip
+        print(f"import: read {t_read:.1f} s, cores {t_cores:.1f} s (3 vehicle types, "
+              f"{parallel.cpus()} cores), compress + store {t_store:.1f} s; "
+              f"load back (graph + cores) {t_load * 1000:.0f} ms; peak RSS {_rss_mb():.0f} MB "
+              f"(+{_rss_mb() - rss0:.0f} MB during the import) {_load()}")  # fmt: skip
 
         rng = np.random.default_rng(1)
 
@@ -189,11 +206,13 @@ def main() -> None:
                 (LAT0 + a * (LAT1 - LAT0), LNG0 + b * (LNG1 - LNG0)) for a, b in rng.random((k, 2))
             ]
 
-        rm = RoadMatrix(graph)
+        # A planning process: the graph and its stored cores, nothing else in memory.
+        rm = RoadMatrix(graph, cores={vt: stored[vt.value] for vt in VehicleType})
         roadmatrix.clear_cache()
         t = time.perf_counter()
         for vt in VehicleType:  # what the first matrix on a freshly loaded graph also pays
             rm._chains(vt)
+            rm._core(vt)
         t_chains = time.perf_counter() - t
         t = time.perf_counter()
         for vt in VehicleType:

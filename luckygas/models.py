@@ -634,6 +634,10 @@ class RoadGraphRow(Audited, Base):
     n_nodes: Mapped[int]
     n_arcs: Mapped[int]
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The graph's contracted cores per vehicle type, computed at import so that no
+    #: process pays for them again (:func:`luckygas.optimize.roadcore.cores_to_bytes`);
+    #: NULL for a graph imported before schema 0004 (computed in memory on first use).
+    search_data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
     def __repr__(self) -> str:
         return f"RoadGraphRow({self.id}, {self.version}, {self.n_nodes} nodes)"

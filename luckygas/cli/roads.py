@@ -102,7 +102,14 @@ def _info(args: argparse.Namespace) -> int:
         f"  area   {info['south']:.4f},{info['west']:.4f},{info['north']:.4f},{info['east']:.4f}"
         " (S,W,N,E)\n"
         f"  from   {info['source_file']}\n"
-        f"  when   {info['created_at']:%Y-%m-%d %H:%M} by {info['created_by'] or '?'}"
+        f"  when   {info['created_at']:%Y-%m-%d %H:%M} by {info['created_by'] or '?'}\n"
+        + (
+            "  search cores stored (one per vehicle type)"
+            if info["search_cores"]
+            else "  search cores not stored (imported before schema 0004): each process computes"
+            " them on first use, ~2 s per vehicle type on a county; import the file again"
+            " to store them"
+        )
     )
     return 0
 

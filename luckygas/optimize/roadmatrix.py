@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,7 @@ from luckygas.optimize.matrix import (
     haversine_m,
 )
 from luckygas.optimize.roadchains import Chains, Structure, contract, structure
+from luckygas.optimize.roadcore import Core, build_core, lightest_arcs
 from luckygas.optimize.roadgraph import RoadGraph
 from luckygas.optimize.roadsnap import Snap, SnapIndex
 
@@ -58,6 +59,7 @@ _INDEX: dict[tuple[str, str], SnapIndex] = {}  # by graph and set of drivable ar
 _DRIVES: dict[tuple[str, VehicleType], str] = {}  # the key of a type's drivable arcs
 _BASE: dict[tuple[str, VehicleType], tuple[np.ndarray, ...]] = {}
 _CHAINS: dict[tuple[str, VehicleType], Chains] = {}
+_CORES: dict[tuple[str, VehicleType], Core] = {}
 _SHAPES: dict[tuple[str, str], Structure] = {}
 _CACHE: dict[tuple[str, str], RoadTables] = {}
 _POINTS: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {}  # each table's points
@@ -105,12 +107,18 @@ class RoadMatrix:
         :class:`~luckygas.optimize.matrix.HaversineMatrix` adds them: cars and trucks
         circle for parking wherever the roads come from; motorcycles stop at the door.
         :meth:`build` adds them; :meth:`tables` gives the bare road times.
+    cores
+        The graph's contracted cores per vehicle type, as stored with it at import
+        (:func:`build_cores`); a type without one has it computed on first use (~2 s per
+        type on a county graph). They only make the searches faster: the matrices are
+        the same with or without them.
     """
 
     graph: RoadGraph
     max_snap_m: float = MAX_SNAP_M
     parking_s: Mapping[VehicleType, int] = field(default_factory=lambda: dict(_DEFAULT_PARKING))
     dense_areas: tuple[tuple[float, float, float, float], ...] = _DEFAULT_DENSE
+    cores: Mapping[VehicleType, Core] = field(default_factory=dict, repr=False)
 
     def describe(self) -> str:
         """Stable description: the graph's version hash, the snap limit, parking."""
@@ -168,6 +176,7 @@ class RoadMatrix:
         base, rows = self._known(unique)
         have = rows >= 0
         snaps, dist, dur = {}, {}, {}
+        pending: list[_Job] = []
         # Types that may drive the same arcs (cars and light trucks, almost everywhere)
         # share one index, so they snap once.
         snapped: dict[int, list[Snap | None]] = {}
@@ -187,9 +196,14 @@ class RoadMatrix:
             if base is not None:
                 block = np.ix_(rows[have], rows[have])
                 old = (have, base.distance_m[t][block], base.duration_s[t][block])
-            d, s_ = self._shortest(s, t, old)
+            dist[t], dur[t], jobs = self._shortest(s, t, old)
+            pending += jobs
             snaps[t] = [s[i] for i in inverse]
-            dist[t], dur[t] = (_freeze(a[np.ix_(inverse, inverse)]) for a in (d, s_))
+        # Every type's searches in one batch: one set of processes for the whole matrix.
+        for job, rows in zip(pending, _searches_many(pending), strict=True):
+            job.place(rows)
+        for t in VehicleType:
+            dist[t], dur[t] = (_freeze(a[np.ix_(inverse, inverse)]) for a in (dist[t], dur[t]))
         out = RoadTables(snaps, dist, dur)
         if len(_CACHE) >= _CACHE_MAX:
             oldest = next(iter(_CACHE))
@@ -250,11 +264,18 @@ class RoadMatrix:
         snaps: list[Snap | None],
         vtype: VehicleType,
         known: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, list[_Job]]:
         """Metres and seconds between the snapped points (sentinels where unreachable).
 
         ``known``: which points already have their metres and seconds between each other
         (a mask) and those two blocks; only the other points are searched, from and to.
+
+        Returns
+        -------
+        tuple
+            The two matrices, and the searches still to run: each job's rows (from
+            :func:`_searches_many`, which runs the jobs of every vehicle type as one
+            batch) go into the matrices through its ``place``.
         """
         k = len(snaps)
         ok = np.array([s is not None and s.distance_m <= self.max_snap_m for s in snaps])
@@ -263,23 +284,35 @@ class RoadMatrix:
         np.fill_diagonal(dist, 0)
         np.fill_diagonal(dur, 0)
         idx = np.flatnonzero(ok)
-        if not len(idx):
-            return dist, dur
+        new = idx
+        if known is not None:
+            have, old_m, old_s = known
+            block = np.ix_(np.flatnonzero(have), np.flatnonzero(have))
+            dist[block], dur[block] = old_m, old_s
+            new = np.flatnonzero(ok & ~have)
+        if not len(new):
+            return dist, dur, []
         graph, nodes = self._points_graph([snaps[i] for i in idx], vtype)  # type: ignore[misc]
+
+        def into(rows: np.ndarray, cols: np.ndarray) -> Callable[[np.ndarray], None]:
+            def place(w: np.ndarray) -> None:
+                dist[np.ix_(rows, cols)], dur[np.ix_(rows, cols)] = _decode(w)
+
+            return place
+
         if known is None:
-            sub = np.ix_(idx, idx)
-            dist[sub], dur[sub] = _decode(_searches(graph, nodes, nodes))
-            return dist, dur
-        have, old_m, old_s = known
-        block = np.ix_(np.flatnonzero(have), np.flatnonzero(have))
-        dist[block], dur[block] = old_m, old_s
-        new = np.flatnonzero(ok & ~have)
-        if len(new):
-            src = nodes[np.searchsorted(idx, new)]
-            dist[np.ix_(new, idx)], dur[np.ix_(new, idx)] = _decode(_searches(graph, src, nodes))
-            back = _searches(graph.T.tocsr(), src, nodes).T  # [i, j]: from idx[i] to new[j]
-            dist[np.ix_(idx, new)], dur[np.ix_(idx, new)] = _decode(back)
-        return dist, dur
+            return dist, dur, [_Job(graph, nodes, nodes, into(idx, idx))]
+        src = nodes[np.searchsorted(idx, new)]
+        back = into(idx, new)
+        return (
+            dist,
+            dur,
+            [
+                _Job(graph, src, nodes, into(new, idx)),
+                # Towards a new point: from it on the reversed graph; [i, j] = idx[i] -> new[j].
+                _Job(graph.T.tocsr(), src, nodes, lambda w: back(w.T)),
+            ],
+        )
 
     def _base(self, vtype: VehicleType) -> tuple[np.ndarray, ...]:
         """Arcs ``vtype`` may drive, deduplicated, with weights and a lookup key (cached)."""
@@ -313,7 +346,13 @@ class RoadMatrix:
         return _CHAINS[k]
 
     def _points_graph(self, snaps: list[Snap], vtype: VehicleType) -> tuple[csr_matrix, np.ndarray]:
-        """The contracted graph plus one node per snapped point, and those nodes' indices."""
+        """The graph searched for ``snaps``, and the indices of their nodes in it.
+
+        One node per snapped point, joined to the junctions at both ends of its chain, on
+        the type's :class:`~luckygas.optimize.roadcore.Core` plus the contracted junctions
+        those ends need to reach it, renumbered densely (a search's cost grows with the
+        nodes it could reach, and its dense result row with every node of the graph).
+        """
         _, _, _, key, length, speed = self._base(vtype)
         ch = self._chains(vtype)
         n, first = self.graph.n_nodes, ch.n_junctions
@@ -329,9 +368,15 @@ class RoadMatrix:
         a, p = np.array(arc, dtype=np.int64), np.array(point, dtype=np.int64)
         chain = ch.chain_of[a]
         pos = ch.before[a] + _weights(np.array(frac) * length[a], speed[a])
-        rows = [ch.junction_index[ch.start[chain]], p]
-        cols = [p, ch.junction_index[ch.end[chain]]]
-        ws = [pos, ch.total[chain] - pos]
+        starts, ends = ch.junction_index[ch.start[chain]], ch.junction_index[ch.end[chain]]
+        core_src, core_dst, core_w = self._core(vtype).query_arcs(np.concatenate([starts, ends]))
+        reached = len(np.union1d(core_src, core_dst))
+        if _search_cost(reached, len(core_src)) >= _search_cost(ch.n_junctions, len(ch.src)):
+            # Locations spread over a small graph need most of it back: search it all.
+            core_src, core_dst, core_w = ch.src, ch.dst, ch.w
+        rows = [core_src, starts, p]
+        cols = [core_dst, p, ends]
+        ws = [core_w, pos, ch.total[chain] - pos]
         # Points on one chain: joined directly in chain order (else a point could only
         # reach a later point on its own road through the chain's far junction).
         order = np.lexsort((pos, chain))
@@ -344,13 +389,29 @@ class RoadMatrix:
         rows.append(p[order][1:][tie])
         cols.append(p[order][:-1][tie])
         ws.append(np.zeros(int(tie.sum())))
-        size = first + len(snaps)
-        all_w = np.maximum(np.concatenate([ch.w, *ws]), 1.0)  # csgraph drops zero weights
-        graph = csr_matrix(
-            (all_w, (np.concatenate([ch.src, *rows]), np.concatenate([ch.dst, *cols]))),
-            shape=(size, size),
-        )
-        return graph, np.arange(first, size)
+        src, dst = np.concatenate(rows), np.concatenate(cols)
+        w = np.maximum(np.concatenate(ws), 1.0)  # csgraph drops zero weights
+        points = np.arange(first, first + len(snaps))
+        used = np.union1d(np.union1d(src, dst), points)
+        index = np.full(first + len(snaps), -1, dtype=np.int64)
+        index[used] = np.arange(len(used))
+        # One arc per pair, the lightest (a sparse matrix would add duplicates up: a point
+        # on a two-way loop street reaches its one junction along both chains).
+        src, dst, w = lightest_arcs(index[src], index[dst], w, len(used))
+        graph = csr_matrix((w, (src, dst)), shape=(len(used), len(used)))
+        return graph, index[points]
+
+    def _core(self, vtype: VehicleType) -> Core:
+        """The type's contracted junction graph (stored, or computed once per graph and type)."""
+        k = (_keep_only(self.graph.version), vtype)
+        if k not in _CORES:
+            ch = self._chains(vtype)
+            stored = self.cores.get(vtype)
+            if stored is not None and stored.n == ch.n_junctions:
+                _CORES[k] = stored
+            else:
+                _CORES[k] = build_core(ch.n_junctions, ch.src, ch.dst, ch.w)
+        return _CORES[k]
 
     def _augmented(self, snaps: list[Snap], vtype: VehicleType) -> tuple[csr_matrix, np.ndarray]:
         """The type's graph plus one node per snapped point, and those nodes' indices."""
@@ -519,6 +580,47 @@ class RoadMatrix:
         ]
 
 
+def build_cores(graph: RoadGraph) -> dict[VehicleType, Core]:
+    """Every vehicle type's core of ``graph`` (what ``luckygas roads import`` stores).
+
+    The types are contracted side by side in forked processes where the machine has
+    more than one core (~2 s each on a county graph).
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+
+    Returns
+    -------
+    dict of VehicleType to Core
+    """
+    from luckygas.optimize import parallel
+
+    matrix = RoadMatrix(graph)
+    types = list(VehicleType)
+    children = {
+        t: parallel.start_forked(partial(matrix._core, t))
+        for t in (types[1:] if parallel.cpus() > 1 else [])
+    }
+    out = {types[0]: matrix._core(types[0])}
+    for t in types[1:]:
+        child = children.get(t)
+        got = None if child is None else child.result(timeout_s=600.0)
+        out[t] = got if isinstance(got, Core) else matrix._core(t)
+        _CORES[graph.version, t] = out[t]
+    return out
+
+
+def _search_cost(n_nodes: int, n_arcs: int) -> int:
+    """A search's relative cost on a graph of this size.
+
+    Fitted on the county benchmark (``csgraph.dijkstra``): ~110 ns per node settled,
+    ~23 ns per arc relaxed, so a node counts as five arcs.
+    """
+    return n_arcs + 5 * n_nodes
+
+
 def _weights(length_m: np.ndarray, kmh: np.ndarray) -> np.ndarray:
     """Encoded arc weights (see the module docstring); never 0 (csgraph drops zeros)."""
     tenths_s = np.rint(length_m / (kmh / 3.6) * 10)
@@ -526,44 +628,64 @@ def _weights(length_m: np.ndarray, kmh: np.ndarray) -> np.ndarray:
     return np.maximum(w, 1.0)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """Searches from ``sources`` to ``targets`` on ``graph``; ``place`` stores their rows."""
+
+    graph: csr_matrix
+    sources: np.ndarray
+    targets: np.ndarray
+    place: Callable[[np.ndarray], None]
+
+
 def _searches(graph: csr_matrix, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Encoded path weights from ``sources`` to ``targets`` (one Dijkstra run per source).
+    """Encoded path weights from ``sources`` to ``targets`` (one Dijkstra run per source)."""
+    return _searches_many([_Job(graph, sources, targets, lambda w: None)])[0]
+
+
+def _searches_many(jobs: Sequence[_Job]) -> list[np.ndarray]:
+    """Each job's encoded path weights, ``len(sources) × len(targets)``.
 
     ``csgraph.dijkstra`` holds the GIL, so threads gain nothing (measured); a large batch
-    is split over forked children instead, one per other core, which inherit the graph
-    (nothing but their rows is pickled) while this process runs its own share. A child
-    that cannot start, fails or hangs costs only its rows, computed here after all.
+    is split over forked children instead, one per other core, which inherit the graphs
+    (nothing but their rows is pickled) while this process runs its own share of every
+    job. A child that cannot start, fails or hangs costs only its rows, computed here
+    after all.
     """
-    parts = _parts(len(sources), graph.nnz)
+    work = sum(len(j.sources) * j.graph.nnz for j in jobs)
+    parts = _parts(sum(len(j.sources) for j in jobs), work)
     if parts == 1:
-        return _serial_searches(graph, sources, targets)
+        return [_serial_searches(j.graph, j.sources, j.targets) for j in jobs]
     from luckygas.optimize import parallel
 
-    shares = np.array_split(sources, parts)
-    children = [
-        parallel.start_forked(partial(_serial_searches, graph, share, targets))
-        for share in shares[1:]
-    ]
+    shares = [np.array_split(j.sources, parts) for j in jobs]
+
+    def share(p: int) -> list[np.ndarray]:
+        return [
+            _serial_searches(j.graph, s[p], j.targets) for j, s in zip(jobs, shares, strict=True)
+        ]
+
+    children = [parallel.start_forked(partial(share, p)) for p in range(1, parts)]
     t0 = time.perf_counter()
-    rows = [_serial_searches(graph, shares[0], targets)]
+    rows = [share(0)]
     # A child runs as long as this share did; far longer means it is stuck or starved.
     wait_s = max(30.0, 4 * (time.perf_counter() - t0))
-    for share, child in zip(shares[1:], children, strict=True):
+    for p, child in enumerate(children, start=1):
         got = None if child is None else child.result(timeout_s=wait_s)
-        rows.append(got if got is not None else _serial_searches(graph, share, targets))
-    return np.vstack(rows)
+        rows.append(got if got is not None else share(p))
+    return [np.vstack([r[i] for r in rows]) for i in range(len(jobs))]
 
 
-def _parts(n_sources: int, n_arcs: int) -> int:
-    """Into how many processes to split ``n_sources`` searches on a graph of ``n_arcs``.
+def _parts(n_sources: int, work: int) -> int:
+    """Into how many processes to split ``n_sources`` searches of ``work`` arc-searches.
 
     A fork and the rows' trip back cost a few milliseconds; a search on a county graph
-    (~100,000 arcs) about 5, so below :data:`PARALLEL_MIN_WORK` arc-searches (a re-plan's
+    (~100,000 arcs) about 2, so below :data:`PARALLEL_MIN_WORK` arc-searches (a re-plan's
     few new points, a town) one process is faster.
     """
     from luckygas.optimize import parallel
 
-    if n_sources * n_arcs < PARALLEL_MIN_WORK:
+    if work < PARALLEL_MIN_WORK:
         return 1
     return max(1, min(parallel.cpus(), MAX_PROCESSES, n_sources // _CHUNK))
 
@@ -619,7 +741,7 @@ def _freeze(a: np.ndarray) -> np.ndarray:
 def _keep_only(version: str) -> str:
     """Forget the indices and contractions of other graphs (a re-import replaced them; a
     county graph's take tens of MB) and return ``version``."""
-    caches: tuple[dict[Any, Any], ...] = (_INDEX, _DRIVES, _BASE, _CHAINS, _SHAPES)
+    caches: tuple[dict[Any, Any], ...] = (_INDEX, _DRIVES, _BASE, _CHAINS, _CORES, _SHAPES)
     for cache in caches:
         for k in [k for k in cache if k[0] != version]:
             del cache[k]
@@ -632,6 +754,7 @@ def clear_cache() -> None:
     _DRIVES.clear()
     _BASE.clear()
     _CHAINS.clear()
+    _CORES.clear()
     _SHAPES.clear()
     _CACHE.clear()
     _POINTS.clear()

@@ -16,10 +16,12 @@ from luckygas.roads.background import main_roads as main_roads
 from luckygas.roads.osm import RoadImportError as RoadImportError
 from luckygas.roads.store import graph_info as graph_info
 from luckygas.roads.store import import_extract as import_extract
+from luckygas.roads.store import latest_cores as latest_cores
 from luckygas.roads.store import latest_graph as latest_graph
 
 
 def road_matrix(session: Session) -> RoadMatrix | None:
-    """A :class:`RoadMatrix` on the imported graph, or ``None`` when none is imported."""
+    """A :class:`RoadMatrix` on the imported graph (with the search cores stored with it),
+    or ``None`` when none is imported."""
     graph = latest_graph(session)
-    return None if graph is None else RoadMatrix(graph)
+    return None if graph is None else RoadMatrix(graph, cores=latest_cores(session, graph))

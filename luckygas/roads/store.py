@@ -16,13 +16,17 @@ from sqlalchemy.orm import Session
 
 from luckygas import models as m
 from luckygas.audit import Action, authorize
+from luckygas.domain import VehicleType
+from luckygas.optimize.roadcore import Core, cores_from_bytes, cores_to_bytes
 from luckygas.optimize.roadgraph import RoadGraph
+from luckygas.optimize.roadmatrix import build_cores
 from luckygas.roads.osm import BBox, RoadImportError, read_extract
 
 #: Margin around the depot's and customers' bounding box, in metres.
 MARGIN_M = 5_000.0
 
 _LOADED: dict[str, RoadGraph] = {}
+_CORES: dict[str, dict[VehicleType, Core]] = {}
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,7 @@ def import_extract(
     """
     # Every plan afterwards is timed on these roads: an import like any other.
     authorize(session, Action.IMPORT, "import road extracts")
-    if not has_road_table(session):
+    if not has_road_table(session) or not _has_search_data(session):
         raise RoadImportError("this database predates road graphs: run `luckygas db upgrade` first")
     depot, customers = customer_points(session)
     if bbox is None:
@@ -114,6 +118,8 @@ def import_extract(
         )
     graph = read_extract(path, bbox)
     outside = _check_coverage(graph, bbox, depot, customers, Path(path).name)
+    # Contracted once here, so that no planning process pays for it (~2 s per type).
+    cores = build_cores(graph)
     row = m.RoadGraphRow(
         version=graph.version,
         source_file=str(Path(path).resolve()),
@@ -121,6 +127,7 @@ def import_extract(
         n_nodes=graph.n_nodes,
         n_arcs=graph.n_arcs,
         data=graph.to_bytes(),
+        search_data=cores_to_bytes({t.value: c for t, c in cores.items()}),
     )  # fmt: skip
     row.created_by = session.info.get("user", "") or ""
     with session.begin_nested():
@@ -128,6 +135,7 @@ def import_extract(
         session.add(row)
         session.flush()
     _LOADED[graph.version] = graph
+    _CORES[graph.version] = cores
     return ImportSummary(graph.version, row.source_file, bbox, graph.n_nodes, graph.n_arcs, outside)
 
 
@@ -202,6 +210,44 @@ def latest_graph(session: Session) -> RoadGraph | None:
     return _LOADED[version]
 
 
+def latest_cores(session: Session, graph: RoadGraph) -> dict[VehicleType, Core]:
+    """The search cores stored with ``graph`` (kept in memory per version).
+
+    Parameters
+    ----------
+    session
+        Any session (only reads).
+    graph
+        The graph, as :func:`latest_graph` gave it.
+
+    Returns
+    -------
+    dict of VehicleType to Core
+        Empty for a graph imported before schema 0004 or stored in another core format:
+        the road matrix then computes the cores it needs.
+    """
+    if graph.version not in _CORES:
+        data = (
+            session.scalar(
+                select(m.RoadGraphRow.search_data)
+                .where(m.RoadGraphRow.version == graph.version)
+                .limit(1)
+            )
+            if _has_search_data(session)
+            else None
+        )
+        stored = cores_from_bytes(bytes(data)) if data is not None else {}
+        _CORES.clear()
+        _CORES[graph.version] = {t: stored[t.value] for t in VehicleType if t.value in stored}
+    return _CORES[graph.version]
+
+
+def _has_search_data(session: Session) -> bool:
+    """Whether ``road_graphs`` has its ``search_data`` column (schema 0004 or later)."""
+    columns = inspect(session.connection()).get_columns(m.RoadGraphRow.__tablename__)
+    return any(c["name"] == "search_data" for c in columns)
+
+
 def graph_info(session: Session) -> dict[str, object] | None:
     """What is imported: file, when, by whom, area, nodes, arcs, version; ``None`` if nothing."""
     if not has_road_table(session):
@@ -214,4 +260,14 @@ def graph_info(session: Session) -> dict[str, object] | None:
             m.RoadGraphRow.n_arcs,
         ).order_by(m.RoadGraphRow.id.desc()).limit(1)
     ).first()  # fmt: skip
-    return None if row is None else dict(row._mapping)
+    if row is None:
+        return None
+    info = dict(row._mapping)
+    info["search_cores"] = _has_search_data(session) and bool(
+        session.scalar(
+            select(m.RoadGraphRow.search_data.is_not(None))
+            .where(m.RoadGraphRow.version == row.version)
+            .limit(1)
+        )
+    )
+    return info

@@ -51,15 +51,16 @@ def _assert_same(a, b):
 
 def test_split_searches_give_the_tables_of_one_process(town_graph, one_process, split):
     tables = RoadMatrix(town_graph).tables([at(p) for p in POINTS])
-    # Two children per vehicle type, and each one really ran (a fork, not a fallback).
-    assert len(split) == 2 * len(VehicleType)
+    # Every vehicle type's searches in one batch: two children (three shares), and each
+    # one really ran (a fork, not a fallback).
+    assert len(split) == 2
     assert all(child is not None for child in split)
     _assert_same(tables, one_process)
 
 
 def test_a_child_that_fails_costs_only_its_rows(town_graph, one_process, split, monkeypatch):
     """A child that cannot start or sends nothing back: its rows are computed here."""
-    outcomes = iter([None, "broken"] * len(VehicleType))
+    outcomes = iter([None, "broken"])
 
     class Broken:
         def result(self, timeout_s):
@@ -71,7 +72,7 @@ def test_a_child_that_fails_costs_only_its_rows(town_graph, one_process, split, 
 
     monkeypatch.setattr(parallel, "start_forked", flaky)
     tables = RoadMatrix(town_graph).tables([at(p) for p in POINTS])
-    assert len(split) == 2 * len(VehicleType)
+    assert len(split) == 2
     _assert_same(tables, one_process)
 
 
