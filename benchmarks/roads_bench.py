@@ -135,6 +135,30 @@ def profile_matrix(rm: RoadMatrix, pts: list[tuple[float, float]]) -> str:
     return ", ".join(parts)
 
 
+def without_core(graph: RoadGraph, rm: RoadMatrix, pts: list[tuple[float, float]]) -> str:
+    """The matrix with cores that contract nothing (every junction searched), and with
+    the real ones, back to back in this process: the ratio of one run."""
+    from luckygas.domain import VehicleType
+    from luckygas.optimize import roadmatrix
+    from luckygas.optimize.roadcore import CoreParams, build_core
+
+    flat = {}
+    for vt in VehicleType:
+        ch = rm._chains(vt)
+        flat[vt] = build_core(ch.n_junctions, ch.src, ch.dst, ch.w, CoreParams(max_levels=0))
+    times = []
+    for matrix in (RoadMatrix(graph, cores=flat), rm):
+        roadmatrix._CORES.clear()
+        roadmatrix._CACHE.clear()
+        roadmatrix._POINTS.clear()
+        for vt in VehicleType:
+            matrix._core(vt)
+        t = time.perf_counter()
+        matrix.tables(pts)
+        times.append(time.perf_counter() - t)
+    return f"{times[0]:.2f} s, {times[1]:.2f} s (x{times[0] / times[1]:.1f})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--side", type=int, default=170, help="intersections per side (170)")
@@ -235,6 +259,8 @@ def main() -> None:
                   f"pairs reachable; peak RSS {_rss_mb():.0f} MB {_load()}")  # fmt: skip
             if k == 250:
                 print(f"  of which (measured again): {profile_matrix(rm, pts)} {_load()}")
+                print(f"  the same set searched on every junction (no core), then on the core "
+                      f"again: {without_core(graph, rm, pts)} {_load()}")  # fmt: skip
                 # A re-plan after a few new or cancelled orders: the cached set is reused.
                 extra = [(LAT0 + a * (LAT1 - LAT0), LNG0 + b * (LNG1 - LNG0))
                          for a, b in np.random.default_rng(2).random((5, 2))]  # fmt: skip

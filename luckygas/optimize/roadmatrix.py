@@ -5,8 +5,11 @@ becomes a node of its own in the middle of that segment (so a location costs one
 shortest-path source, not two). Shortest paths are ``scipy.sparse.csgraph.dijkstra`` on
 the *fastest* route, ties broken by length, with both carried in one exact float:
 ``weight = tenths_of_seconds * 10**7 + decimetres`` (exact below 2**53, i.e. for any route
-shorter than 1,000 km), so one Dijkstra run gives both seconds and metres. A day's batch
-of runs is split over the machine's cores (forked processes; see :func:`_searches`).
+shorter than 1,000 km), so one Dijkstra run gives both seconds and metres. The searches
+run on the type's contracted core (:mod:`luckygas.optimize.roadcore`) plus what the day's
+locations need to reach it, which gives the same tables as the whole graph, and a day's
+batch of runs is split over the machine's cores (forked processes; see
+:func:`_searches_many`).
 
 Unreachable pairs (a disconnected island, a location more than ``max_snap_m`` from any
 road the type may drive) get :data:`UNREACHABLE_M` / :data:`UNREACHABLE_S`: longer than a
@@ -370,13 +373,13 @@ class RoadMatrix:
         pos = ch.before[a] + _weights(np.array(frac) * length[a], speed[a])
         starts, ends = ch.junction_index[ch.start[chain]], ch.junction_index[ch.end[chain]]
         core_src, core_dst, core_w = self._core(vtype).query_arcs(np.concatenate([starts, ends]))
-        reached = len(np.union1d(core_src, core_dst))
-        if _search_cost(reached, len(core_src)) >= _search_cost(ch.n_junctions, len(ch.src)):
+        on = np.zeros(first, dtype=bool)
+        on[core_src] = on[core_dst] = on[starts] = on[ends] = True
+        if _search_cost(int(on.sum()), len(core_src)) >= _search_cost(first, len(ch.src)):
             # Locations spread over a small graph need most of it back: search it all.
             core_src, core_dst, core_w = ch.src, ch.dst, ch.w
-        rows = [core_src, starts, p]
-        cols = [core_dst, p, ends]
-        ws = [core_w, pos, ch.total[chain] - pos]
+            on[:] = True
+        rows, cols, ws = [starts, p], [p, ends], [pos, ch.total[chain] - pos]
         # Points on one chain: joined directly in chain order (else a point could only
         # reach a later point on its own road through the chain's far junction).
         order = np.lexsort((pos, chain))
@@ -389,17 +392,26 @@ class RoadMatrix:
         rows.append(p[order][1:][tie])
         cols.append(p[order][:-1][tie])
         ws.append(np.zeros(int(tie.sum())))
-        src, dst = np.concatenate(rows), np.concatenate(cols)
-        w = np.maximum(np.concatenate(ws), 1.0)  # csgraph drops zero weights
-        points = np.arange(first, first + len(snaps))
-        used = np.union1d(np.union1d(src, dst), points)
-        index = np.full(first + len(snaps), -1, dtype=np.int64)
-        index[used] = np.arange(len(used))
-        # One arc per pair, the lightest (a sparse matrix would add duplicates up: a point
-        # on a two-way loop street reaches its one junction along both chains).
-        src, dst, w = lightest_arcs(index[src], index[dst], w, len(used))
-        graph = csr_matrix((w, (src, dst)), shape=(len(used), len(used)))
-        return graph, index[points]
+        size = first + len(snaps)
+        # One arc per pair, the lightest: a sparse matrix would add duplicates up (a point
+        # on a two-way loop street reaches its one junction along both chains). Only the
+        # points' arcs can repeat: the core's are one per pair already.
+        p_src, p_dst, p_w = lightest_arcs(
+            np.concatenate(rows), np.concatenate(cols), np.concatenate(ws), size
+        )
+        # Junctions the search cannot reach are left out: a search costs per node too.
+        index = np.cumsum(np.r_[on, np.ones(len(snaps), dtype=bool)]) - 1
+        graph = csr_matrix(
+            (
+                np.maximum(np.concatenate([core_w, p_w]), 1.0),  # csgraph drops zero weights
+                (
+                    index[np.concatenate([core_src, p_src])],
+                    index[np.concatenate([core_dst, p_dst])],
+                ),
+            ),
+            shape=(int(index[-1]) + 1, int(index[-1]) + 1),
+        )
+        return graph, index[first:]
 
     def _core(self, vtype: VehicleType) -> Core:
         """The type's contracted junction graph (stored, or computed once per graph and type)."""
