@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from luckygas.bridge.adapter import build_problem
     from luckygas.bridge.persist import latest_plan, load_plan, save_plan
-    from luckygas.bridge.planning import next_delivery_day, plan_day
+    from luckygas.bridge.planning import next_delivery_day, plan_day, road_background
     from luckygas.db import make_engine, read_session, session_scope, write_session
     from luckygas.forecast import forecast_day
     from luckygas.importers import import_customers, import_history, import_orders
@@ -55,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "create_order": "luckygas.orders",
     "next_delivery_day": "luckygas.bridge.planning",
     "plan_day": "luckygas.bridge.planning",
+    "road_background": "luckygas.bridge.planning",
     "publish_plan": "luckygas.plans",
     "write_report": "luckygas.reports",
     "write_route_sheets": "luckygas.reports",
@@ -89,6 +90,7 @@ __all__ = [
     "plan_map",
     "publish_plan",
     "read_session",
+    "road_background",
     "run_scenarios",
     "save_plan",
     "session_scope",

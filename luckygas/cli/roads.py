@@ -59,17 +59,30 @@ def _date(text: str) -> dt.date:
 def _import(args: argparse.Namespace) -> int:
     import time
 
+    from tqdm.auto import tqdm
+
     from luckygas.db import make_engine, session_scope
     from luckygas.roads import RoadImportError, import_extract
+    from luckygas.roads.store import IMPORT_STEPS
 
     engine = make_engine(args.database_url)
     started = time.perf_counter()
+    bar = tqdm(total=len(IMPORT_STEPS), desc="roads import", unit="step", leave=False)
+    begun: list[str] = []
+
+    def step(name: str) -> None:
+        if begun:  # the step before this one is done
+            bar.update(1)
+        begun.append(name)
+        bar.set_description(name)
+
     try:
         with session_scope(engine, user=args.user) as session:
-            summary = import_extract(session, args.file, bbox=args.bbox)
+            summary = import_extract(session, args.file, bbox=args.bbox, progress=step)
     except RoadImportError as exc:
         raise CommandError(f"roads import: {exc}; nothing was imported") from None
     finally:
+        bar.close()
         engine.dispose()
     s, w, n, e = summary.bbox
     print(

@@ -7,6 +7,7 @@ the previous graph in the same transaction: a bad file leaves the database as it
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,8 +72,16 @@ def area_around(points: list[tuple[float, float]], margin_m: float = MARGIN_M) -
     )
 
 
+#: The steps :func:`import_extract` reports to its ``progress`` callback, in order.
+IMPORT_STEPS = ("reading the extract", "contracting the roads per vehicle type", "storing")
+
+
 def import_extract(
-    session: Session, path: str | Path, bbox: BBox | None = None, margin_m: float = MARGIN_M
+    session: Session,
+    path: str | Path,
+    bbox: BBox | None = None,
+    margin_m: float = MARGIN_M,
+    progress: Callable[[str], None] | None = None,
 ) -> ImportSummary:
     """Read ``path`` and store its drivable network as the graph planning uses.
 
@@ -87,6 +96,8 @@ def import_extract(
         plus ``margin_m``.
     margin_m
         Margin of the default area.
+    progress
+        Called with each of :data:`IMPORT_STEPS` as it starts (a county takes ~15 s).
 
     Returns
     -------
@@ -116,10 +127,14 @@ def import_extract(
         raise RoadImportError(
             f"--bbox must be south,west,north,east with south < north and west < east, got {bbox}"
         )
+    step = progress or (lambda _: None)
+    step(IMPORT_STEPS[0])
     graph = read_extract(path, bbox)
     outside = _check_coverage(graph, bbox, depot, customers, Path(path).name)
     # Contracted once here, so that no planning process pays for it (~2 s per type).
+    step(IMPORT_STEPS[1])
     cores = build_cores(graph)
+    step(IMPORT_STEPS[2])
     row = m.RoadGraphRow(
         version=graph.version,
         source_file=str(Path(path).resolve()),
