@@ -67,7 +67,8 @@ def _import(args: argparse.Namespace) -> int:
 
     engine = make_engine(args.database_url)
     started = time.perf_counter()
-    bar = tqdm(total=len(IMPORT_STEPS), desc="roads import", unit="step", leave=False)
+    # disable=None: drawn on a terminal only (a log or a pipe gets the summary alone).
+    bar = tqdm(total=len(IMPORT_STEPS), desc="roads import", unit="step", leave=False, disable=None)
     begun: list[str] = []
 
     def step(name: str) -> None:
