@@ -128,6 +128,11 @@ class Core:
         between any two nodes of ``roots`` and the core, path weights are those of the
         graph the core was built from.
 
+        Parameters
+        ----------
+        roots
+            The nodes where the locations join the graph (both ends of their roads).
+
         Returns
         -------
         tuple of numpy.ndarray
