@@ -67,6 +67,9 @@ _SHAPES: dict[tuple[str, str], Structure] = {}
 _CACHE: dict[tuple[str, str], RoadTables] = {}
 _POINTS: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {}  # each table's points
 _CACHE_MAX = 16
+# Road lines of legs, by (graph version, vehicle type, snap limit, from, to).
+_LEGS: dict[tuple[Any, ...], list[LatLng]] = {}
+_LEGS_MAX = 20_000  # a county day has ~300 legs; a line ~20 points
 _CHUNK = 32  # Dijkstra sources per call
 #: Searches x arcs from which a batch is split over processes (50 sources on a county).
 PARALLEL_MIN_WORK = 5_000_000
@@ -486,6 +489,8 @@ class RoadMatrix:
         at a cost bound grown from the straight-line distance (x4 until the end is
         reached): a town leg then visits a few hundred nodes, not the county's 200,000.
         Measured on the synthetic county, the demo day's 280 legs took 10.9 s one by one.
+        Lines are kept per graph, type and leg: a re-plan, which keeps most legs of the
+        plan on screen, only searches its new ones.
 
         Parameters
         ----------
@@ -500,6 +505,19 @@ class RoadMatrix:
             One line per leg, in order; empty where a point is off the roads or no route
             exists.
         """
+        kind = (self.graph.version, vtype, self.max_snap_m)
+        new = [leg for leg in dict.fromkeys(legs) if (*kind, *leg) not in _LEGS]
+        for leg, line in zip(new, self._legs_searched(new, vtype), strict=True):
+            _LEGS[(*kind, *leg)] = line
+        out = [list(_LEGS[(*kind, *leg)]) for leg in legs]
+        for key in list(_LEGS)[: max(0, len(_LEGS) - _LEGS_MAX)]:  # the oldest first
+            _LEGS.pop(key, None)
+        return out
+
+    def _legs_searched(
+        self, legs: Sequence[tuple[LatLng, LatLng]], vtype: VehicleType
+    ) -> list[list[LatLng]]:
+        """:meth:`legs_geometry` searched on the roads (no leg read from the cache)."""
         if not legs:
             return []
         points = list(dict.fromkeys(p for leg in legs for p in leg))
@@ -753,7 +771,7 @@ def _freeze(a: np.ndarray) -> np.ndarray:
 def _keep_only(version: str) -> str:
     """Forget the indices and contractions of other graphs (a re-import replaced them; a
     county graph's take tens of MB) and return ``version``."""
-    caches: tuple[dict[Any, Any], ...] = (_INDEX, _DRIVES, _BASE, _CHAINS, _CORES, _SHAPES)
+    caches: tuple[dict[Any, Any], ...] = (_INDEX, _DRIVES, _BASE, _CHAINS, _CORES, _SHAPES, _LEGS)
     for cache in caches:
         for k in [k for k in cache if k[0] != version]:
             del cache[k]
@@ -768,5 +786,6 @@ def clear_cache() -> None:
     _CHAINS.clear()
     _CORES.clear()
     _SHAPES.clear()
+    _LEGS.clear()
     _CACHE.clear()
     _POINTS.clear()

@@ -141,6 +141,31 @@ def test_route_lines_follow_the_roads_on_the_map_and_survive_a_save(town_graph):
     assert simplify([(0.0, 0.0), (0.0, 0.0005), (0.0, 0.001)], 5.0) == [(0.0, 0.0), (0.0, 0.001)]
 
 
+def test_a_replan_searches_only_its_new_legs(town_graph, monkeypatch):
+    """Lines are kept per leg and type: the same legs again (another order) search
+    nothing, a new leg is searched alone, another vehicle type searches its own."""
+    rm = RoadMatrix(town_graph)
+    names = ["W0", "E0", "G1", "Wa"]
+    legs = [(at(a), at(b)) for a in names for b in names if a != b]
+    truck = VehicleType.LIGHT_TRUCK
+    first = rm.legs_geometry(legs, truck)
+    searched: list[list] = []
+    real = RoadMatrix._legs_searched
+
+    def spy(self, todo, vtype):
+        searched.append((list(todo), vtype))
+        return real(self, todo, vtype)
+
+    monkeypatch.setattr(RoadMatrix, "_legs_searched", spy)
+    new = (at("Wa"), at("W2"))
+    again = rm.legs_geometry([*legs[::-1], new], truck)
+    assert searched == [([new], truck)]
+    assert again[:-1] == first[::-1]
+    assert again[-1] == rm.leg_geometry(*new, truck) != []
+    rm.legs_geometry(legs[:2], VehicleType.MOTORCYCLE)
+    assert searched[-1] == (legs[:2], VehicleType.MOTORCYCLE)
+
+
 def test_batched_leg_lines_equal_one_by_one_searches(town_graph):
     """The bounded, batched search gives exactly the unbounded one-leg search's lines,
     across the bridge detour too, and nothing for the island."""
