@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from luckygas.optimize.geometry import simplify_many
 from luckygas.optimize.roadgraph import ROAD_CLASSES, RoadGraph
 from luckygas.roads.osm import BBox
 from luckygas.roads.store import area_around
@@ -411,55 +412,3 @@ def _chains(src: np.ndarray, dst: np.ndarray) -> list[list[int]]:
         if not used[e]:
             chains.append(walk(a_end[e], e))
     return chains
-
-
-def simplify_many(xy: np.ndarray, offsets: np.ndarray, tolerance_m: float) -> np.ndarray:
-    """Douglas-Peucker on many lines at once: which points to keep.
-
-    The same rule as :func:`luckygas.optimize.geometry.simplify` (a point stays when it
-    lies farther than ``tolerance_m`` from the chord of its interval), run on every line
-    in one NumPy pass per recursion level: a county has tens of thousands of short road
-    lines, and one call per line cost seconds.
-
-    Parameters
-    ----------
-    xy
-        Projected points in metres, every line's points one after the other, ``(n, 2)``.
-    offsets
-        Line ``i`` is ``xy[offsets[i]:offsets[i + 1]]``; ``offsets[0] == 0``.
-    tolerance_m
-        Largest distance a dropped point may lie from the simplified line.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``bool`` mask over ``xy``; each line's first and last points are kept.
-    """
-    keep = np.zeros(len(xy), dtype=bool)
-    lo, hi = np.asarray(offsets[:-1]), np.asarray(offsets[1:]) - 1
-    lo, hi = lo[hi >= lo], hi[hi >= lo]
-    keep[lo] = True
-    keep[hi] = True
-    work = hi - lo > 1
-    i, j = lo[work], hi[work]
-    while len(i):
-        n = j - i - 1  # interior points of each interval
-        group = np.repeat(np.arange(len(i)), n)
-        first = np.cumsum(n) - n
-        k = i[group] + 1 + (np.arange(int(n.sum())) - first[group])
-        a, b = xy[i][group], xy[j][group]
-        seg, rel = b - a, xy[k] - a
-        norm = np.hypot(seg[:, 0], seg[:, 1])
-        cross = np.abs(seg[:, 0] * rel[:, 1] - seg[:, 1] * rel[:, 0])
-        dist = np.where(norm > 0, cross / np.where(norm > 0, norm, 1.0), np.hypot(*rel.T))
-        dmax = np.maximum.reduceat(dist, first)
-        at_max = np.flatnonzero(dist == dmax[group])
-        lead = at_max[np.r_[True, group[at_max][1:] != group[at_max][:-1]]]  # first per group
-        split = dmax > tolerance_m
-        mid = k[lead][split]
-        keep[mid] = True
-        i2 = np.concatenate([i[split], mid])
-        j2 = np.concatenate([mid, j[split]])
-        more = j2 - i2 > 1
-        i, j = i2[more], j2[more]
-    return keep

@@ -19,7 +19,7 @@ import pytest
 from luckygas import maps
 from luckygas.maps.controls import roads_geojson
 from luckygas.optimize import PlanResult
-from luckygas.optimize.geometry import simplify
+from luckygas.optimize.geometry import simplify, simplify_many
 from luckygas.roads import background as bg
 from luckygas.roads.osm import read_extract
 from tests.roads.town import osm_document
@@ -137,12 +137,30 @@ def test_simplify_many_agrees_with_the_one_line_simplify():
         np.cumsum(rng.normal(0, 20, size=(int(n), 2)), axis=0) for n in rng.integers(2, 40, 30)
     ]
     offsets = np.cumsum([0, *(len(x) for x in lines)])
-    keep = bg.simplify_many(np.concatenate(lines), offsets, 15.0)
+    keep = simplify_many(np.concatenate(lines), offsets, 15.0)
     for line, i, j in zip(lines, offsets[:-1], offsets[1:], strict=True):
         # simplify() takes (lat, lng) degrees: metres scaled down to degrees near the equator.
         deg = [(float(y) / 111_320.0, float(x) / 111_320.0) for x, y in line]
         kept = [deg[k] for k in np.flatnonzero(keep[i:j])]
         assert kept == simplify(deg, 15.0)
+
+
+def test_a_days_trip_lines_simplified_together_equal_each_alone():
+    """The plan's trip lines (Taitung latitudes, each in its own local metres) go through
+    one vectorised pass and come out as the one-line simplify() leaves each of them."""
+    from luckygas.optimize.geometry import _simplified
+
+    rng = np.random.default_rng(5)
+    lines = {
+        (v, 1): [
+            (22.75 + v * 0.01 + a, 121.15 + b)
+            for a, b in np.cumsum(rng.normal(0, 2e-4, size=(int(n), 2)), axis=0)
+        ]
+        for v, n in enumerate(rng.integers(2, 60, 25))
+    }
+    together = _simplified(lines, 5.0)
+    assert together == {k: simplify(x, 5.0) for k, x in lines.items()}
+    assert sum(map(len, together.values())) < sum(map(len, lines.values()))
 
 
 def test_main_roads_from_the_database(db_session, tmp_path):
