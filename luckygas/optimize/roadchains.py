@@ -57,6 +57,10 @@ class Structure:
 def structure(n: int, src: np.ndarray, dst: np.ndarray) -> Structure:
     """Find the chains of a deduplicated arc list (no two arcs share ``(src, dst)``).
 
+    Chains are numbered by their first arc (arcs leaving a junction, in arc order), then
+    rings of shape nodes only (a loop road with no junction), whose first node becomes a
+    junction. Junctions are numbered in node order.
+
     Parameters
     ----------
     n
@@ -68,61 +72,112 @@ def structure(n: int, src: np.ndarray, dst: np.ndarray) -> Structure:
     -------
     Structure
     """
+    src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
     m = len(src)
-    indeg = np.bincount(dst, minlength=n)
-    outdeg = np.bincount(src, minlength=n)
-    lo, hi = np.minimum(src, dst).astype(np.int64), np.maximum(src, dst).astype(np.int64)
-    pairs = np.unique(lo * n + hi)
-    neighbours = np.bincount(pairs // n, minlength=n) + np.bincount(pairs % n, minlength=n)
-    # A shape node: two neighbours and traffic through it (in from one, out to the other,
-    # one or both ways); anything else (a dead end, a junction, a U-turn-only node) stays.
-    interior = (neighbours == 2) & (indeg == outdeg) & (indeg > 0)
-    out_order = np.argsort(src, kind="stable")
-    out_ptr = np.searchsorted(src[out_order], np.arange(n + 1))
-    # Plain lists: the walk is a Python loop, and list indexing is much faster than numpy's.
-    src_l, dst_l = src.tolist(), dst.tolist()
-    out_l, ptr_l = out_order.tolist(), out_ptr.tolist()
-    chain_of = [-1] * m
-    step = [0] * m
-    starts: list[int] = []
-    ends: list[int] = []
-    is_interior = interior.tolist()
-
-    def walk(first: int) -> None:
-        cid, start, k, arc = len(starts), src_l[first], 0, first
-        while True:
-            chain_of[arc], step[arc] = cid, k
-            k += 1
-            x = dst_l[arc]
-            if not is_interior[x] or x == start:
-                break
-            came = src_l[arc]
-            nxt = next((j for j in out_l[ptr_l[x] : ptr_l[x + 1]] if dst_l[j] != came), -1)
-            if nxt < 0 or chain_of[nxt] >= 0:
-                break
-            arc = nxt
-        starts.append(start)
-        ends.append(dst_l[arc])
-
-    for a in range(m):
-        if not is_interior[src_l[a]]:
-            walk(a)
-    # Rings of shape nodes only (a loop road with no junction): one node becomes a junction.
-    for a in range(m):
-        if chain_of[a] < 0:
-            is_interior[src_l[a]] = False
-            walk(a)
-    junctions = ~np.array(is_interior, dtype=bool)
+    interior = _shape_nodes(n, src, dst)
+    after = _next_arc(n, src, dst, interior)
+    # Each arc has at most one arc before it on its chain: the arc after is unique per
+    # (node, arc in) and two arcs in never continue into the same arc out.
+    before = np.full(m, -1, dtype=np.int64)
+    has = after >= 0
+    before[after[has]] = np.flatnonzero(has)
+    # List ranking by pointer doubling: each arc's first arc and its place behind it.
+    first = np.where(before < 0, np.arange(m), before)
+    step = (before >= 0).astype(np.int64)
+    pending = int((before[first] >= 0).sum())
+    while pending:
+        step = step + step[first]
+        first = first[first]
+        left = int((before[first] >= 0).sum())
+        if left == pending:  # only rings are left: their pointers go round for ever
+            break
+        pending = left
+    on_ring = before[first] >= 0
+    heads = np.flatnonzero(before < 0)  # the arcs leaving a junction, in arc order
+    chain_of = np.full(m, -1, dtype=np.int64)
+    chain_of[heads] = np.arange(len(heads))
+    chain_of[~on_ring] = chain_of[first[~on_ring]]
+    # A chain's last arc is the one with no arc after it.
+    last = ~on_ring & (after < 0)
+    tail = np.empty(len(heads), dtype=np.int64)
+    tail[chain_of[last]] = np.flatnonzero(last)
+    starts, ends = src[heads].tolist(), dst[tail].tolist()
+    step = np.where(on_ring, 0, step)
+    is_interior = interior.copy()
+    if on_ring.any():
+        _walk_rings(src, dst, after, on_ring, is_interior, chain_of, step, starts, ends)
+    junctions = ~is_interior
     junction_index = np.full(n, -1, dtype=np.int64)
     junction_index[junctions] = np.arange(int(junctions.sum()))
     return Structure(
-        chain_of=np.array(chain_of, dtype=np.int64),
-        step=np.array(step, dtype=np.int64),
+        chain_of=chain_of,
+        step=step,
         start=np.array(starts, dtype=np.int64),
         end=np.array(ends, dtype=np.int64),
         junction_index=junction_index,
         n_junctions=int(junctions.sum()),
     )
+
+
+def _shape_nodes(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Nodes with two neighbours and traffic through them (in from one, out to the other,
+    one or both ways); anything else (a dead end, a junction, a U-turn-only node) stays."""
+    indeg = np.bincount(dst, minlength=n)
+    outdeg = np.bincount(src, minlength=n)
+    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+    pairs = np.unique(lo * n + hi)
+    neighbours = np.bincount(pairs // n, minlength=n) + np.bincount(pairs % n, minlength=n)
+    return (neighbours == 2) & (indeg == outdeg) & (indeg > 0)
+
+
+def _next_arc(n: int, src: np.ndarray, dst: np.ndarray, interior: np.ndarray) -> np.ndarray:
+    """Per arc, the arc that goes on through its head when that is a shape node (the one
+    not turning back), else ``-1``."""
+    m = len(src)
+    out_order = np.argsort(src, kind="stable")
+    out_ptr = np.searchsorted(src[out_order], np.arange(n + 1))
+    after = np.full(m, -1, dtype=np.int64)
+    x = dst
+    through = interior[x]
+    # A shape node has one or two arcs out; take the first that does not go back.
+    for k in (0, 1):
+        has = through & (after < 0) & (out_ptr[x] + k < out_ptr[x + 1])
+        cand = np.where(has, out_order[np.minimum(out_ptr[x] + k, m - 1)], -1)
+        good = has & (dst[np.maximum(cand, 0)] != src)
+        after[good] = cand[good]
+    return after
+
+
+def _walk_rings(
+    src: np.ndarray,
+    dst: np.ndarray,
+    after: np.ndarray,
+    on_ring: np.ndarray,
+    is_interior: np.ndarray,
+    chain_of: np.ndarray,
+    step: np.ndarray,
+    starts: list[int],
+    ends: list[int],
+) -> None:
+    """Rings of shape nodes only: in arc order, the first unchained arc's tail becomes a
+    junction and the ring is one chain from it round to it (a few per county: a loop)."""
+    for a in np.flatnonzero(on_ring).tolist():
+        if chain_of[a] >= 0:
+            continue
+        start = int(src[a])
+        is_interior[start] = False
+        cid, k, arc = len(starts), 0, a
+        while True:
+            chain_of[arc], step[arc] = cid, k
+            k += 1
+            x = int(dst[arc])
+            # A ring walked before made its first node a junction: both ways round a
+            # two-way ring, the second way stops at every node made a junction.
+            if not is_interior[x] or x == start or after[arc] < 0 or chain_of[after[arc]] >= 0:
+                break
+            arc = int(after[arc])
+        starts.append(start)
+        ends.append(int(dst[arc]))
 
 
 def contract(

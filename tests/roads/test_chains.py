@@ -9,6 +9,7 @@ import pytest
 from scipy.sparse.csgraph import dijkstra
 
 from luckygas.domain import VehicleType
+from luckygas.optimize.roadchains import Structure, structure
 from luckygas.optimize.roadgraph import RoadGraph, haversine_m
 from luckygas.optimize.roadmatrix import RoadMatrix, _decode_into
 
@@ -81,3 +82,89 @@ def test_contracted_matrix_equals_the_full_graph_one(side, shape, seed):
         np.testing.assert_allclose(tables.distance_m[vt], dist, atol=1, rtol=3e-3)
         np.testing.assert_allclose(tables.duration_s[vt], dur, atol=1)
         assert (dist < 10_000_000).mean() > 0.5
+
+
+# The first version of ``structure``, a walk per chain in Python: the reference the
+# vectorised one must reproduce exactly (stored cores depend on its numbering).
+def _walked(n: int, src: np.ndarray, dst: np.ndarray) -> Structure:
+    """The chains found by walking every arc in a Python loop (the first version)."""
+    m = len(src)
+    indeg = np.bincount(dst, minlength=n)
+    outdeg = np.bincount(src, minlength=n)
+    lo, hi = np.minimum(src, dst).astype(np.int64), np.maximum(src, dst).astype(np.int64)
+    pairs = np.unique(lo * n + hi)
+    neighbours = np.bincount(pairs // n, minlength=n) + np.bincount(pairs % n, minlength=n)
+    # A shape node: two neighbours and traffic through it (in from one, out to the other,
+    # one or both ways); anything else (a dead end, a junction, a U-turn-only node) stays.
+    interior = (neighbours == 2) & (indeg == outdeg) & (indeg > 0)
+    out_order = np.argsort(src, kind="stable")
+    out_ptr = np.searchsorted(src[out_order], np.arange(n + 1))
+    # Plain lists: the walk is a Python loop, and list indexing is much faster than numpy's.
+    src_l, dst_l = src.tolist(), dst.tolist()
+    out_l, ptr_l = out_order.tolist(), out_ptr.tolist()
+    chain_of = [-1] * m
+    step = [0] * m
+    starts: list[int] = []
+    ends: list[int] = []
+    is_interior = interior.tolist()
+
+    def walk(first: int) -> None:
+        cid, start, k, arc = len(starts), src_l[first], 0, first
+        while True:
+            chain_of[arc], step[arc] = cid, k
+            k += 1
+            x = dst_l[arc]
+            if not is_interior[x] or x == start:
+                break
+            came = src_l[arc]
+            nxt = next((j for j in out_l[ptr_l[x] : ptr_l[x + 1]] if dst_l[j] != came), -1)
+            if nxt < 0 or chain_of[nxt] >= 0:
+                break
+            arc = nxt
+        starts.append(start)
+        ends.append(dst_l[arc])
+
+    for a in range(m):
+        if not is_interior[src_l[a]]:
+            walk(a)
+    # Rings of shape nodes only (a loop road with no junction): one node becomes a junction.
+    for a in range(m):
+        if chain_of[a] < 0:
+            is_interior[src_l[a]] = False
+            walk(a)
+    junctions = ~np.array(is_interior, dtype=bool)
+    junction_index = np.full(n, -1, dtype=np.int64)
+    junction_index[junctions] = np.arange(int(junctions.sum()))
+    return Structure(
+        chain_of=np.array(chain_of, dtype=np.int64),
+        step=np.array(step, dtype=np.int64),
+        start=np.array(starts, dtype=np.int64),
+        end=np.array(ends, dtype=np.int64),
+        junction_index=junction_index,
+        n_junctions=int(junctions.sum()),
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_vectorised_chains_are_the_walked_ones(seed):
+    """Chains, steps, ends and junction numbers equal the walk's, on grids with shape
+    nodes, one-way streets, a ring road of shape nodes only and a motorcycle street,
+    and on a random sparse graph with dead ends, U-turn nodes and several rings."""
+    g = grid_graph(6, 1 + seed % 3, seed)
+    cases = [(g.n_nodes, g.src.astype(np.int64), g.dst.astype(np.int64))]
+    rng = np.random.default_rng(seed)
+    n = 300
+    pairs = {(int(a), int(b)) for a, b in rng.integers(0, n, size=(330, 2)) if a != b}
+    for ring in range(4):  # rings of shape nodes only, both ways or one way
+        nodes = list(range(n + 10 * ring, n + 10 * ring + 6))
+        for a, b in zip(nodes, nodes[1:] + nodes[:1], strict=True):
+            pairs.add((a, b))
+            if ring % 2:
+                pairs.add((b, a))
+    arcs = np.array(sorted(pairs, key=lambda _: rng.random()))
+    cases.append((n + 40, arcs[:, 0], arcs[:, 1]))
+    for size, src, dst in cases:
+        got, want = structure(size, src, dst), _walked(size, src, dst)
+        for field in ("chain_of", "step", "start", "end", "junction_index"):
+            np.testing.assert_array_equal(getattr(got, field), getattr(want, field), field)
+        assert got.n_junctions == want.n_junctions
