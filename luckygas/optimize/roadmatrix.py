@@ -668,11 +668,6 @@ class _Job:
     place: Callable[[np.ndarray], None]
 
 
-def _searches(graph: csr_matrix, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Encoded path weights from ``sources`` to ``targets`` (one Dijkstra run per source)."""
-    return _searches_many([_Job(graph, sources, targets, lambda w: None)])[0]
-
-
 def _searches_many(jobs: Sequence[_Job]) -> list[np.ndarray]:
     """Each job's encoded path weights, ``len(sources) × len(targets)``.
 
@@ -721,7 +716,8 @@ def _parts(n_sources: int, work: int) -> int:
 
 
 def _serial_searches(graph: csr_matrix, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """:func:`_searches` in this process, a few sources per call.
+    """Encoded path weights from ``sources`` to ``targets`` in this process, a few
+    sources per Dijkstra call.
 
     A few at a time: each run returns a dense row per source over the whole graph, which
     1,000 sources at once would turn into gigabytes.
