@@ -1,7 +1,8 @@
 """Run calls in forked processes (the machine's other cores) while this one works.
 
-The call is inherited by the child through ``fork`` (copy-on-write: the model is not
-pickled); only its result travels back through a pipe, so it must be picklable. Where
+The call is inherited by the child through ``fork`` (copy-on-write: a fork-started
+process's target and arguments are not pickled, so neither is the model); only its
+result travels back through a pipe, so it must be picklable. Where
 ``fork`` is unavailable, or inside a daemonic worker (scenario runs), nothing is started
 and the caller simply works alone.
 """
@@ -10,15 +11,11 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
-
-_TASK: Callable[[], Any] | None = None
-_START = threading.Lock()  # _TASK is handed to one child at a time
 
 
 def cpus() -> int:
@@ -29,12 +26,11 @@ def cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _child(send: Connection) -> None:
+def _child(send: Connection, task: Callable[[], Any]) -> None:
     """Worker process: run the inherited task, send its result (None if it failed)."""
-    task = _TASK
     try:
         try:
-            out = None if task is None else task()
+            out = task()
         except Exception:  # the parent falls back to its own result
             out = None
         send.send(out)
@@ -73,17 +69,12 @@ def start_forked(task: Callable[[], Any]) -> Forked | None:
     """
     if "fork" not in mp.get_all_start_methods():
         return None
-    global _TASK
     ctx = mp.get_context("fork")
-    with _START:
-        _TASK = task
-        try:
-            recv, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, args=(send,), daemon=True)
-            proc.start()
-            send.close()
-            return Forked(proc, recv)
-        except Exception:  # e.g. inside a daemonic worker: no children allowed
-            return None
-        finally:
-            _TASK = None
+    try:
+        recv, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(send, task), daemon=True)
+        proc.start()
+        send.close()
+        return Forked(proc, recv)
+    except Exception:  # e.g. inside a daemonic worker: no children allowed
+        return None
