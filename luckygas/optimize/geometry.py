@@ -9,8 +9,8 @@ report with a day of routes stays small.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from luckygas.optimize.result import PlanResult
 
 LatLng = tuple[float, float]
+K = TypeVar("K")
 #: Points closer than this to the simplified line are dropped (a map line is ~3 px wide).
 SIMPLIFY_M = 5.0
 _M_PER_DEG = 111_320.0
@@ -73,20 +74,34 @@ def road_trip_lines(
             road = next(found) or [a, b]
             line += road if not line else road[1:]
         joined[(vid, t)] = line
-    return _simplified(joined, SIMPLIFY_M)
+    return simplify_lines(joined, SIMPLIFY_M)
 
 
-def _simplified(
-    lines: dict[tuple[int, int], list[LatLng]], tolerance_m: float
-) -> dict[tuple[int, int], list[LatLng]]:
-    """:func:`simplify` of every line, in one :func:`simplify_many` pass (same points)."""
+def simplify_lines(
+    lines: Mapping[K, Sequence[LatLng]], tolerance_m: float
+) -> dict[K, list[LatLng]]:
+    """Douglas-Peucker on every line of ``lines`` in one :func:`simplify_many` pass.
+
+    Parameters
+    ----------
+    lines
+        ``(lat, lng)`` points in order, by any key (a plan's trips: ``(vehicle, trip)``).
+    tolerance_m
+        Largest distance a dropped point may lie from the simplified line.
+
+    Returns
+    -------
+    dict
+        The same keys; each line's first and last points always stay.
+    """
     if not lines:
         return {}
-    sizes = np.array([len(x) for x in lines.values()])
+    sizes = np.array([len(x) for x in lines.values()], dtype=np.int64)
     latlng = np.array([p for x in lines.values() for p in x], dtype=float).reshape(-1, 2)
-    # Each line in its own local metres, as simplify() projects it.
+    # Each line in its own local metres (the flat approximation's error is tiny on a county).
     owner = np.repeat(np.arange(len(sizes)), sizes)
-    mean_lat = np.bincount(owner, weights=latlng[:, 0]) / np.maximum(sizes, 1)
+    lat_sum = np.bincount(owner, weights=latlng[:, 0], minlength=len(sizes))
+    mean_lat = lat_sum / np.maximum(sizes, 1)
     scale = np.stack(
         [np.full(len(sizes), _M_PER_DEG), _M_PER_DEG * np.cos(np.radians(mean_lat))], 1
     )
@@ -114,31 +129,7 @@ def simplify(points: Sequence[LatLng], tolerance_m: float) -> list[LatLng]:
     list of (lat, lng)
         The first and last points always stay.
     """
-    if len(points) < 3:
-        return [(float(a), float(b)) for a, b in points]
-    xy = np.asarray(points, dtype=float)
-    # Local metres: enough for a county (the error of the flat approximation is tiny).
-    scale = np.array([_M_PER_DEG, _M_PER_DEG * np.cos(np.radians(xy[:, 0].mean()))])
-    pts = xy * scale
-    keep = np.zeros(len(pts), dtype=bool)
-    keep[[0, -1]] = True
-    stack = [(0, len(pts) - 1)]
-    while stack:
-        i, j = stack.pop()
-        if j <= i + 1:
-            continue
-        seg = pts[j] - pts[i]
-        rel = pts[i + 1 : j] - pts[i]
-        norm = float(np.hypot(*seg))
-        if norm == 0.0:
-            dist = np.hypot(rel[:, 0], rel[:, 1])
-        else:
-            dist = np.abs(seg[0] * rel[:, 1] - seg[1] * rel[:, 0]) / norm
-        k = int(np.argmax(dist))
-        if dist[k] > tolerance_m:
-            keep[i + 1 + k] = True
-            stack += [(i, i + 1 + k), (i + 1 + k, j)]
-    return [(float(a), float(b)) for a, b in xy[keep]]
+    return simplify_lines({0: points}, tolerance_m)[0]
 
 
 def simplify_many(xy: np.ndarray, offsets: np.ndarray, tolerance_m: float) -> np.ndarray:

@@ -19,7 +19,7 @@ import pytest
 from luckygas import maps
 from luckygas.maps.controls import roads_geojson
 from luckygas.optimize import PlanResult
-from luckygas.optimize.geometry import simplify, simplify_many
+from luckygas.optimize.geometry import simplify_many
 from luckygas.roads import background as bg
 from luckygas.roads.osm import read_extract
 from tests.roads.town import osm_document
@@ -130,6 +130,35 @@ def test_cached_per_graph_version_and_area(graph, tmp_path):
     assert second is not first and second.version == other.version and not second.streets
 
 
+def simplify(points, tolerance_m):
+    """The first, one-line-at-a-time Douglas-Peucker: the reference of the vectorised one."""
+    if len(points) < 3:
+        return [(float(a), float(b)) for a, b in points]
+    xy = np.asarray(points, dtype=float)
+    # Local metres: enough for a county (the error of the flat approximation is tiny).
+    scale = np.array([111_320.0, 111_320.0 * np.cos(np.radians(xy[:, 0].mean()))])
+    pts = xy * scale
+    keep = np.zeros(len(pts), dtype=bool)
+    keep[[0, -1]] = True
+    stack = [(0, len(pts) - 1)]
+    while stack:
+        i, j = stack.pop()
+        if j <= i + 1:
+            continue
+        seg = pts[j] - pts[i]
+        rel = pts[i + 1 : j] - pts[i]
+        norm = float(np.hypot(*seg))
+        if norm == 0.0:
+            dist = np.hypot(rel[:, 0], rel[:, 1])
+        else:
+            dist = np.abs(seg[0] * rel[:, 1] - seg[1] * rel[:, 0]) / norm
+        k = int(np.argmax(dist))
+        if dist[k] > tolerance_m:
+            keep[i + 1 + k] = True
+            stack += [(i, i + 1 + k), (i + 1 + k, j)]
+    return [(float(a), float(b)) for a, b in xy[keep]]
+
+
 def test_simplify_many_agrees_with_the_one_line_simplify():
     """The vectorised Douglas-Peucker keeps what the optimizer's one-line version keeps."""
     rng = np.random.default_rng(3)
@@ -148,7 +177,7 @@ def test_simplify_many_agrees_with_the_one_line_simplify():
 def test_a_days_trip_lines_simplified_together_equal_each_alone():
     """The plan's trip lines (Taitung latitudes, each in its own local metres) go through
     one vectorised pass and come out as the one-line simplify() leaves each of them."""
-    from luckygas.optimize.geometry import _simplified
+    from luckygas.optimize.geometry import simplify_lines
 
     rng = np.random.default_rng(5)
     lines = {
@@ -158,7 +187,7 @@ def test_a_days_trip_lines_simplified_together_equal_each_alone():
         ]
         for v, n in enumerate(rng.integers(2, 60, 25))
     }
-    together = _simplified(lines, 5.0)
+    together = simplify_lines(lines, 5.0)
     assert together == {k: simplify(x, 5.0) for k, x in lines.items()}
     assert sum(map(len, together.values())) < sum(map(len, lines.values()))
 
